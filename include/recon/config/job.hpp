@@ -1,0 +1,101 @@
+#pragma once
+/// RunOptions: the one job description, parsed once (job file, then environment, then flags) and
+/// passed down by const reference.
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "recon/core/canonical.hpp"
+
+namespace recon {
+
+/// "schema.table" as the engine spells it; schema may be empty (SQLite "main", PG search_path).
+struct TableRef {
+  std::string schema;
+  std::string name;
+  /// Parses "schema.name" / "name" / "\"odd.schema\".\"name\"".
+  static TableRef parse(const std::string& text);
+  std::string display() const { return schema.empty() ? name : schema + "." + name; }
+};
+
+/// One side of a job.
+struct Endpoint {
+  std::string kind;          ///< postgres | sqlite | sqlserver | csv
+  std::string url;           ///< as written (may contain a password: never log it, use redact_secrets)
+  std::string password_env;  ///< name of the variable holding the password, if any
+  std::string password;      ///< resolved from password_env at parse time; never printed
+  std::string encrypt = "request";  ///< sqlserver: off | request | require
+  int login_timeout_s = 15;
+  int line = 0;              ///< line of the [source]/[target] table in the job file
+};
+
+/// One [[tables]] entry, resolved: names are as written, column names are target names.
+struct TableJob {
+  std::string name;                  ///< report name; default: target table name without schema
+  TableRef source, target;
+  std::vector<std::string> key;      ///< target column names
+  std::vector<std::string> columns;  ///< target column names; empty = every column on both sides
+  std::vector<std::string> ignore_columns;  ///< target column names
+  std::map<std::string, std::string> column_map;  ///< source column -> target column
+  std::string source_where, target_where;  ///< optional filters, pasted as written (job author's SQL)
+  bool trust_key = false;   ///< key has no unique constraint but the author vouches for it
+  std::optional<std::int64_t> chunk_rows;  ///< per-table override of [check].chunk_rows
+  std::optional<double> slo;               ///< per-table override of [check].slo
+  std::vector<std::string> json_columns;   ///< target columns compared as JSON even if typed text
+  TimeRounding time_rounding = TimeRounding::HalfEven;
+  int line = 0;             ///< line of this [[tables]] entry in the job file
+};
+
+enum class Mode { Full, Sample };
+
+struct RunOptions {
+  std::filesystem::path job_file;  ///< absolute; empty for the demo's in-memory job
+  std::string job_hash;            ///< XXH3-64 hex of the job file's bytes
+  Endpoint source, target;
+  int threads = 4;
+  std::int64_t chunk_rows = 50000;
+  double slo = 0.9999;
+  std::vector<std::filesystem::path> rules;  ///< resolved against the job file's folder
+  std::vector<TableJob> tables;
+  Mode mode = Mode::Full;
+  double sample_rate = 0.1;
+  std::optional<std::uint64_t> seed;  ///< sample mode; drawn and recorded when not given
+  std::filesystem::path out_dir;      ///< empty: reports/<run_id>/ beside the current directory
+  std::filesystem::path audit_db;     ///< resolved: flag, [check].audit, or recon-audit.db beside the job
+  int retries = 3;                    ///< tries per range after a poisoned connection
+  bool progress = true;               ///< progress line on stderr (only drawn when it is a terminal)
+  bool quiet = false;                 ///< no terminal summary
+  std::size_t max_divergences_per_table = 1'000'000;  ///< details kept beyond this are counted only
+};
+
+/// Flags given on the command line for `check` (each overrides file and environment).
+struct CheckFlags {
+  std::filesystem::path config;
+  std::optional<std::string> tables;  ///< comma list of table names (report names, or target/source)
+  std::optional<std::string> mode;
+  std::optional<double> sample_rate;
+  std::optional<std::uint64_t> seed;
+  std::optional<int> threads;
+  std::optional<std::int64_t> chunk_rows;
+  std::optional<std::filesystem::path> out;
+  std::optional<std::filesystem::path> audit;
+  bool no_progress = false;
+  bool quiet = false;
+};
+
+/// Reads and validates the job file, applies RECON_* environment variables, then flags.
+/// Throws InputError naming file:line and what to do. Does not touch any database.
+RunOptions load_run_options(const CheckFlags& flags);
+/// Same, from TOML text (tests, demo). `origin` names the text in messages; relative paths resolve
+/// against `base_dir`.
+RunOptions parse_job_text(const std::string& text, const std::string& origin,
+                          const std::filesystem::path& base_dir);
+/// Applies environment (RECON_THREADS, RECON_CHUNK_ROWS, RECON_SLO, RECON_MODE, RECON_SAMPLE_RATE,
+/// RECON_OUT, RECON_AUDIT) then flags to `opts`, validating each.
+void apply_overrides(RunOptions& opts, const CheckFlags& flags);
+
+}  // namespace recon

@@ -1,0 +1,50 @@
+#pragma once
+/// The errors that end a run (or, for connection errors, a try). Divergences are never errors.
+
+#include <stdexcept>
+#include <string>
+
+namespace recon {
+
+/// Bad input: usage, job/rules file, unknown table or column, incompatible types. Exit code 2.
+/// The message names the file:line / table / column and says what to do.
+class InputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Which side a runtime failure happened on.
+enum class Side { Source, Target };
+const char* side_name(Side s);
+
+/// A failure talking to an engine. `poisoned` means the connection must not be reused: the engine
+/// opens a fresh one and retries the range. A non-poisoned error (e.g. a query error) is not
+/// retried. `login` marks authentication/unreachable-at-start failures (exit 2 when it happens
+/// before any data moved: a wrong password is bad input).
+class ConnectorError : public std::runtime_error {
+ public:
+  ConnectorError(Side side, std::string message, bool poisoned, bool login = false)
+      : std::runtime_error(std::move(message)), side_(side), poisoned_(poisoned), login_(login) {}
+  Side side() const { return side_; }
+  bool poisoned() const { return poisoned_; }
+  bool login() const { return login_; }
+
+ private:
+  Side side_;
+  bool poisoned_;
+  bool login_;
+};
+
+/// Named exit codes (CONTRACT.md).
+enum ExitCode : int {
+  kExitConsistent = 0,
+  kExitDivergent = 1,
+  kExitBadInput = 2,
+  kExitRuntime = 3,
+};
+
+/// Removes passwords from a connection string or URL before it is logged or stored:
+/// "postgresql://u:secret@h/db" -> "postgresql://u:***@h/db", "password=x" -> "password=***".
+std::string redact_secrets(const std::string& text);
+
+}  // namespace recon

@@ -1,0 +1,61 @@
+#pragma once
+/// A batch of rows read from one side for one key range, already in canonical form.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace recon {
+
+/// 128-bit XXH3 row digest.
+struct Digest {
+  std::uint64_t lo = 0, hi = 0;
+  bool operator==(const Digest&) const = default;
+  std::string hex() const;  ///< 32 lowercase hex digits, hi then lo
+};
+
+/// XXH3-128 over a row's value encoding (the concatenation of its compared columns' canonical
+/// encodings). With RECON_FORCE_DIGEST_COLLISIONS every row gets the same digest; the engine
+/// confirms equal digests by comparing encodings, so results must not change.
+Digest row_digest(std::string_view value_encoding);
+
+/// Rows of one side of one range. `arena` holds the encodings; rows point into it by offset so the
+/// batch is two allocations however many rows it holds.
+class RowBatch {
+ public:
+  struct Row {
+    std::uint32_t key_off = 0, key_len = 0;  ///< canonical encodings of the key columns
+    std::uint32_t val_off = 0, val_len = 0;  ///< canonical encodings of the compared columns
+    Digest digest;
+  };
+
+  /// Writer protocol used by connectors: begin_row(); append key values to arena();
+  /// end_key(); append compared values to arena(); end_row() (computes the digest).
+  void begin_row() { row_start_ = arena_.size(); }
+  std::string& arena() { return arena_; }
+  void end_key() { key_end_ = arena_.size(); }
+  void end_row();
+  /// Drops a row begun with begin_row() (e.g. a read failed half-way).
+  void abandon_row() { arena_.resize(row_start_); }
+
+  std::size_t size() const { return rows_.size(); }
+  bool empty() const { return rows_.empty(); }
+  const Row& row(std::size_t i) const { return rows_[i]; }
+  std::string_view key(std::size_t i) const { return {arena_.data() + rows_[i].key_off, rows_[i].key_len}; }
+  std::string_view values(std::size_t i) const { return {arena_.data() + rows_[i].val_off, rows_[i].val_len}; }
+  std::size_t bytes() const { return arena_.size(); }
+
+  /// Sorts rows by key (compare_keys) unless already sorted; returns the index of the first
+  /// duplicate key found, or -1.
+  std::ptrdiff_t sort_by_key();
+  void clear() { arena_.clear(); rows_.clear(); }
+  void reserve(std::size_t rows, std::size_t bytes) { rows_.reserve(rows); arena_.reserve(bytes); }
+
+ private:
+  std::string arena_;
+  std::vector<Row> rows_;
+  std::size_t row_start_ = 0, key_end_ = 0;
+};
+
+}  // namespace recon

@@ -1,0 +1,83 @@
+// Proleptic Gregorian calendar arithmetic (days since 1970-01-01) and ISO formatting.
+#include <cstdio>
+
+#include "recon/core/canonical.hpp"
+
+namespace recon::canon {
+
+// Civil-from-days and days-from-civil use the well-known era/day-of-era decomposition
+// (400-year eras of 146097 days), exact for every int32 day count.
+std::int32_t days_from_civil(int y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int>(doe) - 719468;
+}
+
+void civil_from_days(std::int32_t z0, int& y, unsigned& m, unsigned& d) {
+  const long z = static_cast<long>(z0) + 719468;
+  const long era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const long yy = static_cast<long>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y = static_cast<int>(yy + (m <= 2));
+}
+
+std::string format_date(std::int32_t days) {
+  int y;
+  unsigned m, d;
+  civil_from_days(days, y, m, d);
+  char buf[32];
+  if (y >= 0 && y <= 9999)
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
+  else
+    std::snprintf(buf, sizeof buf, "%d-%02u-%02u", y, m, d);  // rare: outside ISO's 4-digit years
+  return buf;
+}
+
+std::string format_time(std::int64_t micros) {
+  const std::int64_t secs = micros / kMicrosPerSecond;
+  const std::int64_t frac = micros % kMicrosPerSecond;
+  char buf[40];
+  int n = std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", static_cast<long long>(secs / 3600),
+                        static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60));
+  if (frac != 0) {
+    char f[8];
+    std::snprintf(f, sizeof f, "%06lld", static_cast<long long>(frac));
+    int len = 6;
+    while (len > 0 && f[len - 1] == '0') --len;
+    f[len] = '\0';
+    std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), ".%s", f);
+  }
+  return buf;
+}
+
+std::string format_timestamp(std::int64_t micros) {
+  std::int64_t days = micros / kMicrosPerDay;
+  std::int64_t rem = micros % kMicrosPerDay;
+  if (rem < 0) {  // floor division: times before 1970 still have a non-negative time of day
+    rem += kMicrosPerDay;
+    --days;
+  }
+  return format_date(static_cast<std::int32_t>(days)) + " " + format_time(rem);
+}
+
+std::uint16_t read_be16(const char* p) {
+  const auto* u = reinterpret_cast<const unsigned char*>(p);
+  return static_cast<std::uint16_t>((u[0] << 8) | u[1]);
+}
+std::uint32_t read_be32(const char* p) {
+  const auto* u = reinterpret_cast<const unsigned char*>(p);
+  return (std::uint32_t{u[0]} << 24) | (std::uint32_t{u[1]} << 16) | (std::uint32_t{u[2]} << 8) | u[3];
+}
+std::uint64_t read_be64(const char* p) {
+  return (std::uint64_t{read_be32(p)} << 32) | read_be32(p + 4);
+}
+
+}  // namespace recon::canon

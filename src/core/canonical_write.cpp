@@ -1,0 +1,90 @@
+// Writers of the canonical encoding: [tag][u32 length LE][payload]. See canonical.hpp.
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "recon/core/canonical.hpp"
+#include "decimal_text.hpp"
+
+namespace recon::canon {
+namespace {
+
+static_assert(std::endian::native == std::endian::little,
+              "the canonical encoding stores integers little-endian with memcpy");
+
+inline void put_header(std::string& out, TypeClass tag, std::uint32_t len) {
+  char h[5];
+  h[0] = static_cast<char>(tag);
+  std::memcpy(h + 1, &len, 4);
+  out.append(h, 5);
+}
+
+template <typename T>
+inline void put_fixed(std::string& out, TypeClass tag, T v) {
+  char buf[5 + sizeof(T)];
+  buf[0] = static_cast<char>(tag);
+  const std::uint32_t len = sizeof(T);
+  std::memcpy(buf + 1, &len, 4);
+  std::memcpy(buf + 5, &v, sizeof(T));
+  out.append(buf, sizeof(buf));
+}
+
+inline void put_bytes_tagged(std::string& out, TypeClass tag, std::string_view payload) {
+  put_header(out, tag, static_cast<std::uint32_t>(payload.size()));
+  out.append(payload.data(), payload.size());
+}
+
+}  // namespace
+
+void put_null(std::string& out) { put_header(out, TypeClass::Null, 0); }
+void put_integer(std::string& out, std::int64_t v) { put_fixed(out, TypeClass::Integer, v); }
+
+bool put_decimal(std::string& out, std::string_view text) {
+  DecimalParts parts;
+  if (!parse_decimal(text, parts)) return false;
+  std::string norm;
+  render_decimal(parts, norm);
+  put_bytes_tagged(out, TypeClass::Decimal, norm);
+  return true;
+}
+
+void put_decimal_digits(std::string& out, bool negative, std::string_view digits, int exponent10) {
+  DecimalParts parts;
+  parts.negative = negative;
+  parts.digits.assign(digits);
+  parts.exponent = exponent10;
+  normalise_decimal(parts);
+  std::string norm;
+  render_decimal(parts, norm);
+  put_bytes_tagged(out, TypeClass::Decimal, norm);
+}
+
+void put_float(std::string& out, double v, bool single) {
+  if (single) v = static_cast<double>(static_cast<float>(v));
+  if (v == 0.0) v = 0.0;  // -0 and +0 are the same number on both engines
+  if (std::isnan(v)) v = std::numeric_limits<double>::quiet_NaN();
+  put_fixed(out, TypeClass::Float, v);
+}
+
+void put_bool(std::string& out, bool v) { put_fixed(out, TypeClass::Boolean, static_cast<std::uint8_t>(v ? 1 : 0)); }
+void put_date(std::string& out, std::int32_t days) { put_fixed(out, TypeClass::Date, days); }
+void put_time(std::string& out, std::int64_t micros) { put_fixed(out, TypeClass::Time, micros); }
+void put_timestamp(std::string& out, std::int64_t micros) { put_fixed(out, TypeClass::Timestamp, micros); }
+void put_timestamptz(std::string& out, std::int64_t micros) { put_fixed(out, TypeClass::TimestampTz, micros); }
+
+void put_uuid(std::string& out, const unsigned char bytes[16]) {
+  put_bytes_tagged(out, TypeClass::Uuid, std::string_view(reinterpret_cast<const char*>(bytes), 16));
+}
+void put_text(std::string& out, std::string_view utf8) { put_bytes_tagged(out, TypeClass::Text, utf8); }
+void put_bytes(std::string& out, std::string_view raw) { put_bytes_tagged(out, TypeClass::Bytes, raw); }
+void put_invalid(std::string& out, std::string_view raw) { put_bytes_tagged(out, TypeClass::Invalid, raw); }
+
+bool put_json(std::string& out, std::string_view text) {
+  std::string canonical;
+  if (!canonicalise_json(text, canonical)) return false;
+  put_bytes_tagged(out, TypeClass::Json, canonical);
+  return true;
+}
+
+}  // namespace recon::canon

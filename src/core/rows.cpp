@@ -1,0 +1,57 @@
+// RowBatch and the XXH3-128 row digest.
+#include <algorithm>
+#include <numeric>
+
+#include <xxhash.h>
+
+#include "recon/core/canonical.hpp"
+#include "recon/core/rows.hpp"
+
+namespace recon {
+
+std::string Digest::hex() const {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string s(32, '0');
+  for (int i = 0; i < 16; ++i) {
+    s[15 - i] = kHex[(hi >> (4 * i)) & 15];
+    s[31 - i] = kHex[(lo >> (4 * i)) & 15];
+  }
+  return s;
+}
+
+Digest row_digest(std::string_view value_encoding) {
+#ifdef RECON_FORCE_DIGEST_COLLISIONS
+  (void)value_encoding;
+  return Digest{0x5eed, 0x5eed};
+#else
+  const XXH128_hash_t h = XXH3_128bits(value_encoding.data(), value_encoding.size());
+  return Digest{h.low64, h.high64};
+#endif
+}
+
+void RowBatch::end_row() {
+  Row r;
+  r.key_off = static_cast<std::uint32_t>(row_start_);
+  r.key_len = static_cast<std::uint32_t>(key_end_ - row_start_);
+  r.val_off = static_cast<std::uint32_t>(key_end_);
+  r.val_len = static_cast<std::uint32_t>(arena_.size() - key_end_);
+  r.digest = row_digest(std::string_view(arena_.data() + r.val_off, r.val_len));
+  rows_.push_back(r);
+}
+
+std::ptrdiff_t RowBatch::sort_by_key() {
+  auto key_of = [this](const Row& r) { return std::string_view(arena_.data() + r.key_off, r.key_len); };
+  bool sorted = true;
+  for (std::size_t i = 1; i < rows_.size() && sorted; ++i)
+    sorted = canon::compare_keys(key_of(rows_[i - 1]), key_of(rows_[i])) <= 0;
+  if (!sorted) {
+    std::stable_sort(rows_.begin(), rows_.end(), [&](const Row& a, const Row& b) {
+      return canon::compare_keys(key_of(a), key_of(b)) < 0;
+    });
+  }
+  for (std::size_t i = 1; i < rows_.size(); ++i)
+    if (key_of(rows_[i - 1]) == key_of(rows_[i])) return static_cast<std::ptrdiff_t>(i);
+  return -1;
+}
+
+}  // namespace recon

@@ -1,0 +1,188 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "recon/core/canonical.hpp"
+#include "recon/core/errors.hpp"
+#include "recon/core/rows.hpp"
+
+using namespace recon;
+
+namespace {
+std::string enc(TypeClass c, std::string_view text, TimeRounding r = TimeRounding::HalfEven) {
+  std::string out;
+  canon::put_from_text(out, c, text, r);
+  return out;
+}
+std::string shown(const std::string& e) {
+  std::size_t p = 0;
+  return canon::to_display(canon::read_value(e, p));
+}
+}  // namespace
+
+TEST(CanonicalDecimal, SpellingsOfTheSameNumberAreEqual) {
+  EXPECT_EQ(enc(TypeClass::Decimal, "1.50"), enc(TypeClass::Decimal, "1.5"));
+  EXPECT_EQ(enc(TypeClass::Decimal, "001.500"), enc(TypeClass::Decimal, "+1.5"));
+  EXPECT_EQ(enc(TypeClass::Decimal, "-0.00"), enc(TypeClass::Decimal, "0"));
+  EXPECT_EQ(enc(TypeClass::Decimal, "1e3"), enc(TypeClass::Decimal, "1000"));
+  EXPECT_EQ(enc(TypeClass::Decimal, ".5"), enc(TypeClass::Decimal, "0.50"));
+  EXPECT_EQ(shown(enc(TypeClass::Decimal, "-0012.3400")), "-12.34");
+  EXPECT_EQ(shown(enc(TypeClass::Decimal, "1.5E-3")), "0.0015");
+  EXPECT_EQ(shown(enc(TypeClass::Decimal, "123456789012345678901234567890.000000000000000000001")),
+            "123456789012345678901234567890.000000000000000000001");
+}
+
+TEST(CanonicalDecimal, DifferentNumbersDiffer) {
+  EXPECT_NE(enc(TypeClass::Decimal, "1.5"), enc(TypeClass::Decimal, "1.51"));
+  EXPECT_NE(enc(TypeClass::Decimal, "0.01"), enc(TypeClass::Decimal, "0.1"));
+  EXPECT_NE(enc(TypeClass::Decimal, "-1"), enc(TypeClass::Decimal, "1"));
+}
+
+TEST(CanonicalDecimal, GarbageIsInvalidNotAnError) {
+  const std::string e = enc(TypeClass::Decimal, "12,5");
+  EXPECT_EQ(static_cast<TypeClass>(e[0]), TypeClass::Invalid);
+  EXPECT_NE(e, enc(TypeClass::Decimal, "12.5"));
+}
+
+TEST(CanonicalDecimal, DigitsFromBaseTenThousandParts) {
+  std::string a, b;
+  canon::put_decimal_digits(a, false, "0001500", -3);  // 1.500
+  canon::put_decimal(b, "1.5");
+  EXPECT_EQ(a, b);
+}
+
+TEST(CanonicalNull, NullDiffersFromEmptyText) {
+  std::string n, e;
+  canon::put_null(n);
+  canon::put_text(e, "");
+  EXPECT_NE(n, e);
+}
+
+TEST(CanonicalText, TrailingSpacesAreSignificant) {
+  EXPECT_NE(enc(TypeClass::Text, "a "), enc(TypeClass::Text, "a"));
+}
+
+TEST(CanonicalFloat, NegativeZeroAndNaN) {
+  std::string a, b, c, d;
+  canon::put_float(a, -0.0);
+  canon::put_float(b, 0.0);
+  EXPECT_EQ(a, b);
+  canon::put_float(c, std::nan("1"));
+  canon::put_float(d, std::nan("2"));
+  EXPECT_EQ(c, d);
+  std::string s1, s2;
+  canon::put_float(s1, 0.1, true);
+  canon::put_float(s2, static_cast<double>(0.1f));
+  EXPECT_EQ(s1, s2);
+}
+
+TEST(CanonicalTime, SubMicrosecondDigitsRoundHalfToEven) {
+  EXPECT_EQ(enc(TypeClass::Time, "10:00:00.0000005"), enc(TypeClass::Time, "10:00:00"));
+  EXPECT_EQ(enc(TypeClass::Time, "10:00:00.0000015"), enc(TypeClass::Time, "10:00:00.000002"));
+  EXPECT_EQ(enc(TypeClass::Time, "10:00:00.00000051"), enc(TypeClass::Time, "10:00:00.000001"));
+  EXPECT_EQ(enc(TypeClass::Time, "10:00:00.0000015", TimeRounding::Truncate),
+            enc(TypeClass::Time, "10:00:00.000001"));
+}
+
+TEST(CanonicalTimestamp, RoundingCrossesMidnight) {
+  EXPECT_EQ(enc(TypeClass::Timestamp, "2024-12-31 23:59:59.9999995"),
+            enc(TypeClass::Timestamp, "2025-01-01 00:00:00"));
+  EXPECT_EQ(shown(enc(TypeClass::Timestamp, "2024-12-31 23:59:59.9999995", TimeRounding::Truncate)),
+            "2024-12-31 23:59:59.999999");
+}
+
+TEST(CanonicalTimestamp, SpellingsAndZones) {
+  EXPECT_EQ(enc(TypeClass::Timestamp, "2024-01-05T10:00:00.000000"), enc(TypeClass::Timestamp, "2024-01-05 10:00:00"));
+  EXPECT_EQ(enc(TypeClass::Timestamp, "2024-01-05"), enc(TypeClass::Timestamp, "2024-01-05 00:00"));
+  EXPECT_EQ(static_cast<TypeClass>(enc(TypeClass::Timestamp, "2024-01-05 10:00:00+02")[0]), TypeClass::Invalid);
+  EXPECT_EQ(enc(TypeClass::TimestampTz, "2024-01-05 12:00:00+02:00"), enc(TypeClass::TimestampTz, "2024-01-05T10:00:00Z"));
+  EXPECT_EQ(enc(TypeClass::TimestampTz, "2024-01-05 07:00:00-0300"), enc(TypeClass::TimestampTz, "2024-01-05 10:00:00"));
+  EXPECT_EQ(shown(enc(TypeClass::Timestamp, "1969-12-31 23:59:59.5")), "1969-12-31 23:59:59.5");
+  EXPECT_EQ(static_cast<TypeClass>(enc(TypeClass::Date, "2023-02-29")[0]), TypeClass::Invalid);
+  EXPECT_EQ(shown(enc(TypeClass::Date, "2024-02-29")), "2024-02-29");
+}
+
+TEST(CanonicalUuid, CaseAndBracesDoNotMatter) {
+  EXPECT_EQ(enc(TypeClass::Uuid, "{6F9619FF-8B86-D011-B42D-00C04FC964FF}"),
+            enc(TypeClass::Uuid, "6f9619ff-8b86-d011-b42d-00c04fc964ff"));
+  EXPECT_EQ(shown(enc(TypeClass::Uuid, "6F9619FF8B86D011B42D00C04FC964FF")), "6f9619ff-8b86-d011-b42d-00c04fc964ff");
+}
+
+TEST(CanonicalJson, KeyOrderWhitespaceAndNumberSpelling) {
+  EXPECT_EQ(enc(TypeClass::Json, R"({"b": 1.50, "a": [1, 2, {"y":true,"x":null}]})"),
+            enc(TypeClass::Json, R"({"a":[1,2,{"x":null,"y":true}],"b":1.5})"));
+  EXPECT_EQ(enc(TypeClass::Json, R"({"a":"\u00e9"})"), enc(TypeClass::Json, "{\"a\":\"\xc3\xa9\"}"));
+  EXPECT_NE(enc(TypeClass::Json, R"({"a":1})"), enc(TypeClass::Json, R"({"a":"1"})"));
+  EXPECT_NE(enc(TypeClass::Json, R"([1,2])"), enc(TypeClass::Json, R"([2,1])"));
+  EXPECT_EQ(static_cast<TypeClass>(enc(TypeClass::Json, "{a:1}")[0]), TypeClass::Invalid);
+}
+
+TEST(CanonicalBoolean, Spellings) {
+  EXPECT_EQ(enc(TypeClass::Boolean, "t"), enc(TypeClass::Boolean, "TRUE"));
+  EXPECT_EQ(enc(TypeClass::Boolean, "0"), enc(TypeClass::Boolean, "false"));
+  std::string one;
+  canon::put_from_integer(one, TypeClass::Boolean, 1);
+  EXPECT_EQ(one, enc(TypeClass::Boolean, "true"));
+}
+
+TEST(CanonicalConversions, IntegerAndDoubleStorage) {
+  std::string a, b;
+  canon::put_from_double(a, TypeClass::Decimal, 1234.5);
+  EXPECT_EQ(a, enc(TypeClass::Decimal, "1234.50"));
+  canon::put_from_integer(b, TypeClass::Decimal, 12);
+  EXPECT_EQ(b, enc(TypeClass::Decimal, "12.00"));
+  EXPECT_EQ(enc(TypeClass::Integer, "12.0"), enc(TypeClass::Integer, "12"));
+  EXPECT_EQ(static_cast<TypeClass>(enc(TypeClass::Integer, "12.5")[0]), TypeClass::Invalid);
+}
+
+TEST(CanonicalOrder, KeysOrderNumericallyAndBytewise) {
+  auto key = [](std::initializer_list<std::pair<TypeClass, const char*>> cols) {
+    std::string k;
+    for (auto& [c, t] : cols) canon::put_from_text(k, c, t);
+    return k;
+  };
+  EXPECT_LT(canon::compare_keys(key({{TypeClass::Integer, "-5"}}), key({{TypeClass::Integer, "3"}})), 0);
+  EXPECT_LT(canon::compare_keys(key({{TypeClass::Decimal, "9.5"}}), key({{TypeClass::Decimal, "10"}})), 0);
+  EXPECT_LT(canon::compare_keys(key({{TypeClass::Decimal, "-10"}}), key({{TypeClass::Decimal, "-9.5"}})), 0);
+  EXPECT_LT(canon::compare_keys(key({{TypeClass::Decimal, "0.25"}}), key({{TypeClass::Decimal, "0.5"}})), 0);
+  EXPECT_LT(canon::compare_keys(key({{TypeClass::Text, "Z"}}), key({{TypeClass::Text, "a"}})), 0);
+  EXPECT_LT(canon::compare_keys(key({{TypeClass::Text, "z"}}), key({{TypeClass::Text, "\xc3\xa9"}})), 0);
+  EXPECT_LT(canon::compare_keys(key({{TypeClass::Integer, "1"}, {TypeClass::Text, "b"}}),
+                                key({{TypeClass::Integer, "1"}, {TypeClass::Text, "c"}})), 0);
+  EXPECT_EQ(canon::key_to_json(key({{TypeClass::Integer, "1"}, {TypeClass::Text, "a\"b"}})), R"([1,"a\"b"])");
+}
+
+TEST(RowDigest, LengthPrefixPreventsConcatenationCollisions) {
+  std::string a, b;
+  canon::put_text(a, "12");
+  canon::put_text(a, "3");
+  canon::put_text(b, "1");
+  canon::put_text(b, "23");
+  EXPECT_NE(a, b);
+#ifndef RECON_FORCE_DIGEST_COLLISIONS
+  EXPECT_NE(row_digest(a), row_digest(b));
+#endif
+  EXPECT_EQ(row_digest(a).hex().size(), 32u);
+}
+
+TEST(RowBatch, SortsAndFindsDuplicates) {
+  RowBatch batch;
+  for (int k : {3, 1, 2, 2}) {
+    batch.begin_row();
+    canon::put_integer(batch.arena(), k);
+    batch.end_key();
+    canon::put_text(batch.arena(), "v");
+    batch.end_row();
+  }
+  EXPECT_EQ(batch.sort_by_key(), 2);
+  std::size_t p = 0;
+  EXPECT_EQ(canon::read_value(batch.key(0), p).as_int64(), 1);
+}
+
+TEST(Redaction, PasswordsNeverSurvive) {
+  EXPECT_EQ(redact_secrets("postgresql://u:s3cr3t@h:5432/db"), "postgresql://u:***@h:5432/db");
+  EXPECT_EQ(redact_secrets("host=h password='a b' user=u"), "host=h password=*** user=u");
+  EXPECT_EQ(redact_secrets("postgresql://h/db?password=x&sslmode=require"),
+            "postgresql://h/db?password=***&sslmode=require");
+  EXPECT_EQ(redact_secrets("sqlserver://sa@h:1433/db"), "sqlserver://sa@h:1433/db");
+}
