@@ -1,0 +1,227 @@
+// Job file (TOML) -> RunOptions. Validation here is everything that can be checked without a
+// database; the engine checks tables and columns against the engines before any data moves.
+#include "recon/config/job.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <xxhash.h>
+
+#include "recon/core/errors.hpp"
+#include "toml_reader.hpp"
+
+namespace recon {
+namespace fs = std::filesystem;
+using config_detail::TableReader;
+
+TableRef TableRef::parse(const std::string& text) {
+  // Split on the first dot outside double quotes; strip the quotes of each part.
+  std::vector<std::string> parts(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      if (quoted && i + 1 < text.size() && text[i + 1] == '"') {
+        parts.back().push_back('"');
+        ++i;
+      } else {
+        quoted = !quoted;
+      }
+    } else if (c == '.' && !quoted && parts.size() == 1) {
+      parts.emplace_back();
+    } else {
+      parts.back().push_back(c);
+    }
+  }
+  if (parts.size() == 1) return TableRef{"", parts[0]};
+  return TableRef{parts[0], parts[1]};
+}
+
+namespace {
+
+const std::vector<std::string> kTopKeys = {"source", "target", "check", "tables"};
+const std::vector<std::string> kEndpointKeys = {"kind", "url", "password_env", "encrypt", "login_timeout"};
+const std::vector<std::string> kCheckKeys = {"threads", "chunk_rows", "slo", "rules", "audit", "mode",
+                                             "sample_rate", "seed", "retries", "out", "max_divergences"};
+const std::vector<std::string> kTableKeys = {"name", "source", "target", "key", "columns", "ignore_columns",
+                                             "column_map", "where", "source_where", "target_where",
+                                             "trust_key", "chunk_rows", "slo", "json_columns", "time_rounding"};
+const std::vector<std::string> kKinds = {"postgres", "sqlite", "sqlserver", "csv"};
+
+fs::path resolve(const fs::path& base, const std::string& p) {
+  fs::path path(p);
+  return path.is_absolute() || base.empty() ? path : (base / path).lexically_normal();
+}
+
+Endpoint read_endpoint(const toml::table& top, const std::string& name, const std::string& origin,
+                       const fs::path& base) {
+  const toml::node* node = top.get(name);
+  if (!node || !node->is_table())
+    throw InputError(fmt::format("{}: missing [{}] table (kind and url of the {} database)", origin, name, name));
+  TableReader r(*node->as_table(), origin, "[" + name + "]");
+  Endpoint ep;
+  ep.line = r.line();
+  ep.kind = r.require_str("kind");
+  if (std::find(kKinds.begin(), kKinds.end(), ep.kind) == kKinds.end()) {
+    const std::string hint = config_detail::did_you_mean(ep.kind, kKinds);
+    r.fail("kind", fmt::format("'{}' is not a known engine{}; use one of {}", ep.kind,
+                               hint.empty() ? "" : " (did you mean '" + hint + "'?)", fmt::join(kKinds, ", ")));
+  }
+  ep.url = r.require_str("url");
+  if (ep.kind == "sqlite" || ep.kind == "csv") {
+    if (ep.url.rfind("file:", 0) != 0) ep.url = resolve(base, ep.url).string();
+  }
+  ep.password_env = r.str("password_env").value_or("");
+  if (!ep.password_env.empty()) {
+    const char* pw = std::getenv(ep.password_env.c_str());
+    if (!pw)
+      r.fail("password_env", fmt::format("environment variable {} is not set; export it with the {} password "
+                                         "(secrets never go in the job file)", ep.password_env, name));
+    ep.password = pw;
+  }
+  ep.encrypt = r.str("encrypt").value_or("request");
+  if (ep.encrypt != "off" && ep.encrypt != "request" && ep.encrypt != "require")
+    r.fail("encrypt", "must be \"off\", \"request\" or \"require\"");
+  ep.login_timeout_s = static_cast<int>(r.integer("login_timeout").value_or(15));
+  r.reject_unknown(kEndpointKeys);
+  return ep;
+}
+
+TableJob read_table(const toml::table& t, const std::string& origin, std::size_t index) {
+  TableReader r(t, origin, fmt::format("[[tables]] #{}", index + 1));
+  TableJob job;
+  job.line = r.line();
+  const std::string source = r.require_str("source");
+  const std::string target = r.str("target").value_or(source);
+  job.source = TableRef::parse(source);
+  job.target = TableRef::parse(target);
+  job.name = r.str("name").value_or(job.target.name);
+  job.key = r.strings("key");
+  job.columns = r.strings("columns");
+  job.ignore_columns = r.strings("ignore_columns");
+  job.json_columns = r.strings("json_columns");
+  if (const toml::table* map = r.sub_table("column_map")) {
+    for (const auto& [k, v] : *map) {
+      if (!v.is_string())
+        throw InputError(fmt::format("{}: column_map.{} must be a string naming the target column",
+                                     config_detail::where(origin, v), k.str()));
+      job.column_map[std::string(k.str())] = *v.value<std::string>();
+    }
+  }
+  const auto both = r.str("where");
+  job.source_where = r.str("source_where").value_or(both.value_or(""));
+  job.target_where = r.str("target_where").value_or(both.value_or(""));
+  job.trust_key = r.boolean("trust_key").value_or(false);
+  if (auto c = r.integer("chunk_rows")) {
+    if (*c < 1) r.fail("chunk_rows", "must be at least 1");
+    job.chunk_rows = *c;
+  }
+  if (auto s = r.number("slo")) {
+    if (*s < 0 || *s > 1) r.fail("slo", "must be between 0 and 1, e.g. 0.9999");
+    job.slo = *s;
+  }
+  if (auto tr = r.str("time_rounding")) {
+    if (*tr == "half_even") job.time_rounding = TimeRounding::HalfEven;
+    else if (*tr == "truncate") job.time_rounding = TimeRounding::Truncate;
+    else r.fail("time_rounding", "must be \"half_even\" (PostgreSQL's input rounding) or \"truncate\"");
+  }
+  r.reject_unknown(kTableKeys);
+  return job;
+}
+
+void read_check(const toml::table& top, const std::string& origin, const fs::path& base, RunOptions& o) {
+  const toml::node* node = top.get("check");
+  if (!node) return;
+  if (!node->is_table()) throw InputError(fmt::format("{}: [check] must be a table", config_detail::where(origin, *node)));
+  TableReader r(*node->as_table(), origin, "[check]");
+  if (auto v = r.integer("threads")) {
+    if (*v < 1 || *v > 256) r.fail("threads", "must be between 1 and 256");
+    o.threads = static_cast<int>(*v);
+  }
+  if (auto v = r.integer("chunk_rows")) {
+    if (*v < 1) r.fail("chunk_rows", "must be at least 1");
+    o.chunk_rows = *v;
+  }
+  if (auto v = r.number("slo")) {
+    if (*v < 0 || *v > 1) r.fail("slo", "must be between 0 and 1, e.g. 0.9999");
+    o.slo = *v;
+  }
+  for (const auto& rule : r.strings("rules")) o.rules.push_back(resolve(base, rule));
+  if (auto v = r.str("audit")) o.audit_db = resolve(base, *v);
+  if (auto v = r.str("out")) o.out_dir = resolve(base, *v);
+  if (auto v = r.str("mode")) {
+    if (*v == "full") o.mode = Mode::Full;
+    else if (*v == "sample") o.mode = Mode::Sample;
+    else r.fail("mode", "must be \"full\" or \"sample\"");
+  }
+  if (auto v = r.number("sample_rate")) {
+    if (*v <= 0 || *v > 1) r.fail("sample_rate", "must be in (0, 1], e.g. 0.05 for 5 %");
+    o.sample_rate = *v;
+  }
+  if (auto v = r.integer("seed")) o.seed = static_cast<std::uint64_t>(*v);
+  if (auto v = r.integer("retries")) {
+    if (*v < 0 || *v > 20) r.fail("retries", "must be between 0 and 20");
+    o.retries = static_cast<int>(*v);
+  }
+  if (auto v = r.integer("max_divergences")) {
+    if (*v < 0) r.fail("max_divergences", "must be >= 0");
+    o.max_divergences_per_table = static_cast<std::size_t>(*v);
+  }
+  r.reject_unknown(kCheckKeys);
+}
+
+}  // namespace
+
+RunOptions parse_job_text(const std::string& text, const std::string& origin, const fs::path& base_dir) {
+  toml::table top;
+  try {
+    top = toml::parse(text, origin);
+  } catch (const toml::parse_error& e) {
+    throw InputError(fmt::format("{}:{}:{}: malformed TOML: {}", origin, e.source().begin.line,
+                                 e.source().begin.column, e.description()));
+  }
+  for (const auto& [k, node] : top) {
+    const std::string key(k.str());
+    if (std::find(kTopKeys.begin(), kTopKeys.end(), key) == kTopKeys.end()) {
+      const std::string hint = config_detail::did_you_mean(key, kTopKeys);
+      throw InputError(fmt::format("{}: unknown top-level key '{}'{}", config_detail::where(origin, node), key,
+                                   hint.empty() ? " (expected [source], [target], [check], [[tables]])"
+                                                : " — did you mean '" + hint + "'?"));
+    }
+  }
+  RunOptions o;
+  o.job_hash = fmt::format("{:016x}", XXH3_64bits(text.data(), text.size()));
+  o.source = read_endpoint(top, "source", origin, base_dir);
+  o.target = read_endpoint(top, "target", origin, base_dir);
+  read_check(top, origin, base_dir, o);
+  const toml::node* tables = top.get("tables");
+  if (!tables || !tables->is_array_of_tables() || tables->as_array()->empty())
+    throw InputError(fmt::format("{}: no [[tables]] entries: add at least one [[tables]] with source = \"schema.table\"", origin));
+  std::size_t i = 0;
+  for (const auto& t : *tables->as_array()) o.tables.push_back(read_table(*t.as_table(), origin, i++));
+  for (std::size_t a = 0; a < o.tables.size(); ++a)
+    for (std::size_t b = a + 1; b < o.tables.size(); ++b)
+      if (o.tables[a].name == o.tables[b].name)
+        throw InputError(fmt::format("{}:{}: two [[tables]] entries are both named '{}'; give one a distinct name = \"…\"",
+                                     origin, o.tables[b].line, o.tables[b].name));
+  if (o.audit_db.empty()) o.audit_db = (base_dir.empty() ? fs::path(".") : base_dir) / "recon-audit.db";
+  return o;
+}
+
+RunOptions load_run_options(const CheckFlags& flags) {
+  if (flags.config.empty()) throw InputError("recon check: --config JOB.toml is required (see recon check --help)");
+  std::error_code ec;
+  const fs::path job = fs::absolute(flags.config, ec);
+  std::ifstream in(job, std::ios::binary);
+  if (!in) throw InputError(fmt::format("{}: cannot read the job file (does it exist? is it readable?)", flags.config.string()));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  RunOptions o = parse_job_text(ss.str(), flags.config.string(), job.parent_path());
+  o.job_file = job;
+  apply_overrides(o, flags);
+  return o;
+}
+
+}  // namespace recon

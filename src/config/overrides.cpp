@@ -1,0 +1,90 @@
+// Environment, then flags, over the job file. Each value is validated like the file's.
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "recon/config/job.hpp"
+#include "recon/core/errors.hpp"
+
+namespace recon {
+namespace {
+
+template <typename T>
+T parse_env(const char* name, const char* text) {
+  T v{};
+  const std::string_view s(text);
+  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (r.ec != std::errc() || r.ptr != s.data() + s.size())
+    throw InputError(fmt::format("environment variable {}='{}' is not a valid number", name, text));
+  return v;
+}
+
+void set_mode(RunOptions& o, const std::string& mode, const std::string& origin) {
+  if (mode == "full") o.mode = Mode::Full;
+  else if (mode == "sample") o.mode = Mode::Sample;
+  else throw InputError(fmt::format("{}: mode '{}' is not valid; use full or sample", origin, mode));
+}
+
+void check_ranges(const RunOptions& o) {
+  if (o.threads < 1 || o.threads > 256) throw InputError(fmt::format("threads = {} must be between 1 and 256", o.threads));
+  if (o.chunk_rows < 1) throw InputError("chunk_rows must be at least 1");
+  if (o.sample_rate <= 0 || o.sample_rate > 1)
+    throw InputError(fmt::format("sample rate {} must be in (0, 1], e.g. 0.05 for 5 %", o.sample_rate));
+  if (o.slo < 0 || o.slo > 1) throw InputError(fmt::format("slo {} must be between 0 and 1", o.slo));
+}
+
+}  // namespace
+
+void apply_overrides(RunOptions& o, const CheckFlags& f) {
+  if (const char* v = std::getenv("RECON_THREADS")) o.threads = parse_env<int>("RECON_THREADS", v);
+  if (const char* v = std::getenv("RECON_CHUNK_ROWS")) o.chunk_rows = parse_env<std::int64_t>("RECON_CHUNK_ROWS", v);
+  if (const char* v = std::getenv("RECON_SLO")) o.slo = parse_env<double>("RECON_SLO", v);
+  if (const char* v = std::getenv("RECON_MODE")) set_mode(o, v, "RECON_MODE");
+  if (const char* v = std::getenv("RECON_SAMPLE_RATE")) o.sample_rate = parse_env<double>("RECON_SAMPLE_RATE", v);
+  if (const char* v = std::getenv("RECON_SEED")) o.seed = parse_env<std::uint64_t>("RECON_SEED", v);
+  if (const char* v = std::getenv("RECON_OUT")) o.out_dir = v;
+  if (const char* v = std::getenv("RECON_AUDIT")) o.audit_db = v;
+
+  if (f.threads) o.threads = *f.threads;
+  if (f.chunk_rows) o.chunk_rows = *f.chunk_rows;
+  if (f.mode) set_mode(o, *f.mode, "--mode");
+  if (f.sample_rate) {
+    o.sample_rate = *f.sample_rate;
+    if (!f.mode) o.mode = Mode::Sample;  // --sample-rate alone means a sampled run
+  }
+  if (f.seed) o.seed = *f.seed;
+  if (f.out) o.out_dir = *f.out;
+  if (f.audit) o.audit_db = *f.audit;
+  o.progress = !f.no_progress;
+  o.quiet = f.quiet;
+  check_ranges(o);
+
+  if (f.tables) {
+    std::vector<TableJob> chosen;
+    std::string rest = *f.tables;
+    std::size_t start = 0;
+    while (start <= rest.size()) {
+      const std::size_t comma = std::min(rest.find(',', start), rest.size());
+      const std::string want = rest.substr(start, comma - start);
+      start = comma + 1;
+      if (want.empty()) continue;
+      auto it = std::find_if(o.tables.begin(), o.tables.end(), [&](const TableJob& t) {
+        return t.name == want || t.target.display() == want || t.source.display() == want;
+      });
+      if (it == o.tables.end()) {
+        std::vector<std::string> names;
+        for (const auto& t : o.tables) names.push_back(t.name);
+        throw InputError(fmt::format("--tables: '{}' is not a [[tables]] entry of the job (known: {})", want,
+                                     fmt::join(names, ", ")));
+      }
+      if (std::none_of(chosen.begin(), chosen.end(), [&](const TableJob& t) { return t.name == it->name; }))
+        chosen.push_back(*it);
+    }
+    if (chosen.empty()) throw InputError("--tables: give at least one table name");
+    o.tables = std::move(chosen);
+  }
+}
+
+}  // namespace recon

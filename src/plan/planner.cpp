@@ -1,0 +1,65 @@
+#include "recon/plan/planner.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "recon/core/canonical.hpp"
+
+namespace recon {
+
+std::size_t samples_wanted(std::int64_t estimated_rows, std::int64_t chunk_rows) {
+  // ~16 samples per range keeps range sizes within a few percent of chunk_rows even on skewed keys.
+  const std::int64_t ranges = std::max<std::int64_t>(1, (estimated_rows + chunk_rows - 1) / std::max<std::int64_t>(1, chunk_rows));
+  return static_cast<std::size_t>(std::clamp<std::int64_t>(ranges * 16, 64, 400000));
+}
+
+std::vector<KeyRange> plan_ranges(std::vector<std::string> keys, std::int64_t estimated_rows, std::int64_t chunk_rows) {
+  std::sort(keys.begin(), keys.end(), [](const std::string& a, const std::string& b) { return canon::compare_keys(a, b) < 0; });
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  const std::int64_t wanted = std::max<std::int64_t>(1, (estimated_rows + chunk_rows - 1) / std::max<std::int64_t>(1, chunk_rows));
+  const std::size_t n = static_cast<std::size_t>(std::min<std::int64_t>(wanted, static_cast<std::int64_t>(keys.size()) + 1));
+  std::vector<KeyRange> ranges;
+  if (n <= 1 || keys.empty()) {
+    ranges.push_back(KeyRange{0, std::nullopt, std::nullopt, estimated_rows});
+    return ranges;
+  }
+  std::vector<std::string> bounds;
+  for (std::size_t i = 1; i < n; ++i) {
+    const std::string& b = keys[i * keys.size() / n];
+    if (bounds.empty() || bounds.back() != b) bounds.push_back(b);
+  }
+  const std::int64_t per = estimated_rows / static_cast<std::int64_t>(bounds.size() + 1);
+  for (std::size_t i = 0; i <= bounds.size(); ++i) {
+    KeyRange r;
+    r.index = i;
+    if (i > 0) r.lower = bounds[i - 1];
+    if (i < bounds.size()) r.upper = bounds[i];
+    r.estimated_rows = per;
+    ranges.push_back(std::move(r));
+  }
+  return ranges;
+}
+
+std::vector<KeyRange> sample_ranges(const std::vector<KeyRange>& ranges, double rate, std::uint64_t seed) {
+  const std::size_t n = ranges.size();
+  const std::size_t k = std::clamp<std::size_t>(static_cast<std::size_t>(std::llround(rate * static_cast<double>(n))), 1, n);
+  // splitmix64 + Fisher–Yates: fully specified here, unlike std::shuffle, so a recorded seed replays
+  // the same ranges with any standard library.
+  std::uint64_t state = seed;
+  auto next = [&state] {
+    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  };
+  std::vector<std::size_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = i;
+  for (std::size_t i = n; i > 1; --i) std::swap(order[i - 1], order[next() % i]);
+  order.resize(k);
+  std::sort(order.begin(), order.end());
+  std::vector<KeyRange> out;
+  for (std::size_t i : order) out.push_back(ranges[i]);
+  return out;
+}
+
+}  // namespace recon
