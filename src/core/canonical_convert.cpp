@@ -198,3 +198,33 @@ void put_from_double(std::string& out, TypeClass cls, double v, bool single_floa
 }
 
 }  // namespace recon::canon
+
+namespace recon::canon {
+
+void put_converted(std::string& out, TypeClass to, const ValueView& v, TimeRounding rounding) {
+  if (v.tag == to || v.tag == TypeClass::Null || v.tag == TypeClass::Invalid) {
+    out.push_back(static_cast<char>(v.tag));
+    const auto len = static_cast<std::uint32_t>(v.payload.size());
+    out.append(reinterpret_cast<const char*>(&len), 4);
+    out.append(v.payload);
+    return;
+  }
+  switch (v.tag) {
+    case TypeClass::Integer: return put_from_integer(out, to, v.as_int64());
+    case TypeClass::Float: return put_from_double(out, to, v.as_double());
+    case TypeClass::Date:
+      if (to == TypeClass::Timestamp) return put_timestamp(out, std::int64_t{v.as_int32()} * kMicrosPerDay);
+      break;
+    case TypeClass::Text:
+    case TypeClass::Json:
+      return put_from_text(out, to, v.payload, rounding);
+    default: break;
+  }
+  // Everything else goes through its text form, which every class can parse or reject.
+  std::string text = to_display(v);
+  if (v.tag == TypeClass::Text) text = std::string(v.payload);
+  if (v.tag == TypeClass::TimestampTz && to == TypeClass::Text) text = format_timestamp(v.as_int64()) + "+00";
+  put_from_text(out, to, text, rounding);
+}
+
+}  // namespace recon::canon

@@ -87,6 +87,13 @@ void put_from_integer(std::string& out, TypeClass cls, std::int64_t v);
 /// Converts a double (SQLite REAL storage) to `cls`. Decimal uses the shortest round-trip text.
 void put_from_double(std::string& out, TypeClass cls, double v, bool single_float = false);
 
+/// Re-encodes an already canonical value in another class (a connector decodes its native type,
+/// then converts when the pair is compared in a different class: int -> decimal, uuid -> text, …).
+/// Same class: copied unchanged. Impossible conversions write Invalid with the value's text.
+struct ValueView;
+void put_converted(std::string& out, TypeClass to, const ValueView& v,
+                   TimeRounding rounding = TimeRounding::HalfEven);
+
 // ---- readers ----------------------------------------------------------------------------------
 /// One decoded value: a view into an encoded buffer.
 struct ValueView {

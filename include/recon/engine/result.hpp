@@ -35,6 +35,9 @@ struct TableContext {
   std::vector<SelectColumn> select_values_source, select_values_target;
   Dialect target_dialect = Dialect::Postgres;
   std::string source_endpoint, target_endpoint;  ///< password-free
+  std::vector<std::string> notes;  ///< e.g. columns present on one side only (not compared)
+  std::int64_t chunk_rows = 50000;
+  double slo = 0.9999;
 };
 
 /// Counts for one table (CONTRACT.md summary.json fields).

@@ -1,0 +1,37 @@
+#pragma once
+/// Comparing one key range: merge the two sides' sorted batches and categorise every key.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "recon/core/rows.hpp"
+#include "recon/engine/result.hpp"
+
+namespace recon {
+
+struct RangeCounts {
+  std::int64_t rows_source = 0, rows_target = 0, rows_compared = 0;
+  std::int64_t matched = 0, missing_in_target = 0, missing_in_source = 0, changed = 0;
+  RangeCounts& operator+=(const RangeCounts& o);
+};
+
+/// The result of one range, handed from a worker to the run's single writer.
+struct RangeOutcome {
+  std::size_t range_index = 0;  ///< position in the table's (possibly sampled) range list
+  RangeCounts counts;
+  std::vector<Divergence> divergences;  ///< in key order
+  bool failed = false;
+  std::string error;  ///< password-free, when failed
+  int attempts = 1;
+};
+
+/// Merges two batches sorted by key (RowBatch::sort_by_key). A key on both sides is matched only
+/// when the value encodings are byte-equal: equal digests are confirmed by value, so a digest
+/// collision can never hide a difference. Differing columns are found column by column.
+void compare_batches(const RowBatch& source, const RowBatch& target, RangeOutcome& out);
+
+/// Indexes of the columns whose encodings differ between two value encodings of the same layout.
+std::vector<std::uint32_t> differing_columns(std::string_view source_values, std::string_view target_values);
+
+}  // namespace recon

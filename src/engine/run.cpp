@@ -1,0 +1,220 @@
+#include "recon/engine/run.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <random>
+
+#include <fmt/format.h>
+
+#include "recon/audit/audit_db.hpp"
+#include "recon/engine/columns.hpp"
+#include "recon/engine/workers.hpp"
+#include "recon/plan/planner.hpp"
+#include "recon/report/fixup.hpp"
+#include "recon/report/metrics.hpp"
+#include "recon/report/progress.hpp"
+#include "recon/report/summary.hpp"
+#include "recon/report/terminal.hpp"
+
+namespace recon {
+namespace fs = std::filesystem;
+
+namespace {
+
+double now_epoch() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string utc(double epoch, const char* format) {
+  const std::time_t t = static_cast<std::time_t>(epoch);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, format, &tm);
+  return buf;
+}
+std::string iso_utc(double epoch) { return utc(epoch, "%Y-%m-%dT%H:%M:%SZ"); }
+
+Dialect dialect_of(const Endpoint& e) {
+  if (e.kind == "sqlite") return Dialect::Sqlite;
+  if (e.kind == "sqlserver") return Dialect::SqlServer;
+  return Dialect::Postgres;
+}
+
+RangeQuery whole_table(const TableRef& ref, const std::vector<SelectColumn>& keys, const std::vector<SelectColumn>& values,
+                       const std::string& where) {
+  RangeQuery q;
+  q.table = ref;
+  q.keys = keys;
+  q.values = values;
+  q.where = where;
+  return q;
+}
+
+/// Validated, ready-to-run tables. Every problem of every table is reported at once.
+std::vector<TableContext> validate(const RunOptions& opts, Connector& src, Connector& tgt) {
+  std::vector<TableContext> contexts;
+  std::vector<std::string> errors;
+  for (const TableJob& job : opts.tables) {
+    TableInfo s, t;
+    try {
+      s = src.describe(job.source);
+    } catch (const InputError& e) {
+      errors.push_back(fmt::format("table {} (job line {}): {}", job.name, job.line, e.what()));
+      continue;
+    }
+    try {
+      t = tgt.describe(job.target);
+    } catch (const InputError& e) {
+      errors.push_back(fmt::format("table {} (job line {}): {}", job.name, job.line, e.what()));
+      continue;
+    }
+    TableContext ctx = resolve_table(job, s, t, opts, errors);
+    ctx.target_dialect = dialect_of(opts.target);
+    ctx.source_endpoint = src.endpoint();
+    ctx.target_endpoint = tgt.endpoint();
+    contexts.push_back(std::move(ctx));
+  }
+  if (!errors.empty()) {
+    std::string all = errors.front();
+    for (std::size_t i = 1; i < errors.size(); ++i) all += "\n" + errors[i];
+    throw InputError(fmt::format("{}{}", opts.job_file.empty() ? "" : opts.job_file.string() + ": ", all));
+  }
+  return contexts;
+}
+
+std::vector<KeyRange> plan_table(const TableContext& ctx, Connector& src, Connector& tgt, const RangeQuery& qs,
+                                 const RangeQuery& qt) {
+  constexpr std::size_t kFirstSample = 8192;
+  Connector* side = &src;
+  const RangeQuery* q = &qs;
+  KeySample sample = src.sample_keys(qs, kFirstSample);
+  if (sample.estimated_rows == 0) {  // nothing in the source: plan on the target's keys
+    side = &tgt;
+    q = &qt;
+    sample = tgt.sample_keys(qt, kFirstSample);
+  }
+  const std::size_t wanted = samples_wanted(sample.estimated_rows, ctx.chunk_rows);
+  if (wanted > kFirstSample && sample.keys.size() >= kFirstSample / 2) sample = side->sample_keys(*q, wanted);
+  return plan_ranges(std::move(sample.keys), sample.estimated_rows, ctx.chunk_rows);
+}
+
+std::uint64_t table_seed(std::uint64_t seed, const std::string& name) {
+  std::uint64_t h = seed ^ 0xcbf29ce484222325ULL;
+  for (unsigned char c : name) h = (h ^ c) * 0x100000001b3ULL;
+  return h;
+}
+
+}  // namespace
+
+std::string make_run_id() {
+  std::random_device rd;
+  return fmt::format("{}-{:04x}", utc(now_epoch(), "%Y%m%dT%H%M%SZ"), rd() & 0xffff);
+}
+
+int exit_code_for(const RunResult& r) {
+  if (r.status == "error") return kExitRuntime;
+  if (r.status == "divergent") return kExitDivergent;
+  return kExitConsistent;
+}
+
+RunResult run_check(const RunOptions& opts, std::string& out_dir_used) {
+  RunResult result;
+  result.run_id = make_run_id();
+  result.started_epoch = now_epoch();
+  result.started_at = iso_utc(result.started_epoch);
+  result.mode = opts.mode == Mode::Sample ? "sample" : "full";
+  result.sample_rate = opts.mode == Mode::Sample ? opts.sample_rate : 1.0;
+  result.slo = opts.slo;
+  result.seed = opts.seed.value_or(std::random_device{}() ^ (static_cast<std::uint64_t>(std::random_device{}()) << 32));
+
+  // Validation: one connection per side, every table described and paired before any data moves.
+  auto src = open_connector(opts.source, Side::Source);
+  auto tgt = open_connector(opts.target, Side::Target);
+  std::vector<TableContext> contexts = validate(opts, *src, *tgt);
+  for (const auto& ctx : contexts)
+    for (const auto& note : ctx.notes) std::cerr << "note: " << note << "\n";
+
+  const fs::path out_dir = opts.out_dir.empty() ? fs::path("reports") / result.run_id : opts.out_dir;
+  fs::create_directories(out_dir / "fixup");
+  out_dir_used = out_dir.string();
+  if (!opts.audit_db.parent_path().empty()) fs::create_directories(opts.audit_db.parent_path());
+
+  AuditDb audit(opts.audit_db);
+  audit.begin_run(result, opts, src->endpoint(), tgt->endpoint());
+  FixupWriter fixup(out_dir, result.run_id);
+  const std::vector<ResultSink*> sinks = {&audit, &fixup};
+
+  ConnectionPool pool(opts, static_cast<std::size_t>(opts.threads));
+  pool.adopt(std::move(src), std::move(tgt));
+  const bool draw_progress = opts.progress && isatty(fileno(stderr));
+
+  for (const TableContext& ctx : contexts) {
+    const TableJob& job = *ctx.job;
+    TableResult tr;
+    tr.name = ctx.name;
+    tr.source = job.source.display();
+    tr.target = job.target.display();
+    tr.slo = ctx.slo;
+    for (const auto& c : ctx.target_values) tr.columns.push_back(c.name);
+    const double t0 = now_epoch();
+    const RangeQuery qs = whole_table(job.source, ctx.select_keys_source, ctx.select_values_source, job.source_where);
+    const RangeQuery qt = whole_table(job.target, ctx.select_keys_target, ctx.select_values_target, job.target_where);
+    try {
+      std::vector<KeyRange> ranges = plan_table(ctx, pool.get(0, Side::Source), pool.get(0, Side::Target), qs, qt);
+      if (opts.mode == Mode::Sample) ranges = sample_ranges(ranges, opts.sample_rate, table_seed(result.seed, ctx.name));
+      tr.ranges_total = static_cast<std::int64_t>(ranges.size());
+      for (ResultSink* s : sinks) s->begin_table(ctx);
+      ProgressLine progress(ctx.name, draw_progress);
+      const TableTotals totals = run_ranges(opts, pool, ctx, qs, qt, ranges, sinks,
+                                            [&](std::size_t done, std::size_t total, std::int64_t rows) {
+                                              progress.update(done, total, rows);
+                                            });
+      progress.finish();
+      const RangeCounts& c = totals.counts;
+      tr.rows_source = c.rows_source;
+      tr.rows_target = c.rows_target;
+      tr.rows_compared = c.rows_compared;
+      tr.matched = c.matched;
+      tr.missing_in_target = c.missing_in_target;
+      tr.missing_in_source = c.missing_in_source;
+      tr.changed = c.changed;
+      tr.ranges_done = static_cast<std::int64_t>(totals.ranges_done);
+      tr.ranges_failed = static_cast<std::int64_t>(totals.ranges_failed);
+      if (totals.ranges_failed > 0) {
+        tr.partial = true;
+        tr.error = fmt::format("{} of {} ranges could not be compared: {}", totals.ranges_failed, ranges.size(), totals.first_error);
+      }
+    } catch (const std::exception& e) {
+      tr.partial = true;
+      tr.error = redact_secrets(e.what());
+    }
+    tr.seconds = now_epoch() - t0;
+    try {
+      for (ResultSink* s : sinks) s->end_table(ctx, tr);
+    } catch (const std::exception& e) {
+      tr.partial = true;
+      if (tr.error.empty()) tr.error = redact_secrets(e.what());
+    }
+    result.tables.push_back(std::move(tr));
+  }
+
+  bool error = false, below = false;
+  for (const auto& t : result.tables) {
+    error |= t.partial;
+    below |= t.consistency_index() < t.slo;
+  }
+  result.status = error ? "error" : (below ? "divergent" : "consistent");
+  result.finished_epoch = now_epoch();
+  result.finished_at = iso_utc(result.finished_epoch);
+  write_summary(out_dir, result);
+  write_metrics(out_dir, result);
+  audit.finish_run(result);
+  return result;
+}
+
+}  // namespace recon
