@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs everything recon needs to build, test and benchmark on Debian 12 (run as root or with sudo).
+set -euo pipefail
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libpqxx-dev libpq-dev libsqlite3-dev sqlite3 libxxhash-dev libtomlplusplus-dev nlohmann-json3-dev
+  libfmt-dev libboost-program-options-dev freetds-dev libcsv-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  postgresql postgresql-common postgresql-client
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "install-deps: all packages present"

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# README command 2: install, build, and run the whole test suite — unit tests and end-to-end tests of
+# the real binary against a throwaway PostgreSQL 15 cluster started by pg_virtualenv, plus the suites
+# rebuilt with the digest-collision debug switch.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh
+# pg_virtualenv starts a private cluster, exports PGHOST/PGPORT/PGUSER/PGPASSWORD, runs the command
+# and drops the cluster afterwards.
+pg_virtualenv -v 15 ctest --test-dir build --output-on-failure --timeout 900 "$@"
+# Every digest equal: the engine must still confirm rows by value (docs/architecture.md).
+BUILD_DIR=build-collide scripts/build.sh -DRECON_FORCE_DIGEST_COLLISIONS=ON -DRECON_BUILD_BENCH=OFF
+pg_virtualenv -v 15 ctest --test-dir build-collide --output-on-failure --timeout 900 -R 'Compare|Demo|Fixup' "$@"

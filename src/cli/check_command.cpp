@@ -1,0 +1,56 @@
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "recon/config/job.hpp"
+#include "recon/engine/run.hpp"
+#include "recon/report/terminal.hpp"
+
+namespace recon {
+namespace po = boost::program_options;
+
+void describe_check(po::options_description& desc) {
+  desc.add_options()
+      ("config,c", po::value<std::string>()->required()->value_name("JOB.toml"), "job file (required)")
+      ("tables", po::value<std::string>()->value_name("a,b"), "only these [[tables]] (report name, source or target name); default: all")
+      ("mode", po::value<std::string>()->value_name("full|sample"), "full compares every range, sample a seeded subset; default: [check].mode or full")
+      ("sample-rate", po::value<double>()->value_name("R"), "fraction of ranges compared in sample mode (implies --mode sample); default: [check].sample_rate or 0.1")
+      ("seed", po::value<std::uint64_t>()->value_name("N"), "seed of the sampled ranges (recorded in summary.json); default: random")
+      ("threads", po::value<int>()->value_name("N"), "parallel workers, each with its own connections; default: [check].threads or 4")
+      ("chunk-rows", po::value<std::int64_t>()->value_name("N"), "target rows per key range; default: [check].chunk_rows or 50000")
+      ("out", po::value<std::string>()->value_name("DIR"), "output folder; default: reports/<run_id>/")
+      ("audit", po::value<std::string>()->value_name("FILE"), "SQLite audit trail; default: [check].audit or recon-audit.db beside the job file")
+      ("no-progress", "never draw the progress line (it is drawn only when stderr is a terminal)")
+      ("quiet,q", "no terminal summary");
+}
+
+CheckFlags check_flags(const po::variables_map& vm) {
+  CheckFlags f;
+  f.config = vm["config"].as<std::string>();
+  if (vm.count("tables")) f.tables = vm["tables"].as<std::string>();
+  if (vm.count("mode")) f.mode = vm["mode"].as<std::string>();
+  if (vm.count("sample-rate")) f.sample_rate = vm["sample-rate"].as<double>();
+  if (vm.count("seed")) f.seed = vm["seed"].as<std::uint64_t>();
+  if (vm.count("threads")) f.threads = vm["threads"].as<int>();
+  if (vm.count("chunk-rows")) f.chunk_rows = vm["chunk-rows"].as<std::int64_t>();
+  if (vm.count("out")) f.out = vm["out"].as<std::string>();
+  if (vm.count("audit")) f.audit = vm["audit"].as<std::string>();
+  f.no_progress = vm.count("no-progress") > 0;
+  f.quiet = vm.count("quiet") > 0;
+  return f;
+}
+
+int run_check_command(const po::variables_map& vm) {
+  const RunOptions opts = load_run_options(check_flags(vm));
+  std::string out_dir;
+  const RunResult result = run_check(opts, out_dir);
+  if (!opts.quiet) std::cout << render_summary_table(result);
+  std::cout << fmt::format("report:  {}/summary.json\nfix-up:  {}/fixup/\naudit:   {}\n", out_dir, out_dir,
+                           opts.audit_db.string());
+  for (const auto& t : result.tables)
+    if (t.partial) std::cerr << fmt::format("recon: table {} is partial: {}\n", t.name, t.error);
+  return exit_code_for(result);
+}
+
+}  // namespace recon

@@ -1,0 +1,91 @@
+// The subcommand table and the mapping of failures to exit codes (CONTRACT.md).
+#include "recon/cli/cli.hpp"
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "recon/core/errors.hpp"
+
+#ifndef RECON_VERSION
+#define RECON_VERSION "0.0.0"
+#endif
+
+namespace recon {
+namespace po = boost::program_options;
+
+namespace {
+
+struct Command {
+  const char* name;
+  const char* summary;
+  void (*describe)(po::options_description&);
+  int (*run)(const po::variables_map&);
+};
+
+const Command kCommands[] = {
+    {"check", "compare the tables of a job file between source and target", describe_check, run_check_command},
+    {"demo", "build two SQLite databases with planted divergences and check them", describe_demo, run_demo_command},
+};
+
+void print_usage(std::ostream& os) {
+  os << "recon " RECON_VERSION " — data-consistency reconciliation and audit\n\n"
+     << "usage: recon COMMAND [options]\n       recon COMMAND --help\n       recon --version\n\ncommands:\n";
+  for (const auto& c : kCommands) os << fmt::format("  {:<8} {}\n", c.name, c.summary);
+  os << "\nexit codes: 0 consistent (every table at or above its SLO), 1 divergent (a table below its SLO),\n"
+        "            2 bad input (nothing compared), 3 runtime failure (partial results kept and marked)\n";
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    print_usage(std::cout);
+    return args.empty() ? kExitBadInput : kExitConsistent;
+  }
+  if (args[0] == "--version" || args[0] == "version") {
+    std::cout << "recon " RECON_VERSION "\n";
+    return kExitConsistent;
+  }
+  const Command* cmd = nullptr;
+  for (const auto& c : kCommands)
+    if (args[0] == c.name) cmd = &c;
+  if (!cmd) {
+    std::cerr << "recon: unknown command '" << args[0] << "'\n\n";
+    print_usage(std::cerr);
+    return kExitBadInput;
+  }
+  try {
+    po::options_description desc(fmt::format("recon {} — {}\n\noptions", cmd->name, cmd->summary));
+    desc.add_options()("help,h", "show this help");
+    cmd->describe(desc);
+    po::variables_map vm;
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+    po::store(po::command_line_parser(rest).options(desc).run(), vm);
+    if (vm.count("help")) {
+      std::cout << desc << "\n";
+      return kExitConsistent;
+    }
+    po::notify(vm);
+    return cmd->run(vm);
+  } catch (const po::error& e) {
+    std::cerr << "recon " << cmd->name << ": " << e.what() << " (see recon " << cmd->name << " --help)\n";
+    return kExitBadInput;
+  } catch (const InputError& e) {
+    std::cerr << "recon: error: " << redact_secrets(e.what()) << "\n";
+    return kExitBadInput;
+  } catch (const ConnectorError& e) {
+    std::cerr << "recon: error: " << side_name(e.side()) << ": " << redact_secrets(e.what()) << "\n";
+    return e.login() ? kExitBadInput : kExitRuntime;
+  } catch (const std::exception& e) {
+    std::cerr << "recon: error: " << redact_secrets(e.what()) << "\n";
+    return kExitRuntime;
+  }
+}
+
+}  // namespace recon

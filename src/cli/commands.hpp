@@ -1,0 +1,10 @@
+#pragma once
+// Private to the cli module: one describe/run pair per subcommand row.
+#include <boost/program_options.hpp>
+
+namespace recon {
+void describe_check(boost::program_options::options_description& desc);
+int run_check_command(const boost::program_options::variables_map& vm);
+void describe_demo(boost::program_options::options_description& desc);
+int run_demo_command(const boost::program_options::variables_map& vm);
+}  // namespace recon
