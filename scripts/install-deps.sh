@@ -8,7 +8,7 @@ packages=(
   libpqxx-dev libpq-dev libsqlite3-dev sqlite3 libxxhash-dev libtomlplusplus-dev nlohmann-json3-dev
   libfmt-dev libboost-program-options-dev freetds-dev libcsv-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  postgresql postgresql-common postgresql-client
+  postgresql postgresql-common postgresql-client bc time
 )
 missing=()
 for p in "${packages[@]}"; do

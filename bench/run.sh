@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Full-check benchmark on PostgreSQL: recon's `check` time divided by the time of a raw
+# `COPY … TO STDOUT (FORMAT binary)` of both tables run concurrently, in the same script and cluster.
+#   bench/run.sh [ROWS]        (default 2,000,000; BENCH_THREADS=2 BENCH_CHUNK=50000 BENCH_REPEAT=3)
+# Builds recon first if needed; starts its own throwaway cluster with pg_virtualenv.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROWS=${1:-2000000}
+if [ -z "${PGHOST:-}" ]; then
+  [ -x build/recon ] || scripts/build.sh
+  exec pg_virtualenv -v 15 -o shared_buffers=1GB -o max_wal_size=4GB -o synchronous_commit=off "$0" "$@"
+fi
+THREADS=${BENCH_THREADS:-2}
+CHUNK=${BENCH_CHUNK:-50000}
+REPEAT=${BENCH_REPEAT:-3}
+OUT=bench/out
+mkdir -p "$OUT"
+psql -qAtc "DROP DATABASE IF EXISTS bench_src" -c "DROP DATABASE IF EXISTS bench_tgt" \
+     -c "CREATE DATABASE bench_src" -c "CREATE DATABASE bench_tgt" >/dev/null
+
+# 11 columns of mixed types, deterministic in i so both databases get the same rows.
+TABLE_SQL="
+CREATE TABLE simulacoes (
+  id bigint PRIMARY KEY, id_cliente integer NOT NULL, data_simulacao timestamp NOT NULL,
+  criado_em timestamptz NOT NULL, data_base date NOT NULL, valor_credito numeric(15,2) NOT NULL,
+  taxa_adm numeric(5,2) NOT NULL, prazo_meses smallint NOT NULL, ativo boolean NOT NULL,
+  status text NOT NULL, token uuid NOT NULL);
+INSERT INTO simulacoes
+SELECT i, (i * 7919) % 200000, timestamp '2020-01-01' + i * interval '17 second',
+       timestamptz '2020-01-01 00:00:00+00' + i * interval '13 second', date '2020-01-01' + (i % 1500)::int,
+       ((i * 104729) % 50000000) / 100.0, ((i % 2000) / 100.0), (12 + i % 200)::smallint, i % 3 <> 0,
+       (ARRAY['ATIVA','CONTEMPLADA','CANCELADA','ENCERRADA'])[1 + i % 4],
+       md5(i::text)::uuid
+FROM generate_series(1, ${ROWS}) AS i;
+VACUUM ANALYZE simulacoes;"
+echo "bench: loading ${ROWS} rows into each database…"
+psql -q -d bench_src -c "$TABLE_SQL" >/dev/null &
+psql -q -d bench_tgt -c "$TABLE_SQL" >/dev/null &
+wait
+# ~0.2 % planted divergences: changed values, rows missing in the target, extra rows in the target.
+psql -q -d bench_tgt >/dev/null <<SQL
+UPDATE simulacoes SET valor_credito = valor_credito + 0.01 WHERE id % 1000 = 1;
+UPDATE simulacoes SET status = status || ' ' WHERE id % 2000 = 3;
+DELETE FROM simulacoes WHERE id % 1000 = 7;
+INSERT INTO simulacoes SELECT id + ${ROWS} * 10, id_cliente, data_simulacao, criado_em, data_base, valor_credito,
+  taxa_adm, prazo_meses, ativo, status, token FROM simulacoes WHERE id % 4000 = 11;
+VACUUM ANALYZE simulacoes;
+SQL
+
+cat > "$OUT/job.toml" <<TOML
+[source]
+kind = "postgres"
+url = "dbname=bench_src"
+[target]
+kind = "postgres"
+url = "dbname=bench_tgt"
+[check]
+threads = ${THREADS}
+chunk_rows = ${CHUNK}
+slo = 0.99
+audit = "bench-audit.db"
+[[tables]]
+source = "public.simulacoes"
+key = ["id"]
+TOML
+
+now() { date +%s.%N; }
+best_copy=""; best_recon=""; rss=""
+for r in $(seq "$REPEAT"); do
+  t0=$(now)
+  psql -d bench_src -c "COPY simulacoes TO STDOUT (FORMAT binary)" >/dev/null &
+  psql -d bench_tgt -c "COPY simulacoes TO STDOUT (FORMAT binary)" >/dev/null &
+  wait
+  t1=$(now)
+  copy=$(echo "$t1 - $t0" | bc -l)
+  rm -rf "$OUT/report"
+  t0=$(now)
+  /usr/bin/time -f "%M" -o "$OUT/rss.txt" build/recon check --config "$OUT/job.toml" --out "$OUT/report" --quiet --no-progress >/dev/null || true
+  t1=$(now)
+  recon=$(echo "$t1 - $t0" | bc -l)
+  kb=$(cat "$OUT/rss.txt")
+  printf 'bench: run %d  raw COPY both sides %.2f s  recon check %.2f s  ratio %.3f  peak RSS %d MB\n' \
+    "$r" "$copy" "$recon" "$(echo "$recon / $copy" | bc -l)" "$((kb / 1024))"
+  if [ -z "$best_copy" ] || (( $(echo "$copy < $best_copy" | bc -l) )); then best_copy=$copy; fi
+  if [ -z "$best_recon" ] || (( $(echo "$recon < $best_recon" | bc -l) )); then best_recon=$recon; fi
+  rss=$kb
+done
+printf 'bench: rows=%d threads=%d chunk_rows=%d  best raw COPY %.2f s  best recon %.2f s  ratio %.3f  (%.0f rows/s per side)  peak RSS %d MB\n' \
+  "$ROWS" "$THREADS" "$CHUNK" "$best_copy" "$best_recon" "$(echo "$best_recon / $best_copy" | bc -l)" \
+  "$(echo "$ROWS / $best_recon" | bc -l)" "$((rss / 1024))"
+python3 - "$OUT/report/summary.json" <<'PY' 2>/dev/null || true
+import json, sys
+s = json.load(open(sys.argv[1]))
+t = s["tables"][0]
+print(f"bench: found missing_in_target={t['missing_in_target']} missing_in_source={t['missing_in_source']} changed={t['changed']} index={t['consistency_index']:.6f}")
+PY
