@@ -11,9 +11,6 @@
 #include "commands.hpp"
 #include "recon/core/errors.hpp"
 
-#ifndef RECON_VERSION
-#define RECON_VERSION "0.0.0"
-#endif
 
 namespace recon {
 namespace po = boost::program_options;
@@ -33,7 +30,7 @@ const Command kCommands[] = {
 };
 
 void print_usage(std::ostream& os) {
-  os << "recon " RECON_VERSION " — data-consistency reconciliation and audit\n\n"
+  os << "recon " RECON_VERSION_STRING " — data-consistency reconciliation and audit\n\n"
      << "usage: recon COMMAND [options]\n       recon COMMAND --help\n       recon --version\n\ncommands:\n";
   for (const auto& c : kCommands) os << fmt::format("  {:<8} {}\n", c.name, c.summary);
   os << "\nexit codes: 0 consistent (every table at or above its SLO), 1 divergent (a table below its SLO),\n"
@@ -49,7 +46,7 @@ int run_cli(int argc, char** argv) {
     return args.empty() ? kExitBadInput : kExitConsistent;
   }
   if (args[0] == "--version" || args[0] == "version") {
-    std::cout << "recon " RECON_VERSION "\n";
+    std::cout << "recon " RECON_VERSION_STRING "\n";
     return kExitConsistent;
   }
   const Command* cmd = nullptr;

@@ -1,7 +1,5 @@
 #include "recon/engine/run.hpp"
 
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -15,8 +13,6 @@
 #include "recon/engine/workers.hpp"
 #include "recon/plan/planner.hpp"
 #include "recon/report/fixup.hpp"
-#include "recon/report/metrics.hpp"
-#include "recon/report/progress.hpp"
 #include "recon/report/summary.hpp"
 #include "recon/report/terminal.hpp"
 
@@ -144,14 +140,18 @@ RunResult run_check(const RunOptions& opts, std::string& out_dir_used) {
   out_dir_used = out_dir.string();
   if (!opts.audit_db.parent_path().empty()) fs::create_directories(opts.audit_db.parent_path());
 
-  AuditDb audit(opts.audit_db);
-  audit.begin_run(result, opts, src->endpoint(), tgt->endpoint());
+  AuditDb audit;
+  audit.open(opts.audit_db);
+  AuditRunInfo info = AuditRunInfo::from(opts, result, RECON_VERSION_STRING);
+  info.source_endpoint = src->endpoint();
+  info.target_endpoint = tgt->endpoint();
+  audit.begin_run(info);
   FixupWriter fixup(out_dir, result.run_id);
   const std::vector<ResultSink*> sinks = {&audit, &fixup};
 
   ConnectionPool pool(opts, static_cast<std::size_t>(opts.threads));
   pool.adopt(std::move(src), std::move(tgt));
-  const bool draw_progress = opts.progress && isatty(fileno(stderr));
+  ProgressLine progress(opts.progress && ProgressLine::stderr_is_terminal());
 
   for (const TableContext& ctx : contexts) {
     const TableJob& job = *ctx.job;
@@ -169,12 +169,12 @@ RunResult run_check(const RunOptions& opts, std::string& out_dir_used) {
       if (opts.mode == Mode::Sample) ranges = sample_ranges(ranges, opts.sample_rate, table_seed(result.seed, ctx.name));
       tr.ranges_total = static_cast<std::int64_t>(ranges.size());
       for (ResultSink* s : sinks) s->begin_table(ctx);
-      ProgressLine progress(ctx.name, draw_progress);
       const TableTotals totals = run_ranges(opts, pool, ctx, qs, qt, ranges, sinks,
                                             [&](std::size_t done, std::size_t total, std::int64_t rows) {
-                                              progress.update(done, total, rows);
+                                              progress.update(ctx.name, static_cast<std::int64_t>(done),
+                                                              static_cast<std::int64_t>(total), rows, done == total);
                                             });
-      progress.finish();
+      progress.clear();
       const RangeCounts& c = totals.counts;
       tr.rows_source = c.rows_source;
       tr.rows_target = c.rows_target;

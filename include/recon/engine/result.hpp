@@ -13,7 +13,14 @@ namespace recon {
 
 enum class Category : std::uint8_t { MissingInTarget, MissingInSource, Changed };
 /// "missing_in_target" | "missing_in_source" | "changed"
-const char* category_name(Category c);
+inline const char* category_name(Category c) {
+  switch (c) {
+    case Category::MissingInTarget: return "missing_in_target";
+    case Category::MissingInSource: return "missing_in_source";
+    case Category::Changed: break;
+  }
+  return "changed";
+}
 
 /// One row that differs.
 struct Divergence {
@@ -70,7 +77,15 @@ struct RunResult {
   std::string status;   ///< consistent | divergent | error
   std::vector<TableResult> tables;
   std::string error;    ///< run-level failure, password-free
-  double consistency_index() const;
+  /// Σ matched ÷ Σ rows_compared over the tables (1.0 when nothing was compared).
+  double consistency_index() const {
+    std::int64_t matched = 0, compared = 0;
+    for (const auto& t : tables) {
+      matched += t.matched;
+      compared += t.rows_compared;
+    }
+    return compared == 0 ? 1.0 : static_cast<double>(matched) / static_cast<double>(compared);
+  }
 };
 
 /// Consumes results as they are produced, in key order per table. Implementations: the audit

@@ -1,0 +1,51 @@
+#pragma once
+/// Fix-up SQL: per table, the statements that make the target equal to the source.
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "recon/engine/result.hpp"
+
+namespace recon {
+
+/// Writes <out_dir>/fixup/<table>.sql for every table it is told about, as a ResultSink.
+///
+/// Contract:
+///  - The file is one transaction: DELETE for each missing_in_source row (WHERE on every key
+///    column), UPDATE of only the differing columns for each changed row, INSERT of key + compared
+///    columns for each missing_in_target row, in that order (deletes first so a unique constraint
+///    on a non-key column cannot trip over a row that is about to go), each group in key order.
+///  - Values are the source's, rendered for the target column (TableContext::target_keys /
+///    target_values) in TableContext::target_dialect.
+///  - Divergences are streamed to temp files, never held in memory; end_table writes the header
+///    (counts are only known then) and renames the result into place, so a crash leaves no
+///    half-written .sql. A table with no divergences still gets a file ("-- no divergences").
+///  - end_table sets TableResult::fixup_sql to "fixup/<file>.sql".
+///  - Tables may interleave (batches of several tables open at once); one thread calls it.
+///  - I/O failures throw std::runtime_error naming the file.
+class FixupWriter : public ResultSink {
+ public:
+  FixupWriter(std::filesystem::path out_dir, std::string run_id);
+  ~FixupWriter() override;  ///< removes the temp files of tables that never reached end_table
+  FixupWriter(const FixupWriter&) = delete;
+  FixupWriter& operator=(const FixupWriter&) = delete;
+
+  void begin_table(const TableContext& table) override;
+  void divergences(const TableContext& table, const std::vector<Divergence>& batch) override;
+  void end_table(const TableContext& table, TableResult& result) override;
+
+  /// File name for a report name: characters other than letters, digits, '_', '-', '.' become '_'
+  /// and a leading '.' is replaced, so a table name can never leave the fixup folder.
+  static std::string file_name_for(const std::string& table_name);
+
+ private:
+  struct Table;
+  std::filesystem::path dir_;
+  std::string run_id_;
+  std::map<std::string, std::unique_ptr<Table>> open_;  ///< by report name
+};
+
+}  // namespace recon

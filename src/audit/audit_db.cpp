@@ -1,0 +1,303 @@
+// SQLite audit trail: schema creation/checks, run rows, table results, divergences.
+#include "recon/audit/audit_db.hpp"
+
+#include <pwd.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <system_error>
+
+#include "recon/core/errors.hpp"
+#include "recon/generated/sql_text.hpp"
+
+namespace recon {
+namespace {
+
+void bind_text(sqlite3_stmt* s, int i, std::string_view v) {
+  sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+}
+void bind_opt_text(sqlite3_stmt* s, int i, const std::string& v) {
+  if (v.empty()) sqlite3_bind_null(s, i);
+  else bind_text(s, i, v);
+}
+
+std::string host_name() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0) return {};
+  return buf;
+}
+
+std::string user_name() {
+  if (const char* u = std::getenv("USER"); u && *u) return u;
+  if (const passwd* pw = ::getpwuid(::geteuid())) return pw->pw_name;
+  return {};
+}
+
+std::string endpoint_text(const Endpoint& e) { return redact_secrets(e.kind + " " + e.url); }
+
+constexpr const char* kInsertDivergence =
+    "INSERT INTO divergences (run_id, table_name, key_json, category, columns_json, source_values_json,"
+    " target_values_json, source_digest, target_digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+constexpr const char* kUpsertTable =
+    "INSERT OR REPLACE INTO table_results (run_id, table_name, source, target, rows_source, rows_target,"
+    " rows_compared, matched, missing_in_target, missing_in_source, changed, consistency_index, partial, error)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+
+}  // namespace
+
+AuditRunInfo AuditRunInfo::from(const RunOptions& options, const RunResult& run, const std::string& recon_version) {
+  AuditRunInfo info;
+  info.run_id = run.run_id;
+  info.started_at = run.started_at;
+  info.host = host_name();
+  info.user = user_name();
+  info.job_file = options.job_file.string();
+  info.job_hash = options.job_hash;
+  info.mode = options.mode == Mode::Sample ? "sample" : "full";
+  if (options.mode == Mode::Sample) {
+    info.seed = options.seed ? *options.seed : run.seed;
+    info.sample_rate = options.sample_rate;
+  }
+  info.source_endpoint = endpoint_text(options.source);
+  info.target_endpoint = endpoint_text(options.target);
+  info.recon_version = recon_version;
+  return info;
+}
+
+AuditDb::~AuditDb() { close(); }
+
+void AuditDb::close() {
+  sqlite3_finalize(insert_divergence_);
+  sqlite3_finalize(upsert_table_);
+  insert_divergence_ = upsert_table_ = nullptr;
+  if (db_) sqlite3_close(db_);
+  db_ = nullptr;
+}
+
+void AuditDb::fail(const std::string& what) const {
+  throw std::runtime_error("audit database " + path_.string() + ": " + what + ": " +
+                           (db_ ? sqlite3_errmsg(db_) : "not open") +
+                           " (check the file, its folder's permissions and free space, or use --audit)");
+}
+
+void AuditDb::exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    const std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    fail(msg);
+  }
+}
+
+void AuditDb::open(const std::filesystem::path& path) {
+  close();
+  path_ = path;
+  if (path.has_parent_path()) {
+    std::error_code ec;
+    std::filesystem::create_directories(path.parent_path(), ec);  // failure shows up in open below
+  }
+  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK)
+    fail("cannot open");
+  sqlite3_busy_timeout(db_, 10'000);  // another scheduled run may be writing the same file
+
+  // The first statement that reads the file tells a non-database apart.
+  char* err = nullptr;
+  const int rc = sqlite3_exec(db_, "PRAGMA journal_mode=WAL", nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    const std::string msg = err ? err : sqlite3_errmsg(db_);
+    sqlite3_free(err);
+    if (rc == SQLITE_NOTADB)
+      throw InputError("audit database " + path.string() + " is not a SQLite file (" + msg +
+                       "); point --audit (or [check].audit) at a recon audit file or a new path");
+    fail(msg);
+  }
+  exec("PRAGMA synchronous=NORMAL");  // WAL + NORMAL is durable across process crashes
+
+  // Check and create inside one write transaction so two processes cannot both create the schema.
+  exec("BEGIN IMMEDIATE");
+  try {
+    sqlite3_stmt* s = nullptr;
+    auto scalar = [&](const char* sql) -> std::optional<std::int64_t> {
+      if (sqlite3_prepare_v2(db_, sql, -1, &s, nullptr) != SQLITE_OK) fail("cannot read schema");
+      std::optional<std::int64_t> v;
+      if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) v = sqlite3_column_int64(s, 0);
+      sqlite3_finalize(s);
+      return v;
+    };
+    const auto has_version = scalar("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='schema_version'");
+    if (has_version.value_or(0) == 0) {
+      if (scalar("SELECT count(*) FROM sqlite_master").value_or(0) != 0)
+        throw InputError("audit database " + path.string() +
+                         " is a SQLite database but not a recon audit trail (no schema_version table); "
+                         "point --audit at a recon audit file or a new path");
+      exec(std::string(sql::audit_schema).c_str());
+    } else {
+      const std::int64_t v = scalar("SELECT max(version) FROM schema_version").value_or(0);
+      if (v > kSchemaVersion)
+        throw InputError("audit database " + path.string() + " has schema version " + std::to_string(v) +
+                         ", newer than this recon understands (" + std::to_string(kSchemaVersion) +
+                         "); upgrade recon or point --audit at another file");
+      if (v < kSchemaVersion)  // no older versions exist yet; migrations go here when one does
+        throw InputError("audit database " + path.string() + " has unknown schema version " + std::to_string(v) +
+                         "; point --audit at another file");
+    }
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    close();
+    throw;
+  }
+  if (sqlite3_prepare_v2(db_, kInsertDivergence, -1, &insert_divergence_, nullptr) != SQLITE_OK ||
+      sqlite3_prepare_v2(db_, kUpsertTable, -1, &upsert_table_, nullptr) != SQLITE_OK)
+    fail("cannot prepare statements");
+}
+
+void AuditDb::require_run(const char* method) const {
+  if (!db_ || run_id_.empty())
+    throw std::logic_error(std::string("AuditDb::") + method + " called before open() and begin_run()");
+}
+
+void AuditDb::begin_run(const AuditRunInfo& info) {
+  if (!db_) throw std::logic_error("AuditDb::begin_run called before open()");
+  run_id_ = info.run_id;
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v2(db_,
+                         "INSERT INTO runs (run_id, started_at, host, user, job_file, job_hash, mode, seed,"
+                         " sample_rate, status, source_endpoint, target_endpoint, recon_version)"
+                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'running', ?10, ?11, ?12)",
+                         -1, &s, nullptr) != SQLITE_OK)
+    fail("cannot prepare run insert");
+  bind_text(s, 1, info.run_id);
+  bind_text(s, 2, info.started_at);
+  bind_opt_text(s, 3, info.host);
+  bind_opt_text(s, 4, info.user);
+  bind_opt_text(s, 5, info.job_file);
+  bind_opt_text(s, 6, info.job_hash);
+  bind_text(s, 7, info.mode);
+  bind_opt_text(s, 8, info.seed ? std::to_string(*info.seed) : std::string());
+  sqlite3_bind_double(s, 9, info.sample_rate);
+  bind_opt_text(s, 10, redact_secrets(info.source_endpoint));
+  bind_opt_text(s, 11, redact_secrets(info.target_endpoint));
+  bind_opt_text(s, 12, info.recon_version);
+  const int rc = sqlite3_step(s);
+  sqlite3_finalize(s);
+  if (rc != SQLITE_DONE) fail("cannot record run " + info.run_id);
+}
+
+void AuditDb::begin_table(const TableContext&) { require_run("begin_table"); }
+
+std::string AuditDb::values_json(const std::vector<ColumnInfo>& columns, std::string_view values,
+                                 const std::vector<std::uint32_t>* only) {
+  std::vector<canon::ValueView> vals;
+  for (std::size_t pos = 0; pos < values.size();) vals.push_back(canon::read_value(values, pos));
+  std::string out = "{";
+  auto add = [&](std::size_t i) {
+    if (i >= vals.size() || i >= columns.size()) return;
+    if (out.size() > 1) out.push_back(',');
+    out += nlohmann::json(columns[i].name).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    out.push_back(':');
+    out += canon::to_json(vals[i]);
+  };
+  if (only && !only->empty())
+    for (std::uint32_t i : *only) add(i);
+  else
+    for (std::size_t i = 0; i < vals.size(); ++i) add(i);
+  out.push_back('}');
+  return out;
+}
+
+void AuditDb::divergences(const TableContext& ctx, const std::vector<Divergence>& batch) {
+  require_run("divergences");
+  if (batch.empty()) return;
+  exec("BEGIN IMMEDIATE");
+  try {
+    sqlite3_stmt* s = insert_divergence_;
+    for (const Divergence& d : batch) {
+      sqlite3_reset(s);
+      sqlite3_clear_bindings(s);
+      bind_text(s, 1, run_id_);
+      bind_text(s, 2, ctx.name);
+      bind_text(s, 3, canon::key_to_json(d.key));
+      bind_text(s, 4, category_name(d.category));
+      const bool has_source = d.category != Category::MissingInSource;
+      const bool has_target = d.category != Category::MissingInTarget;
+      const std::vector<std::uint32_t>* only = d.category == Category::Changed ? &d.columns : nullptr;
+      if (d.category == Category::Changed) {
+        nlohmann::json cols = nlohmann::json::array();
+        for (std::uint32_t i : d.columns)
+          if (i < ctx.target_values.size()) cols.push_back(ctx.target_values[i].name);
+        bind_text(s, 5, cols.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      }
+      if (has_source) {
+        bind_text(s, 6, values_json(ctx.target_values, d.source_values, only));
+        bind_text(s, 8, d.source_digest.hex());
+      }
+      if (has_target) {
+        bind_text(s, 7, values_json(ctx.target_values, d.target_values, only));
+        bind_text(s, 9, d.target_digest.hex());
+      }
+      if (sqlite3_step(s) != SQLITE_DONE) fail("cannot record divergences of table " + ctx.name);
+    }
+    sqlite3_reset(s);
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_reset(insert_divergence_);
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+void AuditDb::write_table_result(const TableResult& t) {
+  sqlite3_stmt* s = upsert_table_;
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s);
+  bind_text(s, 1, run_id_);
+  bind_text(s, 2, t.name);
+  bind_opt_text(s, 3, t.source);
+  bind_opt_text(s, 4, t.target);
+  const std::int64_t counts[] = {t.rows_source, t.rows_target, t.rows_compared, t.matched,
+                                 t.missing_in_target, t.missing_in_source, t.changed};
+  for (int i = 0; i < 7; ++i) sqlite3_bind_int64(s, 5 + i, counts[i]);
+  sqlite3_bind_double(s, 12, t.consistency_index());
+  sqlite3_bind_int(s, 13, t.partial ? 1 : 0);
+  bind_opt_text(s, 14, redact_secrets(t.error));
+  const int rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE) fail("cannot record result of table " + t.name);
+}
+
+void AuditDb::end_table(const TableContext&, TableResult& result) {
+  require_run("end_table");
+  write_table_result(result);
+}
+
+void AuditDb::finish_run(const RunResult& run) {
+  require_run("finish_run");
+  exec("BEGIN IMMEDIATE");
+  try {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db_,
+                           "UPDATE runs SET finished_at = ?2, status = ?3, consistency_index = ?4, error = ?5"
+                           " WHERE run_id = ?1",
+                           -1, &s, nullptr) != SQLITE_OK)
+      fail("cannot prepare run update");
+    bind_text(s, 1, run_id_);
+    bind_opt_text(s, 2, run.finished_at);
+    bind_text(s, 3, run.status.empty() ? std::string("error") : run.status);
+    sqlite3_bind_double(s, 4, run.consistency_index());
+    bind_opt_text(s, 5, redact_secrets(run.error));
+    const int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) fail("cannot record the end of run " + run_id_);
+    for (const TableResult& t : run.tables) write_table_result(t);
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+}  // namespace recon

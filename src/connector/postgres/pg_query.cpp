@@ -1,0 +1,120 @@
+// Data query text for the postgres connector. See pg_query.hpp.
+#include "pg_query.hpp"
+
+#include <cstdio>
+
+#include "pg_types.hpp"
+
+namespace recon::pg {
+namespace {
+
+constexpr Dialect kPg = Dialect::Postgres;
+
+/// Built-in collatable types take COLLATE directly (an index with that collation can serve it);
+/// other text-like types (citext, ...) are compared as their text.
+std::string collated(const SelectColumn& key) {
+  const std::string name = quote_ident(kPg, key.native.name);
+  switch (key.native.type_oid) {
+    case oid::kText:
+    case oid::kVarchar:
+    case oid::kBpchar:
+    case oid::kName: return name + " COLLATE \"C\"";
+    default: break;
+  }
+  if (key.native.type_class == TypeClass::Text) return "(" + name + "::text) COLLATE \"C\"";
+  return name;
+}
+
+std::string key_tuple(const std::vector<SelectColumn>& keys) {
+  if (keys.size() == 1) return key_expr(keys[0]);
+  std::string out = "(";
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (i) out += ", ";
+    out += key_expr(keys[i]);
+  }
+  return out + ")";
+}
+
+std::string from_clause(const RangeQuery& q) { return " FROM " + quote_table(kPg, q.table); }
+
+}  // namespace
+
+std::string key_expr(const SelectColumn& key) { return collated(key); }
+
+std::string select_list(const std::vector<SelectColumn>& keys, const std::vector<SelectColumn>& values) {
+  std::string out;
+  for (const auto* cols : {&keys, &values})
+    for (const auto& c : *cols) {
+      if (!out.empty()) out += ", ";
+      out += quote_ident(kPg, c.native.name);
+    }
+  return out;
+}
+
+std::string order_by(const std::vector<SelectColumn>& keys) {
+  std::string out;
+  for (const auto& k : keys) {
+    if (!out.empty()) out += ", ";
+    out += key_expr(k);
+  }
+  return out;
+}
+
+std::string key_literal(const std::vector<SelectColumn>& keys, const std::string& encoding) {
+  std::string out;
+  std::size_t pos = 0;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (i) out += ", ";
+    const canon::ValueView v = canon::read_value(encoding, pos);
+    out += sql_literal(kPg, keys[i].native, v);
+  }
+  return keys.size() == 1 ? out : "(" + out + ")";
+}
+
+std::string range_where(const RangeQuery& range) {
+  std::string cond;
+  auto add = [&cond](const std::string& c) { cond += (cond.empty() ? " WHERE " : " AND ") + c; };
+  if (range.lower) add(key_tuple(range.keys) + " >= " + key_literal(range.keys, *range.lower));
+  if (range.upper) add(key_tuple(range.keys) + " < " + key_literal(range.keys, *range.upper));
+  if (!range.where.empty()) add("(" + range.where + ")");
+  return cond;
+}
+
+std::string range_select(const RangeQuery& range) {
+  return "SELECT " + select_list(range.keys, range.values) + from_clause(range) + range_where(range) +
+         " ORDER BY " + order_by(range.keys);
+}
+
+std::string keys_select(const RangeQuery& table, const std::vector<std::string>& keys,
+                        std::size_t begin, std::size_t end) {
+  std::string in;
+  for (std::size_t i = begin; i < end; ++i) {
+    if (i > begin) in += ", ";
+    in += key_literal(table.keys, keys[i]);
+  }
+  std::string tuple;
+  for (std::size_t i = 0; i < table.keys.size(); ++i)
+    tuple += (i ? ", " : "") + quote_ident(kPg, table.keys[i].native.name);
+  if (table.keys.size() > 1) tuple = "(" + tuple + ")";
+  std::string sql = "SELECT " + select_list(table.keys, table.values) + from_clause(table) + " WHERE " +
+                    tuple + " IN (" + in + ")";
+  if (!table.where.empty()) sql += " AND (" + table.where + ")";
+  return sql + " ORDER BY " + order_by(table.keys);
+}
+
+std::string keys_only_select(const RangeQuery& table, const std::string& method, double percent) {
+  std::string sql = "SELECT " + select_list(table.keys, {}) + from_clause(table);
+  if (!method.empty()) {
+    char pct[32];
+    std::snprintf(pct, sizeof pct, "%.6f", percent);
+    sql += " TABLESAMPLE " + method + " (" + pct + ")";
+  }
+  if (!table.where.empty()) sql += " WHERE (" + table.where + ")";
+  return sql;
+}
+
+std::string copy_binary(const std::string& select) {
+  return "COPY (" + select + ") TO STDOUT (FORMAT binary)";
+}
+
+}  // namespace recon::pg

@@ -1,0 +1,271 @@
+// The PostgreSQL connector: catalog through libpqxx, data through libpq binary COPY.
+#include "postgres_connector.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include <pqxx/pqxx>
+
+#include "pg_query.hpp"
+#include "pg_types.hpp"
+#include "recon/connector/postgres.hpp"
+#include "recon/generated/sql_text.hpp"
+
+namespace recon {
+
+std::unique_ptr<Connector> make_postgres_connector(const Endpoint& endpoint, Side side) {
+  return std::make_unique<pg::PostgresConnector>(endpoint, side);
+}
+
+namespace pg {
+namespace {
+
+constexpr std::size_t kFetchChunk = 1000;  // keys per IN list: keeps statements well under limits
+
+/// Fills the type-dependent fields of a column from its base type and typmod.
+void fill_type(ColumnInfo& c, std::uint32_t base_oid, int typmod, const std::string& category) {
+  c.type_oid = base_oid;
+  c.type_class = class_for_oid(base_oid, category == "S");
+  switch (base_oid) {
+    case oid::kNumeric:
+      if (typmod >= 4) {  // VARHDRSZ + (precision << 16 | scale as 11-bit two's complement)
+        const int m = typmod - 4;
+        c.precision = (m >> 16) & 0xffff;
+        c.scale = ((m & 0x7ff) ^ 1024) - 1024;
+      }
+      break;
+    case oid::kTime:
+    case oid::kTimestamp:
+    case oid::kTimestampTz: c.precision = typmod >= 0 ? typmod : 6; break;
+    case oid::kFloat4: c.single_float = true; break;
+    case oid::kBpchar: c.padded_char = true; break;
+    default: break;
+  }
+}
+
+}  // namespace
+
+PostgresConnector::PostgresConnector(const Endpoint& endpoint, Side side)
+    : side_(side), endpoint_("postgres " + display_url(endpoint.url)), conn_(connect(endpoint, side)) {}
+
+std::string PostgresConnector::describe_target(const TableRef& table) const {
+  return std::string(side_name(side_)) + " table " + table.display();
+}
+
+void PostgresConnector::rethrow_pqxx(const std::string& what) const {
+  try {
+    throw;
+  } catch (const InputError&) {
+    throw;
+  } catch (const ConnectorError&) {
+    throw;
+  } catch (const pqxx::broken_connection& e) {
+    throw ConnectorError(side_, what + ": connection lost (" + one_line(e.what()) + ")", true);
+  } catch (const std::exception& e) {
+    throw ConnectorError(side_, what + ": " + one_line(e.what()), conn_->broken());
+  }
+}
+
+TableInfo PostgresConnector::describe(const TableRef& table) {
+  const std::string what = "describing " + describe_target(table);
+  TableInfo info;
+  try {
+    pqxx::nontransaction tx(*conn_, "recon_describe");
+    const pqxx::result reg =
+        tx.exec_params(std::string(sql::postgres_resolve_table), quote_table(Dialect::Postgres, table));
+    if (reg.empty() || reg[0]["oid"].is_null()) {
+      std::string msg = describe_target(table) + " does not exist";
+      if (table.schema.empty())
+        msg += " in the search_path (" + reg[0]["search_path"].as<std::string>() + ")";
+      throw InputError(msg + " of " + endpoint_ + "; check the [[tables]] " + side_name(side_) +
+                       " name and its schema (write it as schema.table)");
+    }
+    const auto table_oid = reg[0]["oid"].as<std::int64_t>();
+    info.ref.schema = reg[0]["schema_name"].as<std::string>();
+    info.ref.name = reg[0]["table_name"].as<std::string>();
+
+    for (const auto& row : tx.exec_params(std::string(sql::postgres_columns), table_oid)) {
+      ColumnInfo c;
+      c.name = row["name"].as<std::string>();
+      c.type_name = row["type_name"].as<std::string>();
+      c.nullable = !row["not_null"].as<bool>();
+      fill_type(c, row["base_oid"].as<std::uint32_t>(), row["base_typmod"].as<int>(),
+                row["category"].as<std::string>());
+      info.columns.push_back(std::move(c));
+    }
+
+    std::int64_t current = -1;
+    for (const auto& row : tx.exec_params(std::string(sql::postgres_unique_keys), table_oid)) {
+      const auto index_oid = row["index_oid"].as<std::int64_t>();
+      if (index_oid != current) {
+        info.unique_keys.emplace_back();
+        current = index_oid;
+      }
+      info.unique_keys.back().push_back(row["column_name"].as<std::string>());
+    }
+  } catch (...) {
+    rethrow_pqxx(what);
+  }
+  return info;
+}
+
+CopyDecoder PostgresConnector::make_copy_decoder(const RangeQuery& q, bool with_values) const {
+  std::vector<ColumnDecoder> keys, values;
+  for (const auto& k : q.keys) keys.push_back(make_decoder(k));
+  if (with_values)
+    for (const auto& v : q.values) values.push_back(make_decoder(v));
+  return CopyDecoder(describe_target(q.table), std::move(keys), std::move(values));
+}
+
+void PostgresConnector::read_range(const RangeQuery& range, RowBatch& out) {
+  CopyDecoder decoder = make_copy_decoder(range, /*with_values=*/true);
+  out.reserve(out.size() + last_rows_ + last_rows_ / 8, out.bytes() + last_bytes_ + last_bytes_ / 8);
+  const std::size_t rows0 = out.size(), bytes0 = out.bytes();
+  copy_into(copy_binary(range_select(range)), decoder, out, "reading a range of " + describe_target(range.table));
+  last_rows_ = out.size() - rows0;
+  last_bytes_ = out.bytes() - bytes0;
+}
+
+void PostgresConnector::fetch_keys(const RangeQuery& table, const std::vector<std::string>& keys,
+                                   RowBatch& out) {
+  for (std::size_t begin = 0; begin < keys.size(); begin += kFetchChunk) {
+    const std::size_t end = std::min(keys.size(), begin + kFetchChunk);
+    CopyDecoder decoder = make_copy_decoder(table, /*with_values=*/true);
+    copy_into(copy_binary(keys_select(table, keys, begin, end)), decoder, out,
+              "fetching rows by key from " + describe_target(table.table));
+  }
+}
+
+PostgresConnector::SizeEstimate PostgresConnector::estimate_rows(const RangeQuery& table) {
+  SizeEstimate est;
+  const std::string what = "estimating the size of " + describe_target(table.table);
+  try {
+    pqxx::nontransaction tx(*conn_, "recon_stats");
+    const pqxx::result reg = tx.exec_params(std::string(sql::postgres_resolve_table),
+                                            quote_table(Dialect::Postgres, table.table));
+    if (reg.empty() || reg[0]["oid"].is_null())
+      throw InputError(describe_target(table.table) + " does not exist in " + endpoint_ +
+                       "; check the [[tables]] entry");
+    const pqxx::result st =
+        tx.exec_params(std::string(sql::postgres_table_stats), reg[0]["oid"].as<std::int64_t>());
+    const double reltuples = st[0]["reltuples"].as<double>();
+    const auto relpages = st[0]["relpages"].as<std::int64_t>();
+    const auto pages = st[0]["current_pages"].as<std::int64_t>();
+    if (reltuples < 0 || (reltuples == 0 && pages > 0)) {
+      // Never analysed (or analysed while empty): the statistics say nothing, count.
+      std::string sql = "SELECT count(*) FROM " + quote_table(Dialect::Postgres, table.table);
+      if (!table.where.empty()) sql += " WHERE (" + table.where + ")";
+      est.rows = tx.exec(sql)[0][0].as<std::int64_t>();
+      est.total = static_cast<double>(est.rows);
+      est.pages = pages;
+      return est;
+    }
+    // Scale the analysed density to the table's current size, as the planner does.
+    est.total = relpages > 0 ? reltuples / static_cast<double>(relpages) * static_cast<double>(pages) : reltuples;
+    est.pages = pages;
+    est.rows = std::llround(est.total);
+    if (table.where.empty()) return est;
+    // With a filter, the planner's own estimate for it is the best cheap answer.
+    const std::string plan = tx.exec("EXPLAIN SELECT 1 FROM " + quote_table(Dialect::Postgres, table.table) +
+                                     " WHERE (" + table.where + ")")[0][0]
+                                 .as<std::string>();
+    const auto at = plan.find(" rows=");
+    if (at != std::string::npos) est.rows = std::stoll(plan.substr(at + 6));
+    return est;
+  } catch (...) {
+    rethrow_pqxx(what);
+  }
+}
+
+KeySample PostgresConnector::sample_keys(const RangeQuery& whole_table, std::size_t target_samples) {
+  KeySample sample;
+  const SizeEstimate est = estimate_rows(whole_table);
+  sample.estimated_rows = est.rows;
+  const auto n = static_cast<double>(std::max<std::size_t>(target_samples, 1));
+  const std::string what = "sampling keys of " + describe_target(whole_table.table);
+
+  RowBatch batch;
+  auto run = [&](const std::string& method, double pct) {
+    batch.clear();
+    CopyDecoder decoder = make_copy_decoder(whole_table, /*with_values=*/false);
+    copy_into(copy_binary(keys_only_select(whole_table, method, pct)), decoder, batch, what);
+  };
+  if (static_cast<double>(est.rows) <= 2 * n || est.total <= 0) {
+    run("", 0);
+  } else {
+    const double pct = std::clamp(100.0 * n / est.total, 0.0001, 100.0);
+    // SYSTEM reads whole pages: cheap, but each page is a cluster of neighbouring keys. Unless
+    // the sample spans enough pages the planner's ranges come out lumpy, so then (and when
+    // SYSTEM comes back short) sample rows with BERNOULLI, which scans but returns few rows.
+    constexpr double kMinPages = 64;
+    if (pct / 100.0 * static_cast<double>(est.pages) >= kMinPages) run("SYSTEM", pct);
+    if (static_cast<double>(batch.size()) < n / 4) run("BERNOULLI", pct);
+  }
+  sample.keys.reserve(batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) sample.keys.emplace_back(batch.key(i));
+  return sample;
+}
+
+void PostgresConnector::copy_into(const std::string& sql, CopyDecoder& decoder, RowBatch& out,
+                                  const std::string& what) {
+  PGconn* c = conn_->raw();
+  if (conn_->broken())
+    throw ConnectorError(side_, what + ": the connection is closed; reconnect", true);
+  PGresult* res = PQexec(c, sql.c_str());
+  if (PQresultStatus(res) != PGRES_COPY_OUT) {
+    const std::string msg = one_line(res ? PQresultErrorMessage(res) : PQerrorMessage(c));
+    PQclear(res);
+    while ((res = PQgetResult(c)) != nullptr) PQclear(res);
+    throw ConnectorError(side_, what + ": " + msg, conn_->broken());
+  }
+  PQclear(res);
+  try {
+    for (;;) {
+      char* buf = nullptr;
+      const int n = PQgetCopyData(c, &buf, /*async=*/0);
+      if (n > 0) {
+        const std::unique_ptr<char, decltype(&PQfreemem)> owned(buf, &PQfreemem);
+        decoder.feed(buf, static_cast<std::size_t>(n), out);
+        continue;
+      }
+      if (n == -1) break;  // COPY done; the final status follows
+      throw ConnectorError(side_, what + ": connection lost while streaming (" + one_line(PQerrorMessage(c)) + ")",
+                           true);
+    }
+    std::string error;
+    bool ok = false;
+    while ((res = PQgetResult(c)) != nullptr) {
+      if (PQresultStatus(res) == PGRES_COMMAND_OK) ok = true;
+      else if (error.empty()) error = one_line(PQresultErrorMessage(res));
+      PQclear(res);
+    }
+    if (!ok || !error.empty()) {
+      const bool poisoned = conn_->broken();
+      throw ConnectorError(side_, what + ": " + (poisoned ? "connection lost (" + error + ")" : error), poisoned);
+    }
+    decoder.finish();
+  } catch (const CopyFormatError& e) {
+    abandon_copy();
+    throw ConnectorError(side_, what + ": " + e.what(), true);
+  } catch (...) {
+    abandon_copy();
+    throw;
+  }
+}
+
+void PostgresConnector::abandon_copy() noexcept {
+  PGconn* c = conn_->raw();
+  if (c == nullptr || PQstatus(c) != CONNECTION_OK || PQtransactionStatus(c) != PQTRANS_ACTIVE) return;
+  if (PGcancel* cancel = PQgetCancel(c)) {
+    char err[256];
+    PQcancel(cancel, err, sizeof err);
+    PQfreeCancel(cancel);
+  }
+  char* buf = nullptr;
+  while (PQgetCopyData(c, &buf, 0) > 0) PQfreemem(buf);
+  while (PGresult* res = PQgetResult(c)) PQclear(res);
+}
+
+}  // namespace pg
+}  // namespace recon

@@ -1,0 +1,52 @@
+#pragma once
+/// PostgresConnector: the Connector for PostgreSQL. Private; the public entry point is
+/// make_postgres_connector (recon/connector/postgres.hpp).
+
+#include <memory>
+#include <string>
+
+#include "pg_connection.hpp"
+#include "pg_decode.hpp"
+#include "recon/connector/connector.hpp"
+
+namespace recon::pg {
+
+class PostgresConnector final : public Connector {
+ public:
+  PostgresConnector(const Endpoint& endpoint, Side side);
+
+  std::string endpoint() const override { return endpoint_; }
+  TableInfo describe(const TableRef& table) override;
+  KeySample sample_keys(const RangeQuery& whole_table, std::size_t target_samples) override;
+  void read_range(const RangeQuery& range, RowBatch& out) override;
+  void fetch_keys(const RangeQuery& table, const std::vector<std::string>& keys, RowBatch& out) override;
+
+ private:
+  /// Runs `sql` (a COPY … TO STDOUT (FORMAT binary)) and streams its tuples through `decoder`
+  /// into `out`. On failure the connection is left idle (or is reported poisoned) and the half
+  /// row is dropped; rows completed before the failure stay in `out`.
+  void copy_into(const std::string& sql, CopyDecoder& decoder, RowBatch& out, const std::string& what);
+  /// Ends a COPY that is still streaming (after a decode error) so the connection can be reused.
+  void abandon_copy() noexcept;
+  struct SizeEstimate {
+    std::int64_t rows = 0;  ///< after the job's filter
+    double total = 0;       ///< whole table, before the filter (what TABLESAMPLE applies to)
+    std::int64_t pages = 0; ///< current heap pages
+  };
+  SizeEstimate estimate_rows(const RangeQuery& table);
+  /// "target table public.x" — for messages.
+  std::string describe_target(const TableRef& table) const;
+  CopyDecoder make_copy_decoder(const RangeQuery& q, bool with_values) const;
+  /// Maps libpqxx exceptions of a catalog query to ConnectorError (poisoned when the connection
+  /// is gone, not for a plain SQL error).
+  [[noreturn]] void rethrow_pqxx(const std::string& what) const;
+
+  Side side_;
+  std::string endpoint_;
+  std::unique_ptr<Connection> conn_;
+  // Size of the previous range: ranges are planned to similar sizes, so it is the best guess
+  // to reserve the next batch with.
+  std::size_t last_rows_ = 0, last_bytes_ = 0;
+};
+
+}  // namespace recon::pg

@@ -1,0 +1,309 @@
+// SQL literals of canonical values, per dialect, for range bounds and fix-up SQL.
+//
+// The value's class says how it is spelled; the column says what it is compared with or assigned
+// to. When the two agree the literal carries the class's own type (so it reads the same anywhere);
+// when they do not (a text column compared as JSON, an integer compared as decimal) the value is
+// spelled as text and the engine converts it to the column's type, which is what an INSERT of the
+// same text would do.
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <limits>
+#include <string>
+#include <string_view>
+
+#include "recon/connector/connector.hpp"
+
+namespace recon {
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+std::string shortest(double v) {
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
+/// '…' with ' doubled. Everything else (backslashes, newlines, any UTF-8) is literal in a
+/// standard-conforming string, which is what Postgres (standard_conforming_strings = on, the
+/// default since 9.1 and set by the fix-up scripts), SQLite and SQL Server all read.
+std::string sql_string(std::string_view text, std::string_view prefix = {}) {
+  std::string out(prefix);
+  out.reserve(prefix.size() + text.size() + 2);
+  out.push_back('\'');
+  for (char c : text) {
+    if (c == '\'') out.push_back('\'');
+    out.push_back(c);
+  }
+  out.push_back('\'');
+  return out;
+}
+
+std::string hex(std::string_view raw) {
+  std::string s;
+  s.reserve(raw.size() * 2);
+  for (char ch : raw) {
+    const auto c = static_cast<unsigned char>(ch);
+    s.push_back(kHex[c >> 4]);
+    s.push_back(kHex[c & 15]);
+  }
+  return s;
+}
+
+std::string uuid_text(std::string_view p) {
+  std::string s;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) s.push_back('-');
+    const auto c = static_cast<unsigned char>(p[i]);
+    s.push_back(kHex[c >> 4]);
+    s.push_back(kHex[c & 15]);
+  }
+  return s;
+}
+
+void split_micros(std::int64_t micros, std::int32_t& days, std::int64_t& time_of_day) {
+  std::int64_t d = micros / kMicrosPerDay;
+  std::int64_t rem = micros % kMicrosPerDay;
+  if (rem < 0) {  // floor: an instant before 1970 still has a non-negative time of day
+    rem += kMicrosPerDay;
+    --d;
+  }
+  days = static_cast<std::int32_t>(d);
+  time_of_day = rem;
+}
+
+/// PostgreSQL spells years <= 0 as "YYYY-MM-DD BC" (there is no year 0: 0 is 1 BC).
+/// `bc` receives the suffix to append after any time and zone.
+std::string pg_date(std::int32_t days, std::string& bc) {
+  int y;
+  unsigned m, d;
+  canon::civil_from_days(days, y, m, d);
+  if (y > 0) return canon::format_date(days);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", 1 - y, m, d);
+  bc = " BC";
+  return buf;
+}
+
+/// The text of a non-numeric value as every engine's input function reads it (ISO forms).
+/// `t_sep` separates date and time; `utc` is appended to TimestampTz.
+std::string iso_text(const canon::ValueView& v, char t_sep, std::string_view utc) {
+  switch (v.tag) {
+    case TypeClass::Date: return canon::format_date(v.as_int32());
+    case TypeClass::Time: return canon::format_time(v.as_int64());
+    case TypeClass::Timestamp:
+    case TypeClass::TimestampTz: {
+      std::int32_t days;
+      std::int64_t tod;
+      split_micros(v.as_int64(), days, tod);
+      std::string s = canon::format_date(days) + t_sep + canon::format_time(tod);
+      if (v.tag == TypeClass::TimestampTz) s += utc;
+      return s;
+    }
+    case TypeClass::Uuid: return uuid_text(v.payload);
+    case TypeClass::Boolean: return v.payload[0] ? "true" : "false";
+    case TypeClass::Integer: return std::to_string(v.as_int64());
+    case TypeClass::Float: {
+      const double d = v.as_double();
+      if (std::isnan(d)) return "NaN";
+      if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+      return shortest(d);
+    }
+    case TypeClass::Bytes: return "\\x" + hex(v.payload);
+    default: return std::string(v.payload);  // Decimal, Text, Json, Invalid: the payload is the text
+  }
+}
+
+// ---- PostgreSQL --------------------------------------------------------------------------------
+
+/// Strips typmods ("numeric(18,2)" -> "numeric", "timestamp(3) without time zone" ->
+/// "timestamp without time zone") so a cast never rounds or truncates a range bound.
+std::string pg_base_type(const std::string& type_name) {
+  std::string out;
+  int depth = 0;
+  for (char c : type_name) {
+    if (c == '(') ++depth;
+    else if (c == ')') depth = depth > 0 ? depth - 1 : 0;
+    else if (depth == 0) out.push_back(c);
+  }
+  // "timestamp without time zone" after removing "(3)" keeps one space; collapse doubles.
+  std::string clean;
+  for (char c : out)
+    if (!(c == ' ' && (clean.empty() || clean.back() == ' '))) clean.push_back(c);
+  while (!clean.empty() && clean.back() == ' ') clean.pop_back();
+  return clean;
+}
+
+/// Built-in types a mismatched literal may be cast to by name. Anything else (domains, enums,
+/// citext, user types) gets an untyped literal, which PostgreSQL resolves to the column's type in
+/// comparisons and assignments without us having to spell (and schema-qualify) the type.
+bool pg_castable(const std::string& base) {
+  static constexpr std::string_view kBuiltin[] = {
+      "smallint", "integer", "bigint", "int2", "int4", "int8", "numeric", "real", "double precision",
+      "float4", "float8", "boolean", "bool", "date", "time without time zone", "time",
+      "timestamp without time zone", "timestamp", "timestamp with time zone", "timestamptz",
+      "uuid", "bytea", "json", "jsonb"};
+  for (auto b : kBuiltin)
+    if (base == b) return true;
+  return false;
+}
+
+/// PostgreSQL input text of a value (years <= 0 as "… BC"). Infinite dates and timestamps arrive
+/// as Invalid "infinity" from the PostgreSQL connector and take the Invalid path (raw text).
+std::string pg_text(const canon::ValueView& v) {
+  switch (v.tag) {
+    case TypeClass::Date: {
+      std::string bc;
+      std::string d = pg_date(v.as_int32(), bc);
+      return d + bc;
+    }
+    case TypeClass::Timestamp:
+    case TypeClass::TimestampTz: {
+      std::int32_t days;
+      std::int64_t tod;
+      split_micros(v.as_int64(), days, tod);
+      std::string bc;
+      std::string s = pg_date(days, bc) + " " + canon::format_time(tod);
+      if (v.tag == TypeClass::TimestampTz) s += "+00";
+      return s + bc;  // PostgreSQL wants the era last: "0044-03-15 12:00:00+00 BC"
+    }
+    default: return iso_text(v, ' ', "+00");
+  }
+}
+
+std::string pg_literal(const ColumnInfo& column, const canon::ValueView& v) {
+  const bool same_class = !column.type_class || *column.type_class == v.tag;
+  if (!same_class && v.tag != TypeClass::Invalid) {
+    const std::string base = pg_base_type(column.type_name);
+    std::string text = sql_string(pg_text(v));
+    return pg_castable(base) ? text + "::" + base : text;
+  }
+  switch (v.tag) {
+    case TypeClass::Null: return "NULL";
+    case TypeClass::Integer: {
+      const std::int64_t i = v.as_int64();
+      // -9223372036854775808 would parse as minus applied to a numeric that overflows bigint.
+      if (i == std::numeric_limits<std::int64_t>::min()) return "'" + std::to_string(i) + "'::bigint";
+      return std::to_string(i);
+    }
+    case TypeClass::Decimal: return std::string(v.payload);  // a numeric (or integer) literal
+    case TypeClass::Float: {
+      const double d = v.as_double();
+      if (!std::isfinite(d)) return sql_string(pg_text(v)) + "::float8";
+      return shortest(d);
+    }
+    case TypeClass::Boolean: return v.payload[0] ? "true" : "false";
+    case TypeClass::Date: return sql_string(pg_text(v)) + "::date";
+    case TypeClass::Time: return sql_string(pg_text(v)) + "::time";
+    case TypeClass::Timestamp: return sql_string(pg_text(v)) + "::timestamp";
+    case TypeClass::TimestampTz: return sql_string(pg_text(v)) + "::timestamptz";
+    case TypeClass::Uuid: return sql_string(pg_text(v)) + "::uuid";
+    case TypeClass::Bytes: return sql_string(pg_text(v)) + "::bytea";
+    case TypeClass::Json: return sql_string(v.payload) + (pg_base_type(column.type_name) == "json" ? "::json" : "::jsonb");
+    case TypeClass::Text:
+    case TypeClass::Invalid:  // raw text from the source, as-is: the target decides whether it fits
+    default: return sql_string(v.payload);
+  }
+}
+
+// ---- SQLite ------------------------------------------------------------------------------------
+
+std::string sqlite_literal(const canon::ValueView& v) {
+  switch (v.tag) {
+    case TypeClass::Null: return "NULL";
+    case TypeClass::Integer: return std::to_string(v.as_int64());
+    // Canonical text, not a REAL: a NUMERIC-affinity column turns it into a number only when that
+    // is lossless, otherwise keeps the exact text, and either way it reads back as the same value.
+    case TypeClass::Decimal: return sql_string(v.payload);
+    case TypeClass::Float: {
+      const double d = v.as_double();
+      if (std::isnan(d)) return "'NaN'";  // SQLite has no NaN REAL (it stores NULL); text reads back
+      if (std::isinf(d)) return d > 0 ? "9e999" : "-9e999";  // SQLite's spelling of ±Inf REAL
+      std::string s = shortest(d);
+      // A literal without '.' or exponent is an INTEGER in SQLite: keep REAL storage.
+      if (s.find_first_of(".e") == std::string::npos) s += ".0";
+      return s;
+    }
+    case TypeClass::Boolean: return v.payload[0] ? "1" : "0";
+    case TypeClass::Bytes: return "X'" + hex(v.payload) + "'";
+    case TypeClass::Text:
+    case TypeClass::Json:
+    case TypeClass::Invalid:
+      // A literal cannot hold NUL; SQLite text can. Spell those as a blob cast to text.
+      if (v.payload.find('\0') != std::string_view::npos) return "CAST(X'" + hex(v.payload) + "' AS TEXT)";
+      return sql_string(v.payload);
+    default: return sql_string(iso_text(v, ' ', "+00:00"));  // dates, times, uuid: ISO text
+  }
+}
+
+// ---- SQL Server --------------------------------------------------------------------------------
+
+std::string sqlserver_literal(const canon::ValueView& v) {
+  switch (v.tag) {
+    case TypeClass::Null: return "NULL";
+    case TypeClass::Integer: {
+      const std::int64_t i = v.as_int64();
+      if (i == std::numeric_limits<std::int64_t>::min()) return "CAST('" + std::to_string(i) + "' AS bigint)";
+      return std::to_string(i);
+    }
+    case TypeClass::Decimal: return std::string(v.payload);
+    case TypeClass::Float: {
+      const double d = v.as_double();
+      if (!std::isfinite(d)) return "NULL /* " + iso_text(v, ' ', {}) + ": SQL Server float cannot hold it */";
+      std::string s = shortest(d);
+      if (s.find('e') == std::string::npos) s += "E0";  // a float literal, not a decimal one
+      return s;
+    }
+    case TypeClass::Boolean: return v.payload[0] ? "1" : "0";
+    case TypeClass::Date: return "CAST(" + sql_string(iso_text(v, 'T', {})) + " AS date)";
+    case TypeClass::Time: return "CAST(" + sql_string(iso_text(v, 'T', {})) + " AS time(7))";
+    case TypeClass::Timestamp: return "CAST(" + sql_string(iso_text(v, 'T', {})) + " AS datetime2(7))";
+    case TypeClass::TimestampTz:
+      return "CAST(" + sql_string(iso_text(v, 'T', "+00:00")) + " AS datetimeoffset(7))";
+    case TypeClass::Uuid: return "CAST(" + sql_string(uuid_text(v.payload)) + " AS uniqueidentifier)";
+    case TypeClass::Bytes: return "0x" + hex(v.payload);
+    default: return sql_string(v.payload, "N");  // Text, Json, Invalid: Unicode string literal
+  }
+}
+
+}  // namespace
+
+std::string sql_literal(Dialect dialect, const ColumnInfo& column, const canon::ValueView& v) {
+  if (v.is_null()) return "NULL";
+  switch (dialect) {
+    case Dialect::Postgres: return pg_literal(column, v);
+    case Dialect::Sqlite: return sqlite_literal(v);
+    case Dialect::SqlServer: return sqlserver_literal(v);
+  }
+  return "NULL";
+}
+
+std::string quote_ident(Dialect dialect, const std::string& ident) {
+  std::string out;
+  out.reserve(ident.size() + 2);
+  if (dialect == Dialect::SqlServer) {
+    out.push_back('[');
+    for (char c : ident) {
+      if (c == ']') out.push_back(']');
+      out.push_back(c);
+    }
+    out.push_back(']');
+    return out;
+  }
+  out.push_back('"');
+  for (char c : ident) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+std::string quote_table(Dialect dialect, const TableRef& table) {
+  if (table.schema.empty()) return quote_ident(dialect, table.name);
+  return quote_ident(dialect, table.schema) + "." + quote_ident(dialect, table.name);
+}
+
+}  // namespace recon

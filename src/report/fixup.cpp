@@ -1,0 +1,252 @@
+// Fix-up SQL writer: streams statements to per-category temp files, assembles the file at the end.
+#include "recon/report/fixup.hpp"
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <stdexcept>
+#include <system_error>
+
+#include "output_file.hpp"
+
+namespace recon {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Section order in the final file; also the index of each temp part.
+enum Part { kDelete = 0, kUpdate = 1, kInsert = 2 };
+constexpr std::array<const char*, 3> kPartSuffix = {".delete.tmp", ".update.tmp", ".insert.tmp"};
+
+std::vector<canon::ValueView> decode_all(std::string_view buf) {
+  std::vector<canon::ValueView> out;
+  std::size_t pos = 0;
+  while (pos < buf.size()) out.push_back(canon::read_value(buf, pos));
+  return out;
+}
+
+[[noreturn]] void io_failure(const fs::path& file, const char* what) {
+  throw std::runtime_error(std::string("cannot ") + what + " fix-up file " + file.string() + ": " +
+                           std::strerror(errno) + " (check free space and permissions of the output folder)");
+}
+
+}  // namespace
+
+struct FixupWriter::Table {
+  fs::path final_path;
+  std::string file_name;
+  std::array<fs::path, 3> part_paths;
+  std::array<std::ofstream, 3> parts;
+  std::array<std::int64_t, 3> statements{};
+  Dialect dialect = Dialect::Postgres;
+  std::string table_sql;                  ///< quoted target table
+  std::vector<std::string> key_idents;    ///< quoted target key columns
+  std::vector<std::string> value_idents;  ///< quoted target compared columns
+  std::vector<bool> value_is_key;         ///< compared column that is also a key column: not repeated
+
+  void remove_parts() {
+    std::error_code ec;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      if (parts[i].is_open()) parts[i].close();
+      fs::remove(part_paths[i], ec);
+    }
+  }
+
+  void write(Part part, const std::string& statement) {
+    parts[part] << statement;
+    if (!parts[part]) io_failure(part_paths[part], "write");
+    ++statements[part];
+  }
+
+  /// "k1" = 1 AND "k2" = 'x'
+  std::string where_key(const TableContext& ctx, std::string_view key) const {
+    const auto keys = decode_all(key);
+    std::string out;
+    for (std::size_t i = 0; i < keys.size() && i < key_idents.size(); ++i) {
+      if (i) out += " AND ";
+      out += key_idents[i];
+      // Keys are never NULL by the connector contract; stay correct anyway (= NULL is never true).
+      out += keys[i].is_null() ? " IS NULL" : " = " + sql_literal(dialect, ctx.target_keys[i], keys[i]);
+    }
+    return out;
+  }
+};
+
+FixupWriter::FixupWriter(fs::path out_dir, std::string run_id)
+    : dir_(std::move(out_dir) / "fixup"), run_id_(std::move(run_id)) {}
+
+FixupWriter::~FixupWriter() {
+  for (auto& [name, t] : open_) t->remove_parts();
+}
+
+std::string FixupWriter::file_name_for(const std::string& table_name) {
+  std::string out;
+  for (char c : table_name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '-' || c == '.' || static_cast<unsigned char>(c) >= 0x80;
+    out.push_back(ok ? c : '_');
+  }
+  if (out.empty() || out[0] == '.') out.insert(out.begin(), '_');
+  return out;
+}
+
+void FixupWriter::begin_table(const TableContext& ctx) {
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  if (ec)
+    throw std::runtime_error("cannot create fix-up folder " + dir_.string() + ": " + ec.message() +
+                             " (check the --out path and its permissions)");
+  auto t = std::make_unique<Table>();
+  t->file_name = file_name_for(ctx.name) + ".sql";
+  t->final_path = dir_ / t->file_name;
+  t->dialect = ctx.target_dialect;
+  t->table_sql = quote_table(t->dialect, ctx.job ? ctx.job->target : TableRef{"", ctx.name});
+  for (const auto& k : ctx.target_keys) t->key_idents.push_back(quote_ident(t->dialect, k.name));
+  for (const auto& v : ctx.target_values) {
+    t->value_idents.push_back(quote_ident(t->dialect, v.name));
+    bool is_key = false;
+    for (const auto& k : ctx.target_keys) is_key = is_key || k.name == v.name;
+    t->value_is_key.push_back(is_key);
+  }
+  for (std::size_t i = 0; i < t->parts.size(); ++i) {
+    t->part_paths[i] = t->final_path;
+    t->part_paths[i] += kPartSuffix[i];
+    t->parts[i].open(t->part_paths[i], std::ios::binary | std::ios::trunc);
+    if (!t->parts[i]) {
+      t->remove_parts();
+      io_failure(t->part_paths[i], "create");
+    }
+  }
+  if (auto old = open_.find(ctx.name); old != open_.end()) old->second->remove_parts();
+  open_[ctx.name] = std::move(t);
+}
+
+void FixupWriter::divergences(const TableContext& ctx, const std::vector<Divergence>& batch) {
+  auto it = open_.find(ctx.name);
+  if (it == open_.end()) throw std::logic_error("FixupWriter: divergences before begin_table for " + ctx.name);
+  Table& t = *it->second;
+  std::string sql;
+  for (const Divergence& d : batch) {
+    sql.clear();
+    switch (d.category) {
+      case Category::MissingInSource:
+        sql = "DELETE FROM " + t.table_sql + " WHERE " + t.where_key(ctx, d.key) + ";\n";
+        t.write(kDelete, sql);
+        break;
+      case Category::Changed: {
+        const auto src = decode_all(d.source_values);
+        std::string set;
+        auto add = [&](std::size_t i) {
+          if (i >= src.size() || i >= t.value_idents.size() || t.value_is_key[i]) return;
+          if (!set.empty()) set += ", ";
+          set += t.value_idents[i] + " = " + sql_literal(t.dialect, ctx.target_values[i], src[i]);
+        };
+        if (d.columns.empty())  // the engine did not say which: assign them all, still correct
+          for (std::size_t i = 0; i < src.size(); ++i) add(i);
+        for (std::uint32_t i : d.columns) add(i);
+        if (set.empty()) break;
+        sql = "UPDATE " + t.table_sql + " SET " + set + " WHERE " + t.where_key(ctx, d.key) + ";\n";
+        t.write(kUpdate, sql);
+        break;
+      }
+      case Category::MissingInTarget: {
+        const auto keys = decode_all(d.key);
+        const auto src = decode_all(d.source_values);
+        std::string cols, vals;
+        for (std::size_t i = 0; i < keys.size() && i < t.key_idents.size(); ++i) {
+          if (i) {
+            cols += ", ";
+            vals += ", ";
+          }
+          cols += t.key_idents[i];
+          vals += sql_literal(t.dialect, ctx.target_keys[i], keys[i]);
+        }
+        for (std::size_t i = 0; i < src.size() && i < t.value_idents.size(); ++i) {
+          if (t.value_is_key[i]) continue;
+          cols += ", " + t.value_idents[i];
+          vals += ", " + sql_literal(t.dialect, ctx.target_values[i], src[i]);
+        }
+        sql = "INSERT INTO " + t.table_sql + " (" + cols + ") VALUES (" + vals + ");\n";
+        t.write(kInsert, sql);
+        break;
+      }
+    }
+  }
+}
+
+void FixupWriter::end_table(const TableContext& ctx, TableResult& result) {
+  auto it = open_.find(ctx.name);
+  if (it == open_.end()) throw std::logic_error("FixupWriter: end_table before begin_table for " + ctx.name);
+  Table& t = *it->second;
+  for (std::size_t i = 0; i < t.parts.size(); ++i) {
+    t.parts[i].close();
+    if (t.parts[i].fail()) io_failure(t.part_paths[i], "write");
+  }
+
+  using report::one_line;
+  const std::int64_t written = t.statements[kDelete] + t.statements[kUpdate] + t.statements[kInsert];
+  const std::int64_t counted = result.missing_in_source + result.changed + result.missing_in_target;
+  std::string head;
+  head += "-- recon fix-up SQL for table " + one_line(ctx.name) + ": makes the target equal to the source.\n";
+  head += "-- run:        " + one_line(run_id_) + "\n";
+  head += "-- source:     " + one_line(result.source) + " @ " + one_line(redact_secrets(ctx.source_endpoint)) + "\n";
+  head += "-- target:     " + one_line(result.target) + " @ " + one_line(redact_secrets(ctx.target_endpoint)) + "\n";
+  head += "-- generated:  " + report::utc_now_iso() + "\n";
+  head += "-- rows:       compared " + std::to_string(result.rows_compared) + ", matched " +
+          std::to_string(result.matched) + ", missing_in_target " + std::to_string(result.missing_in_target) +
+          ", missing_in_source " + std::to_string(result.missing_in_source) + ", changed " +
+          std::to_string(result.changed) + "\n";
+  head += "-- statements: " + std::to_string(t.statements[kDelete]) + " DELETE, " +
+          std::to_string(t.statements[kUpdate]) + " UPDATE, " + std::to_string(t.statements[kInsert]) + " INSERT\n";
+  if (result.partial)
+    head += "-- WARNING: the comparison of this table is partial (" + one_line(result.error) +
+            "); rows in the ranges that failed are not covered here.\n";
+  if (written < counted)
+    head += "-- WARNING: " + std::to_string(counted - written) +
+            " divergences were counted but not detailed (the per-table detail limit was reached); "
+            "run recon again after applying this file.\n";
+  head += "-- Review before running. One transaction: deletes, then updates, then inserts.\n\n";
+  switch (t.dialect) {
+    case Dialect::SqlServer: head += "SET XACT_ABORT ON;\nBEGIN TRANSACTION;\n"; break;
+    case Dialect::Postgres: head += "BEGIN;\nSET LOCAL standard_conforming_strings = on;\n"; break;
+    case Dialect::Sqlite: head += "BEGIN;\n"; break;
+  }
+  if (written == 0) head += "-- no divergences\n";
+
+  fs::path tmp = t.final_path;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) io_failure(tmp, "create");
+    out << head;
+    static constexpr const char* kSection[] = {"rows missing in source", "rows changed", "rows missing in target"};
+    for (std::size_t i = 0; i < t.parts.size(); ++i) {
+      if (t.statements[i] == 0) continue;
+      out << "\n-- " << t.statements[i] << ' ' << kSection[i] << "\n";
+      std::ifstream in(t.part_paths[i], std::ios::binary);
+      if (!in) io_failure(t.part_paths[i], "read back");
+      out << in.rdbuf();
+    }
+    out << (t.dialect == Dialect::SqlServer ? "COMMIT TRANSACTION;\n" : "COMMIT;\n");
+    out.flush();
+    if (!out) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      io_failure(t.final_path, "write");
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, t.final_path, ec);
+  if (ec) {
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
+    throw std::runtime_error("cannot rename " + tmp.string() + " to " + t.final_path.string() + ": " + ec.message());
+  }
+  result.fixup_sql = "fixup/" + t.file_name;
+  t.remove_parts();
+  open_.erase(it);
+}
+
+}  // namespace recon

@@ -1,0 +1,97 @@
+// metrics.prom: Prometheus text exposition for node_exporter's textfile collector.
+#include <charconv>
+#include <cmath>
+
+#include "output_file.hpp"
+#include "recon/report/summary.hpp"
+
+namespace recon {
+namespace {
+
+/// Label values escape backslash, double quote and newline (exposition format spec).
+std::string label(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\') out += "\\\\";
+    else if (c == '"') out += "\\\"";
+    else if (c == '\n') out += "\\n";
+    else out.push_back(c);
+  }
+  return out;
+}
+
+std::string number(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
+class Exposition {
+ public:
+  /// Starts a metric family; every family gets HELP and TYPE exactly once.
+  void family(std::string_view name, std::string_view type, std::string_view help) {
+    name_ = name;
+    text_ += "# HELP " + name_ + " " + std::string(help) + "\n";
+    text_ += "# TYPE " + name_ + " " + std::string(type) + "\n";
+  }
+  void sample(std::string_view labels, double v) {
+    text_ += name_;
+    if (!labels.empty()) text_ += "{" + std::string(labels) + "}";
+    text_ += " " + number(v) + "\n";
+  }
+  void sample(std::string_view labels, std::int64_t v) {
+    text_ += name_;
+    if (!labels.empty()) text_ += "{" + std::string(labels) + "}";
+    text_ += " " + std::to_string(v) + "\n";
+  }
+  std::string take() { return std::move(text_); }
+
+ private:
+  std::string name_, text_;
+};
+
+std::string table_label(const TableResult& t) { return "table=\"" + label(t.name) + "\""; }
+
+}  // namespace
+
+std::string render_metrics(const RunResult& run) {
+  Exposition m;
+  m.family("recon_consistency_index", "gauge", "Matched rows divided by compared rows of the last run (1 when nothing was compared).");
+  for (const auto& t : run.tables) m.sample(table_label(t), t.consistency_index());
+  m.family("recon_table_slo", "gauge", "Consistency index the table must reach.");
+  for (const auto& t : run.tables) m.sample(table_label(t), t.slo);
+  m.family("recon_rows_compared_total", "counter", "Distinct keys seen on either side in the last run.");
+  for (const auto& t : run.tables) m.sample(table_label(t), t.rows_compared);
+  m.family("recon_rows_source", "gauge", "Rows read from the source in the last run.");
+  for (const auto& t : run.tables) m.sample(table_label(t), t.rows_source);
+  m.family("recon_rows_target", "gauge", "Rows read from the target in the last run.");
+  for (const auto& t : run.tables) m.sample(table_label(t), t.rows_target);
+  m.family("recon_divergences_total", "counter", "Divergent rows found in the last run, by category.");
+  for (const auto& t : run.tables) {
+    const std::string tl = table_label(t);
+    m.sample(tl + ",category=\"missing_in_target\"", t.missing_in_target);
+    m.sample(tl + ",category=\"missing_in_source\"", t.missing_in_source);
+    m.sample(tl + ",category=\"changed\"", t.changed);
+  }
+  m.family("recon_table_partial", "gauge", "1 when some key ranges of the table could not be compared.");
+  for (const auto& t : run.tables) m.sample(table_label(t), std::int64_t{t.partial ? 1 : 0});
+  m.family("recon_run_consistency_index", "gauge", "Sum of matched rows divided by sum of compared rows over all tables.");
+  m.sample({}, run.consistency_index());
+  m.family("recon_run_duration_seconds", "gauge", "Wall time of the last run.");
+  m.sample({}, std::max(0.0, run.finished_epoch - run.started_epoch));
+  m.family("recon_last_run_timestamp_seconds", "gauge", "Unix time the last run finished.");
+  m.sample({}, run.finished_epoch);
+  // Every status is exported (0 or 1) so an alert can test for ==1 without absent() tricks.
+  m.family("recon_run_status", "gauge", "1 for the status of the last run (consistent, divergent, error).");
+  for (const char* s : {"consistent", "divergent", "error"})
+    m.sample(std::string("status=\"") + s + "\"", std::int64_t{run.status == s ? 1 : 0});
+  return m.take();
+}
+
+void write_metrics(const std::filesystem::path& out_dir, const RunResult& run) {
+  report::write_file_atomically(out_dir / "metrics.prom", render_metrics(run));
+}
+
+}  // namespace recon

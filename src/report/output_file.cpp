@@ -1,0 +1,62 @@
+// Atomic output files and small text helpers shared by the report writers.
+#include "output_file.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <stdexcept>
+#include <system_error>
+
+namespace recon::report {
+
+void write_file_atomically(const std::filesystem::path& file, std::string_view content) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (file.has_parent_path()) {
+    fs::create_directories(file.parent_path(), ec);
+    if (ec)
+      throw std::runtime_error("cannot create output folder " + file.parent_path().string() + ": " +
+                               ec.message() + " (check the --out path and its permissions)");
+  }
+  fs::path tmp = file;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (out) out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    if (out) out.flush();
+    if (!out) {
+      const std::string why = std::strerror(errno);
+      out.close();
+      fs::remove(tmp, ec);
+      throw std::runtime_error("cannot write " + file.string() + ": " + why +
+                               " (check free space and permissions of the output folder)");
+    }
+  }
+  fs::rename(tmp, file, ec);
+  if (ec) {
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
+    throw std::runtime_error("cannot rename " + tmp.string() + " to " + file.string() + ": " + ec.message());
+  }
+}
+
+std::string utc_now_iso() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string one_line(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  return out;
+}
+
+}  // namespace recon::report

@@ -1,0 +1,56 @@
+// summary.json: CONTRACT.md's schema, built with nlohmann::json.
+#include <nlohmann/json.hpp>
+
+#include "output_file.hpp"
+#include "recon/report/summary.hpp"
+
+namespace recon {
+
+std::string render_summary_json(const RunResult& run) {
+  // ordered_json keeps the contract's field order, which is what people read.
+  nlohmann::ordered_json j;
+  j["run_id"] = run.run_id;
+  j["started_at"] = run.started_at;
+  j["finished_at"] = run.finished_at;
+  j["mode"] = run.mode;
+  j["status"] = run.status;
+  j["slo"] = run.slo;
+  j["consistency_index"] = run.consistency_index();
+  j["seed"] = run.seed;
+  j["sample_rate"] = run.sample_rate;
+  if (!run.error.empty()) j["error"] = redact_secrets(run.error);
+  auto tables = nlohmann::ordered_json::array();
+  for (const TableResult& t : run.tables) {
+    nlohmann::ordered_json e;
+    e["name"] = t.name;
+    e["source"] = t.source;
+    e["target"] = t.target;
+    e["rows_source"] = t.rows_source;
+    e["rows_target"] = t.rows_target;
+    e["rows_compared"] = t.rows_compared;
+    e["matched"] = t.matched;
+    e["missing_in_target"] = t.missing_in_target;
+    e["missing_in_source"] = t.missing_in_source;
+    e["changed"] = t.changed;
+    e["consistency_index"] = t.consistency_index();
+    e["fixup_sql"] = t.fixup_sql;
+    e["slo"] = t.slo;
+    e["ranges_total"] = t.ranges_total;
+    e["ranges_done"] = t.ranges_done;
+    e["ranges_failed"] = t.ranges_failed;
+    e["partial"] = t.partial;
+    if (t.partial) e["error"] = redact_secrets(t.error);
+    e["columns"] = t.columns;
+    e["seconds"] = t.seconds;
+    tables.push_back(std::move(e));
+  }
+  j["tables"] = std::move(tables);
+  // Invalid UTF-8 in a name must not abort the run: replace it rather than throw.
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+void write_summary(const std::filesystem::path& out_dir, const RunResult& run) {
+  report::write_file_atomically(out_dir / "summary.json", render_summary_json(run));
+}
+
+}  // namespace recon

@@ -1,0 +1,220 @@
+// FixupWriter: file content per category, ordering, empty tables, temp-file hygiene.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "recon/report/fixup.hpp"
+#include "report_test_support.hpp"
+
+namespace recon {
+namespace {
+
+using namespace testing_support;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+std::vector<std::string> files_in(const std::filesystem::path& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(FixupWriter, EveryCategoryPostgres) {
+  TempDir dir;
+  FakeTable t;
+  FixupWriter w(dir.path, "run-1");
+  w.begin_table(t.ctx);
+  w.divergences(t.ctx, {missing_in_target(1, "Ana O'Neil", "10.50"), changed(2, "Bia", "7", "Bia", "7.01", {1})});
+  w.divergences(t.ctx, {missing_in_source(3, "Caio", "0"), changed(4, "Davi\nSegunda", "-1", "Davi", "-1", {0}),
+                        missing_in_target(5, nullptr, "2")});
+  TableResult r = table_result("clientes", 10, 5, 2, 1, 2);
+  w.end_table(t.ctx, r);
+
+  EXPECT_EQ(r.fixup_sql, "fixup/clientes.sql");
+  EXPECT_EQ(files_in(dir.path / "fixup"), std::vector<std::string>{"clientes.sql"});
+  const std::string sql = slurp(dir.path / "fixup" / "clientes.sql");
+  EXPECT_THAT(sql, HasSubstr("-- run:        run-1\n"));
+  EXPECT_THAT(sql, HasSubstr("-- source:     dbo.clientes @ sqlserver sqlserver://recon@db1:1433/erp\n"));
+  EXPECT_THAT(sql, HasSubstr("-- target:     public.clientes @ postgres postgresql://recon:***@127.0.0.1:5432/tgt\n"));
+  EXPECT_THAT(sql, Not(HasSubstr("hunter2")));
+  EXPECT_THAT(sql, HasSubstr("-- generated:  20"));
+  EXPECT_THAT(sql, HasSubstr("missing_in_target 2, missing_in_source 1, changed 2"));
+  EXPECT_THAT(sql, HasSubstr("-- statements: 1 DELETE, 2 UPDATE, 2 INSERT\n"));
+
+  const std::string body =
+      "BEGIN;\nSET LOCAL standard_conforming_strings = on;\n"
+      "\n-- 1 rows missing in source\n"
+      "DELETE FROM \"public\".\"clientes\" WHERE \"id\" = 3;\n"
+      "\n-- 2 rows changed\n"
+      "UPDATE \"public\".\"clientes\" SET \"saldo\" = 7 WHERE \"id\" = 2;\n"
+      "UPDATE \"public\".\"clientes\" SET \"nome\" = 'Davi\nSegunda' WHERE \"id\" = 4;\n"
+      "\n-- 2 rows missing in target\n"
+      "INSERT INTO \"public\".\"clientes\" (\"id\", \"nome\", \"saldo\") VALUES (1, 'Ana O''Neil', 10.5);\n"
+      "INSERT INTO \"public\".\"clientes\" (\"id\", \"nome\", \"saldo\") VALUES (5, NULL, 2);\n"
+      "COMMIT;\n";
+  ASSERT_NE(sql.find(body), std::string::npos) << sql;
+  EXPECT_EQ(sql.substr(sql.size() - body.size()), body);
+}
+
+TEST(FixupWriter, EmptyTableStillGetsAFile) {
+  TempDir dir;
+  FakeTable t(Dialect::Sqlite);
+  FixupWriter w(dir.path, "run-2");
+  w.begin_table(t.ctx);
+  TableResult r = table_result("clientes", 10, 10, 0, 0, 0);
+  w.end_table(t.ctx, r);
+  const std::string sql = slurp(dir.path / "fixup" / "clientes.sql");
+  EXPECT_THAT(sql, HasSubstr("BEGIN;\n-- no divergences\nCOMMIT;\n"));
+  EXPECT_EQ(files_in(dir.path / "fixup"), std::vector<std::string>{"clientes.sql"});
+}
+
+TEST(FixupWriter, SqlServerAndCompositeKeys) {
+  TempDir dir;
+  FakeTable t(Dialect::SqlServer);
+  t.job.target = TableRef{"dbo", "Clientes"};
+  t.ctx.target_keys.push_back(column("filial", "varchar(10)", TypeClass::Text));
+  Divergence d = missing_in_source(9, "x", "1");
+  canon::put_text(d.key, "SP");
+  FixupWriter w(dir.path, "run-3");
+  w.begin_table(t.ctx);
+  w.divergences(t.ctx, {d});
+  TableResult r = table_result("clientes", 1, 0, 0, 1, 0);
+  w.end_table(t.ctx, r);
+  const std::string sql = slurp(dir.path / "fixup" / "clientes.sql");
+  EXPECT_THAT(sql, HasSubstr("SET XACT_ABORT ON;\nBEGIN TRANSACTION;\n"));
+  EXPECT_THAT(sql, HasSubstr("DELETE FROM [dbo].[Clientes] WHERE [id] = 9 AND [filial] = N'SP';\n"));
+  EXPECT_THAT(sql, HasSubstr("COMMIT TRANSACTION;\n"));
+}
+
+TEST(FixupWriter, WarnsWhenPartialOrDetailsWereCapped) {
+  TempDir dir;
+  FakeTable t;
+  FixupWriter w(dir.path, "run-4");
+  w.begin_table(t.ctx);
+  w.divergences(t.ctx, {missing_in_target(1, "a", "1")});
+  TableResult r = table_result("clientes", 100, 90, 10, 0, 0);
+  r.partial = true;
+  r.error = "connection to target lost";
+  w.end_table(t.ctx, r);
+  const std::string sql = slurp(dir.path / "fixup" / "clientes.sql");
+  EXPECT_THAT(sql, HasSubstr("-- WARNING: the comparison of this table is partial (connection to target lost)"));
+  EXPECT_THAT(sql, HasSubstr("-- WARNING: 9 divergences were counted but not detailed"));
+}
+
+TEST(FixupWriter, InterleavedTablesAndUnsafeNames) {
+  TempDir dir;
+  FakeTable a, b;
+  b.ctx.name = "../evil/name";
+  FixupWriter w(dir.path, "run-5");
+  w.begin_table(a.ctx);
+  w.begin_table(b.ctx);
+  w.divergences(b.ctx, {missing_in_source(1, "b", "1")});
+  w.divergences(a.ctx, {missing_in_source(2, "a", "1")});
+  TableResult ra = table_result("clientes", 1, 0, 0, 1, 0), rb = ra;
+  w.end_table(b.ctx, rb);
+  w.end_table(a.ctx, ra);
+  EXPECT_EQ(rb.fixup_sql, "fixup/_.._evil_name.sql");
+  EXPECT_EQ(FixupWriter::file_name_for("../evil/name"), "_.._evil_name");
+  EXPECT_EQ(FixupWriter::file_name_for("simulacoes"), "simulacoes");
+  EXPECT_THAT(slurp(dir.path / "fixup" / "clientes.sql"), HasSubstr("WHERE \"id\" = 2;"));
+  EXPECT_THAT(slurp(dir.path / "fixup" / "clientes.sql"), Not(HasSubstr("WHERE \"id\" = 1;")));
+  EXPECT_THAT(slurp(dir.path / "fixup" / "_.._evil_name.sql"), HasSubstr("WHERE \"id\" = 1;"));
+}
+
+TEST(FixupWriter, AbandonedTableLeavesNothing) {
+  TempDir dir;
+  FakeTable t;
+  {
+    FixupWriter w(dir.path, "run-6");
+    w.begin_table(t.ctx);
+    w.divergences(t.ctx, {missing_in_source(1, "b", "1")});
+  }  // destroyed without end_table: a failed run
+  EXPECT_TRUE(files_in(dir.path / "fixup").empty());
+}
+
+}  // namespace
+}  // namespace recon
+
+// ---- the file runs and makes the target equal to the source ----------------------------------
+namespace recon {
+namespace {
+
+using namespace testing_support;
+
+TEST(FixupWriter, AppliedToSqliteTargetMakesItEqualToSource) {
+  TempDir dir;
+  FakeTable t(Dialect::Sqlite);
+  t.job.target = TableRef{"", "clientes"};
+  t.ctx.target_values[1].type_name = "TEXT";
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(":memory:", &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE TABLE clientes (id INTEGER PRIMARY KEY, nome TEXT, saldo TEXT);"
+                         "INSERT INTO clientes VALUES (2, 'Bia', '7.01'), (3, 'Caio', '0'), (4, 'Davi', '-1');",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  FixupWriter w(dir.path, "run-7");
+  w.begin_table(t.ctx);
+  w.divergences(t.ctx, {missing_in_target(1, "Ana O'Neil\n\\", "10.50"), changed(2, "Bia", "7", "Bia", "7.01", {1}),
+                        missing_in_source(3, "Caio", "0"), changed(4, "Davi", "-1", "Davi", "-1", {})});
+  TableResult r = table_result("clientes", 4, 0, 1, 1, 2);
+  w.end_table(t.ctx, r);
+  const std::string sql = slurp(dir.path / "fixup" / "clientes.sql");
+  char* err = nullptr;
+  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "") << "\n" << sql;
+
+  sqlite3_stmt* s = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT id, nome, saldo FROM clientes ORDER BY id", -1, &s, nullptr), SQLITE_OK);
+  std::vector<std::string> rows;
+  while (sqlite3_step(s) == SQLITE_ROW)
+    rows.push_back(std::to_string(sqlite3_column_int64(s, 0)) + "|" +
+                   reinterpret_cast<const char*>(sqlite3_column_text(s, 1)) + "|" +
+                   reinterpret_cast<const char*>(sqlite3_column_text(s, 2)));
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  EXPECT_EQ(rows, (std::vector<std::string>{"1|Ana O'Neil\n\\|10.5", "2|Bia|7", "4|Davi|-1"}));
+}
+
+TEST(FixupWriter, AppliedToPostgresTargetMakesItEqualToSource) {
+  if (!std::getenv("PGHOST")) GTEST_SKIP() << "PGHOST unset: run under pg_virtualenv";
+  PGconn* conn = PQconnectdb("");
+  ASSERT_EQ(PQstatus(conn), CONNECTION_OK) << PQerrorMessage(conn);
+  auto run = [&](const std::string& sql) {
+    PGresult* r = PQexec(conn, sql.c_str());
+    const auto st = PQresultStatus(r);
+    EXPECT_TRUE(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) << PQerrorMessage(conn) << "\n" << sql;
+    std::vector<std::string> rows;
+    for (int i = 0; i < PQntuples(r); ++i) {
+      std::string row;
+      for (int c = 0; c < PQnfields(r); ++c) row += (c ? "|" : "") + std::string(PQgetvalue(r, i, c));
+      rows.push_back(row);
+    }
+    PQclear(r);
+    return rows;
+  };
+  run("DROP TABLE IF EXISTS public.h3_fixup_clientes;"
+      "CREATE TABLE public.h3_fixup_clientes (id integer PRIMARY KEY, nome text, saldo numeric(12,2));"
+      "INSERT INTO public.h3_fixup_clientes VALUES (2, 'Bia', 7.01), (3, 'Caio', 0), (4, 'Davi', -1);");
+  TempDir dir;
+  FakeTable t(Dialect::Postgres);
+  t.job.target = TableRef{"public", "h3_fixup_clientes"};
+  FixupWriter w(dir.path, "run-8");
+  w.begin_table(t.ctx);
+  w.divergences(t.ctx, {missing_in_target(1, "Ana O'Neil\n\\", "10.50"), changed(2, "Bia", "7", "Bia", "7.01", {1}),
+                        missing_in_source(3, "Caio", "0"), changed(4, nullptr, "-1", "Davi", "-1", {0})});
+  TableResult r = table_result("clientes", 4, 0, 1, 1, 2);
+  w.end_table(t.ctx, r);
+  run(slurp(dir.path / "fixup" / "clientes.sql"));
+  EXPECT_EQ(run("SELECT id, coalesce(nome, '<null>'), saldo FROM public.h3_fixup_clientes ORDER BY id"),
+            (std::vector<std::string>{"1|Ana O'Neil\n\\|10.50", "2|Bia|7.00", "4|<null>|-1.00"}));
+  run("DROP TABLE public.h3_fixup_clientes");
+  PQfinish(conn);
+}
+
+}  // namespace
+}  // namespace recon

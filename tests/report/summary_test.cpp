@@ -1,0 +1,163 @@
+// summary.json, metrics.prom and the terminal table.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "recon/report/summary.hpp"
+#include "recon/report/terminal.hpp"
+#include "report_test_support.hpp"
+
+namespace recon {
+namespace {
+
+using namespace testing_support;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+TEST(SummaryJson, HasTheContractFieldsAndValues) {
+  TempDir dir;
+  RunResult run = fake_run();
+  run.tables[0].partial = true;
+  run.tables[0].error = "lost postgresql://u:pw@h/db";
+  write_summary(dir.path, run);
+  EXPECT_FALSE(std::filesystem::exists(dir.path / "summary.json.tmp"));
+  const auto j = nlohmann::json::parse(slurp(dir.path / "summary.json"));
+
+  for (const char* f : {"run_id", "started_at", "finished_at", "mode", "status", "slo", "consistency_index", "tables"})
+    EXPECT_TRUE(j.contains(f)) << f;
+  EXPECT_EQ(j["run_id"], "20261123T101500Z-3f9a");
+  EXPECT_EQ(j["started_at"], "2026-11-23T10:15:00Z");
+  EXPECT_EQ(j["finished_at"], "2026-11-23T10:15:42Z");
+  EXPECT_EQ(j["mode"], "full");
+  EXPECT_EQ(j["status"], "divergent");
+  EXPECT_DOUBLE_EQ(j["slo"].get<double>(), 0.9999);
+  EXPECT_DOUBLE_EQ(j["consistency_index"].get<double>(), 9997.0 / 10000.0);
+  EXPECT_FALSE(j.contains("error"));
+  EXPECT_EQ(j["seed"], 0);
+  EXPECT_DOUBLE_EQ(j["sample_rate"].get<double>(), 1.0);
+
+  ASSERT_EQ(j["tables"].size(), 2u);
+  const auto& t = j["tables"][0];
+  for (const char* f : {"name", "source", "target", "rows_source", "rows_target", "rows_compared", "matched",
+                        "missing_in_target", "missing_in_source", "changed", "consistency_index", "fixup_sql"})
+    EXPECT_TRUE(t.contains(f)) << f;
+  EXPECT_EQ(t["name"], "clientes");
+  EXPECT_EQ(t["source"], "dbo.clientes");
+  EXPECT_EQ(t["target"], "public.clientes");
+  EXPECT_EQ(t["rows_source"], 9999);
+  EXPECT_EQ(t["rows_target"], 9999);
+  EXPECT_EQ(t["rows_compared"], 10000);
+  EXPECT_EQ(t["matched"], 9997);
+  EXPECT_EQ(t["missing_in_target"], 1);
+  EXPECT_EQ(t["missing_in_source"], 1);
+  EXPECT_EQ(t["changed"], 1);
+  EXPECT_DOUBLE_EQ(t["consistency_index"].get<double>(), 0.9997);
+  EXPECT_EQ(t["fixup_sql"], "fixup/clientes.sql");
+  EXPECT_EQ(t["partial"], true);
+  EXPECT_EQ(t["error"], "lost postgresql://u:***@h/db");
+  EXPECT_EQ(t["ranges_total"], 4);
+  EXPECT_EQ(t["columns"], nlohmann::json::array({"nome", "saldo"}));
+  // Nothing compared: index 1.0 (CONTRACT), no "error" when not partial.
+  EXPECT_DOUBLE_EQ(j["tables"][1]["consistency_index"].get<double>(), 1.0);
+  EXPECT_FALSE(j["tables"][1].contains("error"));
+}
+
+TEST(Metrics, TextFormat) {
+  RunResult run = fake_run();
+  run.tables[1].name = "we\"ird\\name\n";
+  const std::string m = render_metrics(run);
+  EXPECT_THAT(m, HasSubstr("# HELP recon_consistency_index "));
+  EXPECT_THAT(m, HasSubstr("# TYPE recon_consistency_index gauge\n"));
+  EXPECT_THAT(m, HasSubstr("recon_consistency_index{table=\"clientes\"} 0.9997\n"));
+  EXPECT_THAT(m, HasSubstr("recon_consistency_index{table=\"we\\\"ird\\\\name\\n\"} 1\n"));
+  EXPECT_THAT(m, HasSubstr("# TYPE recon_rows_compared_total counter\n"));
+  EXPECT_THAT(m, HasSubstr("recon_rows_compared_total{table=\"clientes\"} 10000\n"));
+  EXPECT_THAT(m, HasSubstr("# TYPE recon_divergences_total counter\n"));
+  EXPECT_THAT(m, HasSubstr("recon_divergences_total{table=\"clientes\",category=\"missing_in_target\"} 1\n"));
+  EXPECT_THAT(m, HasSubstr("recon_divergences_total{table=\"clientes\",category=\"changed\"} 1\n"));
+  EXPECT_THAT(m, HasSubstr("recon_run_duration_seconds 42\n"));
+  EXPECT_THAT(m, HasSubstr("recon_last_run_timestamp_seconds 1795428942\n"));
+  EXPECT_THAT(m, HasSubstr("recon_run_status{status=\"divergent\"} 1\n"));
+  EXPECT_THAT(m, HasSubstr("recon_run_status{status=\"consistent\"} 0\n"));
+  // Each family's HELP and TYPE appear exactly once.
+  std::size_t pos = 0, n = 0;
+  while ((pos = m.find("# TYPE recon_divergences_total ", pos)) != std::string::npos) ++n, ++pos;
+  EXPECT_EQ(n, 1u);
+  EXPECT_EQ(m.back(), '\n');
+
+  TempDir dir;
+  write_metrics(dir.path, run);
+  EXPECT_EQ(slurp(dir.path / "metrics.prom"), m);
+}
+
+TEST(Terminal, IndexIsFlooredPercent) {
+  EXPECT_EQ(format_index_percent(99987, 100000), "99.9870 %");
+  EXPECT_EQ(format_index_percent(9999999, 10000000), "99.9999 %");  // never rounds up to 100
+  EXPECT_EQ(format_index_percent(5, 5), "100.0000 %");
+  EXPECT_EQ(format_index_percent(0, 0), "100.0000 %");
+  EXPECT_EQ(format_index_percent(0, 7), "0.0000 %");
+}
+
+TEST(Terminal, SummaryTableIsAligned) {
+  RunResult run = fake_run();
+  run.tables[1].partial = true;
+  const std::string s = render_summary_table(run);
+  std::istringstream in(s);
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  ASSERT_EQ(lines.size(), 7u) << s;
+  EXPECT_THAT(lines[0], HasSubstr("table     rows source  rows target  matched  missing in target"));
+  EXPECT_THAT(lines[2], HasSubstr("clientes"));
+  EXPECT_THAT(lines[2], HasSubstr("99.9700 %  BELOW"));
+  EXPECT_THAT(lines[3], HasSubstr("100.0000 %  PARTIAL"));
+  EXPECT_THAT(lines[5], HasSubstr("total"));
+  EXPECT_THAT(lines[5], HasSubstr("99.9700 %"));
+  EXPECT_THAT(lines[6], HasSubstr("status: divergent - 1 of 2 tables below SLO, 1 partial; run 20261123T101500Z-3f9a, 42.0 s"));
+  // The index column ends at the same position on every data line.
+  const auto end_of = [](const std::string& l) { return l.find(" %") ; };
+  EXPECT_EQ(end_of(lines[2]), end_of(lines[3]));
+  EXPECT_EQ(end_of(lines[2]), end_of(lines[5]));
+}
+
+TEST(Progress, FormatAndHumanCounts) {
+  EXPECT_EQ(ProgressLine::human_count(999), "999");
+  EXPECT_EQ(ProgressLine::human_count(1234), "1.2k");
+  EXPECT_EQ(ProgressLine::human_count(850000), "850k");
+  EXPECT_EQ(ProgressLine::human_count(1200000), "1.2M");
+  EXPECT_EQ(ProgressLine::format("simulacoes", 12, 40, 1200000, 1.0 * 1200000 / 850000),
+            "simulacoes: ranges 12/40  1.2M rows  850k rows/s  ETA 0:03");
+  EXPECT_EQ(ProgressLine::format("t", 0, 40, 0, 0), "t: ranges 0/40  0 rows  ETA --:--");
+  EXPECT_EQ(ProgressLine::format("t", 10, 40, 100, 10), "t: ranges 10/40  100 rows  10 rows/s  ETA 0:30");
+}
+
+TEST(Progress, ThrottledAndCleared) {
+  std::ostringstream out;
+  double now = 100;
+  {
+    ProgressLine p(true, out, [&] { return now; });
+    p.update("t", 1, 4, 10);   // draws
+    now += 0.1;
+    p.update("t", 2, 4, 20);   // throttled
+    now += 0.15;
+    p.update("t", 3, 4, 30);   // draws
+    p.update("t", 4, 4, 40, /*force=*/true);
+  }  // destructor clears
+  const std::string s = out.str();
+  EXPECT_THAT(s, HasSubstr("\rt: ranges 1/4"));
+  EXPECT_THAT(s, Not(HasSubstr("ranges 2/4")));
+  EXPECT_THAT(s, HasSubstr("\rt: ranges 3/4"));
+  EXPECT_THAT(s, HasSubstr("\rt: ranges 4/4"));
+  EXPECT_EQ(s.back(), '\r');  // erased at the end
+
+  std::ostringstream quiet;
+  {
+    ProgressLine p(false, quiet, [] { return 0.0; });
+    p.update("t", 1, 4, 10, true);
+  }
+  EXPECT_TRUE(quiet.str().empty());
+}
+
+}  // namespace
+}  // namespace recon
