@@ -50,14 +50,20 @@ bool put_decimal(std::string& out, std::string_view text) {
 }
 
 void put_decimal_digits(std::string& out, bool negative, std::string_view digits, int exponent10) {
-  DecimalParts parts;
-  parts.negative = negative;
-  parts.digits.assign(digits);
-  parts.exponent = exponent10;
-  normalise_decimal(parts);
-  std::string norm;
-  render_decimal(parts, norm);
-  put_bytes_tagged(out, TypeClass::Decimal, norm);
+  // Hot path for PostgreSQL numerics: normalise by trimming views and render straight into `out`,
+  // with no temporary strings.
+  std::size_t a = 0, b = digits.size();
+  while (a < b && digits[a] == '0') ++a;
+  while (b > a && digits[b - 1] == '0') {
+    --b;
+    ++exponent10;
+  }
+  const std::size_t header = out.size();
+  out.append(5, '\0');
+  out[header] = static_cast<char>(TypeClass::Decimal);
+  render_digits(out, negative, digits.substr(a, b - a), exponent10);
+  const auto len = static_cast<std::uint32_t>(out.size() - header - 5);
+  std::memcpy(out.data() + header + 1, &len, 4);
 }
 
 void put_float(std::string& out, double v, bool single) {

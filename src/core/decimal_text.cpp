@@ -52,29 +52,31 @@ void normalise_decimal(DecimalParts& p) {
   }
 }
 
-void render_decimal(const DecimalParts& p, std::string& out) {
-  if (p.digits.empty()) {
+void render_digits(std::string& out, bool negative, std::string_view digits, int exponent) {
+  if (digits.empty()) {
     out.push_back('0');
     return;
   }
-  if (p.negative) out.push_back('-');
-  const long len = static_cast<long>(p.digits.size());
-  if (p.exponent >= 0) {
-    out.append(p.digits);
-    out.append(static_cast<std::size_t>(p.exponent), '0');
+  if (negative) out.push_back('-');
+  const long len = static_cast<long>(digits.size());
+  if (exponent >= 0) {
+    out.append(digits);
+    out.append(static_cast<std::size_t>(exponent), '0');
     return;
   }
-  const long point = len + p.exponent;  // digits before the decimal point
+  const long point = len + exponent;  // digits before the decimal point
   if (point <= 0) {
     out.append("0.");
     out.append(static_cast<std::size_t>(-point), '0');
-    out.append(p.digits);
+    out.append(digits);
   } else {
-    out.append(p.digits, 0, static_cast<std::size_t>(point));
+    out.append(digits.substr(0, static_cast<std::size_t>(point)));
     out.push_back('.');
-    out.append(p.digits, static_cast<std::size_t>(point));
+    out.append(digits.substr(static_cast<std::size_t>(point)));
   }
 }
+
+void render_decimal(const DecimalParts& p, std::string& out) { render_digits(out, p.negative, p.digits, p.exponent); }
 
 int compare_decimal_text(std::string_view a, std::string_view b) {
   const bool na = !a.empty() && a[0] == '-', nb = !b.empty() && b[0] == '-';

@@ -17,6 +17,9 @@ struct DecimalParts {
 bool parse_decimal(std::string_view text, DecimalParts& out);
 /// Strips leading/trailing zeros (adjusting the exponent) and clears the sign of zero.
 void normalise_decimal(DecimalParts& p);
+/// Appends the positional text of ±digits×10^exponent; `digits` has no leading or trailing zeros
+/// (empty means zero, rendered "0" without sign).
+void render_digits(std::string& out, bool negative, std::string_view digits, int exponent);
 /// Plain positional text: "-12.5", "0", "100", "0.001".
 void render_decimal(const DecimalParts& p, std::string& out);
 /// Numeric comparison of two canonical decimal texts.

@@ -82,7 +82,6 @@ TableContext resolve_table(const TableJob& job, const TableInfo& src, const Tabl
   ctx.chunk_rows = job.chunk_rows.value_or(opts.chunk_rows);
   ctx.slo = job.slo.value_or(opts.slo);
   const std::string where = fmt::format("table {} (job line {})", job.name, job.line);
-  const std::size_t errors_before = errors.size();
   auto err = [&](std::string msg) { errors.push_back(where + ": " + std::move(msg)); };
 
   for (const auto& [s, t] : job.column_map) {
@@ -143,13 +142,14 @@ TableContext resolve_table(const TableJob& job, const TableInfo& src, const Tabl
   };
 
   std::vector<std::string> source_key;
+  const std::size_t errors_before_key = errors.size();
   for (const auto& k : key) {
     auto [s, t] = pair_of(k, "key");
     if (!s) continue;
     source_key.push_back(s->name);
     add_pair(*s, *t, true);
   }
-  if (errors.size() == errors_before && !job.trust_key) {
+  if (errors.size() == errors_before_key && !job.trust_key) {
     if (!is_unique(tgt, key))
       err(fmt::format("key ({}) is not the primary key or a unique index of target table {}; use its primary key, or set trust_key = true if the data is unique",
                       fmt::join(key, ", "), tgt.ref.display()));

@@ -19,8 +19,9 @@ const char* side_name(Side s);
 
 /// A failure talking to an engine. `poisoned` means the connection must not be reused: the engine
 /// opens a fresh one and retries the range. A non-poisoned error (e.g. a query error) is not
-/// retried. `login` marks authentication/unreachable-at-start failures (exit 2 when it happens
-/// before any data moved: a wrong password is bad input).
+/// retried. `login` marks failures that are the job's fault — wrong password, unknown database or
+/// user, missing SQLite file — which are bad input (exit 2). An unreachable server is not `login`:
+/// it is a runtime failure (exit 3) that a scheduler may retry later.
 class ConnectorError : public std::runtime_error {
  public:
   ConnectorError(Side side, std::string message, bool poisoned, bool login = false)

@@ -104,6 +104,11 @@ std::unique_ptr<Connection> connect(const Endpoint& endpoint, Side side) {
     const std::string where = side_name(side);
     const std::string why = redact_secrets(one_line(e.what()));
     std::string hint;
+    // Credentials and names are bad input (exit 2); an unreachable server is a runtime failure
+    // (exit 3) that a scheduler may retry.
+    const bool bad_input = why.find("password") != std::string::npos ||
+                           why.find("authentication") != std::string::npos ||
+                           why.find("does not exist") != std::string::npos;
     if (why.find("password") != std::string::npos)
       hint = endpoint.password_env.empty()
                  ? "check the password (PGPASSWORD or ~/.pgpass, or set password_env in [" + where + "])"
@@ -115,7 +120,7 @@ std::unique_ptr<Connection> connect(const Endpoint& endpoint, Side side) {
     throw ConnectorError(side,
                          "cannot connect to the " + where + " database (postgres " + display_url(endpoint.url) +
                              "): " + why + " - " + hint,
-                         /*poisoned=*/true, /*login=*/true);
+                         /*poisoned=*/true, /*login=*/bad_input);
   }
 }
 
