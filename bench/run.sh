@@ -31,14 +31,14 @@ SELECT i, (i * 7919) % 200000, timestamp '2020-01-01' + i * interval '17 second'
        ((i * 104729) % 50000000) / 100.0, ((i % 2000) / 100.0), (12 + i % 200)::smallint, i % 3 <> 0,
        (ARRAY['ATIVA','CONTEMPLADA','CANCELADA','ENCERRADA'])[1 + i % 4],
        md5(i::text)::uuid
-FROM generate_series(1, ${ROWS}) AS i;
+FROM generate_series(1::bigint, ${ROWS}::bigint) AS i;
 VACUUM ANALYZE simulacoes;"
 echo "bench: loading ${ROWS} rows into each database…"
-psql -q -d bench_src -c "$TABLE_SQL" >/dev/null &
-psql -q -d bench_tgt -c "$TABLE_SQL" >/dev/null &
+psql -q -v ON_ERROR_STOP=1 -d bench_src <<<"$TABLE_SQL" >/dev/null &
+psql -q -v ON_ERROR_STOP=1 -d bench_tgt <<<"$TABLE_SQL" >/dev/null &
 wait
 # ~0.2 % planted divergences: changed values, rows missing in the target, extra rows in the target.
-psql -q -d bench_tgt >/dev/null <<SQL
+psql -q -v ON_ERROR_STOP=1 -d bench_tgt >/dev/null <<SQL
 UPDATE simulacoes SET valor_credito = valor_credito + 0.01 WHERE id % 1000 = 1;
 UPDATE simulacoes SET status = status || ' ' WHERE id % 2000 = 3;
 DELETE FROM simulacoes WHERE id % 1000 = 7;
@@ -78,7 +78,7 @@ for r in $(seq "$REPEAT"); do
   /usr/bin/time -f "%M" -o "$OUT/rss.txt" build/recon check --config "$OUT/job.toml" --out "$OUT/report" --quiet --no-progress >/dev/null || true
   t1=$(now)
   recon=$(echo "$t1 - $t0" | bc -l)
-  kb=$(cat "$OUT/rss.txt")
+  kb=$(tail -n 1 "$OUT/rss.txt")  # time(1) prepends a line when the exit code is not 0
   printf 'bench: run %d  raw COPY both sides %.2f s  recon check %.2f s  ratio %.3f  peak RSS %d MB\n' \
     "$r" "$copy" "$recon" "$(echo "$recon / $copy" | bc -l)" "$((kb / 1024))"
   if [ -z "$best_copy" ] || (( $(echo "$copy < $best_copy" | bc -l) )); then best_copy=$copy; fi

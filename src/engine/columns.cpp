@@ -177,7 +177,7 @@ TableContext resolve_table(const TableJob& job, const TableInfo& src, const Tabl
         ctx.notes.push_back(fmt::format("{}: source column '{}' has no target counterpart and is not compared", job.name, s.name));
   }
   for (const auto& c : wanted) {
-    if (skipped(c)) continue;
+    if (skipped(c) || !tgt.find(c)) continue;  // unknown names were reported above, once
     auto [s, t] = pair_of(c, "compared");
     if (s) add_pair(*s, *t, false);
   }

@@ -1,6 +1,7 @@
 // The postgres connector against a real server. Skipped unless PGHOST is set; run with
 //   pg_virtualenv build-h1/test_connector --gtest_filter='Postgres*'
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -16,7 +17,8 @@
 namespace recon {
 namespace {
 
-constexpr const char* kSchema = "recon_pg_it";
+// One schema per test process: ctest runs tests in parallel, each in its own process.
+const std::string kSchema = "recon_pg_it_" + std::to_string(::getpid());
 
 class PostgresIntegration : public ::testing::Test {
  protected:
@@ -117,7 +119,7 @@ TEST_F(PostgresIntegration, EndpointHasNoPassword) {
     make_postgres_connector(ep, Side::Source);
     FAIL() << "connected to port 1?";
   } catch (const ConnectorError& e) {
-    EXPECT_TRUE(e.login());
+    EXPECT_FALSE(e.login());  // unreachable is a runtime failure (exit 3), not bad input
     EXPECT_TRUE(e.poisoned());
     EXPECT_EQ(e.side(), Side::Source);
     const std::string msg = e.what();
@@ -220,7 +222,7 @@ TEST_F(PostgresIntegration, UnknownTableIsInputError) {
     FAIL();
   } catch (const InputError& e) {
     const std::string msg = e.what();
-    EXPECT_NE(msg.find("target table recon_pg_it.no_such_table"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("target table " + kSchema + ".no_such_table"), std::string::npos) << msg;
     EXPECT_NE(msg.find("does not exist"), std::string::npos) << msg;
     EXPECT_NE(msg.find("[[tables]]"), std::string::npos) << msg;
   }

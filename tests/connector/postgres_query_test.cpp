@@ -75,7 +75,7 @@ TEST(PostgresQuery, SampleSelect) {
   q.keys = {column("id", oid::kInt4, TypeClass::Integer)};
   q.where = "x = 1";
   EXPECT_EQ(keys_only_select(q, "SYSTEM", 0.5),
-            "SELECT \"id\" FROM \"s\".\"t\" TABLESAMPLE SYSTEM (0.500000) WHERE (x = 1)");
+            "SELECT \"id\" FROM \"s\".\"t\" TABLESAMPLE SYSTEM (0.500000) REPEATABLE (0) WHERE (x = 1)");
   EXPECT_EQ(keys_only_select(q, "", 0), "SELECT \"id\" FROM \"s\".\"t\" WHERE (x = 1)");
 }
 

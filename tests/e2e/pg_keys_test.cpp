@@ -46,6 +46,17 @@ class PgKeys : public ::testing::Test {
     return truth;
   }
 
+  /// Runs check with a hand-written [[tables]] entry; returns summary.json (null if none).
+  static json run_tables(const std::string& tag, const std::string& tables_toml, int chunk_rows, int want_exit) {
+    TempDir dir(tag);
+    write_file(dir / "job.toml", pg_job(*db_, tables_toml, "chunk_rows = " + std::to_string(chunk_rows)));
+    const ProcResult r = run_recon({"check", "--config", (dir / "job.toml").string(), "--out",
+                                    (dir / "out").string(), "--no-progress"});
+    EXPECT_EQ(r.exit_code, want_exit) << r.describe();
+    if (!fs::exists(dir / "out" / "summary.json")) return json();
+    return read_json(dir / "out" / "summary.json");
+  }
+
   static inline std::unique_ptr<PgDatabase> db_;
 };
 
@@ -128,6 +139,48 @@ TEST_F(PgKeys, SkewedKeys) {
             "DELETE FROM tgt.skew WHERE id IN (5000000000, 1001);"
             "INSERT INTO tgt.skew VALUES (-9223372036854775808, 'min'), (7000000000, 'x'), (1700, 'y');");
   check_against_truth("skew", "[\"id\"]", "id", 7);
+}
+
+TEST_F(PgKeys, WhereFilterLimitsBothSides) {
+  make_pair("filt", "(id int PRIMARY KEY, v text)", "SELECT i, 'v' || i FROM generate_series(1, 100) i",
+            "UPDATE tgt.filt SET v = 'x' WHERE id IN (10, 90);"
+            "DELETE FROM tgt.filt WHERE id IN (50, 95); INSERT INTO tgt.filt VALUES (150, 'y');");
+  const Truth truth = pg_truth(*db_, "(SELECT * FROM src.filt WHERE id <= 60) s", "(SELECT * FROM tgt.filt WHERE id <= 60) t", "id");
+  const json s = run_tables("filt", "[[tables]]\nsource = \"src.filt\"\ntarget = \"tgt.filt\"\nkey = [\"id\"]\n"
+                                    "where = \"id <= 60\"\n", 9, expected_exit(truth));
+  if (!s.is_null()) expect_counts(s, "filt", truth);
+}
+
+TEST_F(PgKeys, ColumnMapAndIgnoreColumns) {
+  db_->exec("CREATE TABLE src.cm (id int PRIMARY KEY, \"Valor\" numeric(10,2), noise text, same text);"
+            "INSERT INTO src.cm SELECT i, i * 1.25, md5(i::text), 's' || i FROM generate_series(1, 40) i;"
+            "CREATE TABLE tgt.cm (id int PRIMARY KEY, valor numeric(10,2), noise text, same text);"
+            "INSERT INTO tgt.cm SELECT id, \"Valor\", 'different everywhere', same FROM src.cm;"
+            "UPDATE tgt.cm SET valor = valor + 1 WHERE id IN (3, 7); UPDATE tgt.cm SET same = 'x' WHERE id = 5;"
+            "DELETE FROM tgt.cm WHERE id = 9;");
+  // noise is ignored, so the truth leaves it out; EXCEPT pairs columns by position.
+  const Truth truth = pg_truth(*db_, "(SELECT id, \"Valor\", same FROM src.cm) s", "(SELECT id, valor, same FROM tgt.cm) t", "id");
+  ASSERT_EQ(truth.changed, 3);
+  const json s = run_tables("cm", "[[tables]]\nsource = \"src.cm\"\ntarget = \"tgt.cm\"\nkey = [\"id\"]\n"
+                                  "ignore_columns = [\"noise\"]\n[tables.column_map]\nValor = \"valor\"\n", 6, 1);
+  if (!s.is_null()) expect_counts(s, "cm", truth);
+}
+
+TEST_F(PgKeys, JsonColumnsCompareTextAsJson) {
+  make_pair("js", "(id int PRIMARY KEY, doc text)",
+            "SELECT i, format('{\"a\": %s, \"b\": [1, 2, {\"c\": \"x\"}], \"d\": null}', i) FROM generate_series(1, 30) i",
+            "UPDATE tgt.js SET doc = format('{ \"d\":null,\"b\":[1,2,{\"c\":\"x\"}],  \"a\":%s }', id) WHERE id % 3 = 0;"
+            "UPDATE tgt.js SET doc = '{\"a\": 4, \"b\": [2, 1, {\"c\": \"x\"}], \"d\": null}' WHERE id = 4;");
+  const std::string entry = "[[tables]]\nsource = \"src.js\"\ntarget = \"tgt.js\"\nkey = [\"id\"]\n";
+  // As text every respelled document differs; as JSON only id 4 (array order matters) does.
+  const Truth as_text = pg_truth(*db_, "src.js", "tgt.js", "id");
+  ASSERT_EQ(as_text.changed, 11);
+  const json plain = run_tables("js1", entry, 7, 1);
+  if (!plain.is_null()) expect_counts(plain, "js", as_text);
+  const Truth as_json = pg_truth(*db_, "(SELECT id, doc::jsonb FROM src.js) s", "(SELECT id, doc::jsonb FROM tgt.js) t", "id");
+  ASSERT_EQ(as_json.changed, 1);
+  const json js = run_tables("js2", entry + "json_columns = [\"doc\"]\n", 7, 1);
+  if (!js.is_null()) expect_counts(js, "js", as_json);
 }
 
 }  // namespace

@@ -138,6 +138,31 @@ TEST(SqliteE2e, CrossEngineSqliteSourcePostgresTargetEqualRows) {
     equal.rows_source = equal.rows_target = equal.keys_union = 60;
     expect_counts(read_json(dir / "out" / "summary.json"), "people", equal);
   }
+
+  // Now diverge the PostgreSQL side (known plantings: no EXCEPT across engines), repair it with
+  // the fix-up recon renders from SQLite values for PostgreSQL columns, and re-check.
+  pg.exec("DELETE FROM tgt.people WHERE id = 5;"
+          "INSERT INTO tgt.people (id, name) VALUES (500, 'only in pg');"
+          "UPDATE tgt.people SET amount = amount + 0.01 WHERE id = 7;"
+          "UPDATE tgt.people SET name = E'o''brien \\\\ \\n ☃' WHERE id = 8;"
+          "UPDATE tgt.people SET note = NULL WHERE id = 9;"
+          "UPDATE tgt.people SET photo = '\\x00', seen = seen + interval '1 microsecond', token = NULL WHERE id = 10;");
+  Truth planted;
+  planted.missing_in_target = planted.missing_in_source = 1;
+  planted.changed = 4;
+  planted.rows_source = planted.rows_target = 60;
+  planted.keys_union = 61;
+  const ProcResult diverged = run_recon({"check", "--config", (dir / "job.toml").string(), "--out",
+                                         (dir / "out2").string(), "--no-progress"});
+  ASSERT_EQ(diverged.exit_code, 1) << diverged.describe();
+  expect_counts(read_json(dir / "out2" / "summary.json"), "people", planted);
+  const fs::path fixup = dir / "out2" / "fixup" / "people.sql";
+  const ProcResult psql =
+      run_process("/usr/bin/psql", {"-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", pg.name(), "-f", fixup.string()});
+  ASSERT_EQ(psql.exit_code, 0) << psql.describe() << "\n--- fixup ---\n" << read_file(fixup);
+  const ProcResult repaired = run_recon({"check", "--config", (dir / "job.toml").string(), "--out",
+                                         (dir / "out3").string(), "--no-progress"});
+  EXPECT_EQ(repaired.exit_code, 0) << repaired.describe() << "\n--- fixup ---\n" << read_file(fixup);
 }
 
 }  // namespace

@@ -107,7 +107,9 @@ std::string keys_only_select(const RangeQuery& table, const std::string& method,
   if (!method.empty()) {
     char pct[32];
     std::snprintf(pct, sizeof pct, "%.6f", percent);
-    sql += " TABLESAMPLE " + method + " (" + pct + ")";
+    // REPEATABLE: the same table gives the same sample, so the same plan — a seeded sample run
+    // (and a re-run during an incident) compares the same ranges.
+    sql += " TABLESAMPLE " + method + " (" + pct + ") REPEATABLE (0)";
   }
   if (!table.where.empty()) sql += " WHERE (" + table.where + ")";
   return sql;
