@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 ROWS=${1:-2000000}
 if [ -z "${PGHOST:-}" ]; then
   [ -x build/recon ] || scripts/build.sh
-  exec pg_virtualenv -v 15 -o shared_buffers=1GB -o max_wal_size=4GB -o synchronous_commit=off "$0" "$@"
+  exec pg_virtualenv -t -v 15 -o shared_buffers=1GB -o max_wal_size=4GB -o synchronous_commit=off "$0" "$@"
 fi
 THREADS=${BENCH_THREADS:-2}
 CHUNK=${BENCH_CHUNK:-50000}
