@@ -18,13 +18,6 @@
 namespace recon {
 namespace {
 
-constexpr char kHex[] = "0123456789abcdef";
-
-std::string shortest(double v) {
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
-}
 
 /// '…' with ' doubled. Everything else (backslashes, newlines, any UTF-8) is literal in a
 /// standard-conforming string, which is what Postgres (standard_conforming_strings = on, the
@@ -41,38 +34,6 @@ std::string sql_string(std::string_view text, std::string_view prefix = {}) {
   return out;
 }
 
-std::string hex(std::string_view raw) {
-  std::string s;
-  s.reserve(raw.size() * 2);
-  for (char ch : raw) {
-    const auto c = static_cast<unsigned char>(ch);
-    s.push_back(kHex[c >> 4]);
-    s.push_back(kHex[c & 15]);
-  }
-  return s;
-}
-
-std::string uuid_text(std::string_view p) {
-  std::string s;
-  for (std::size_t i = 0; i < p.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) s.push_back('-');
-    const auto c = static_cast<unsigned char>(p[i]);
-    s.push_back(kHex[c >> 4]);
-    s.push_back(kHex[c & 15]);
-  }
-  return s;
-}
-
-void split_micros(std::int64_t micros, std::int32_t& days, std::int64_t& time_of_day) {
-  std::int64_t d = micros / kMicrosPerDay;
-  std::int64_t rem = micros % kMicrosPerDay;
-  if (rem < 0) {  // floor: an instant before 1970 still has a non-negative time of day
-    rem += kMicrosPerDay;
-    --d;
-  }
-  days = static_cast<std::int32_t>(d);
-  time_of_day = rem;
-}
 
 /// PostgreSQL spells years <= 0 as "YYYY-MM-DD BC" (there is no year 0: 0 is 1 BC).
 /// `bc` receives the suffix to append after any time and zone.
@@ -97,21 +58,21 @@ std::string iso_text(const canon::ValueView& v, char t_sep, std::string_view utc
     case TypeClass::TimestampTz: {
       std::int32_t days;
       std::int64_t tod;
-      split_micros(v.as_int64(), days, tod);
+      canon::split_micros(v.as_int64(), days, tod);
       std::string s = canon::format_date(days) + t_sep + canon::format_time(tod);
       if (v.tag == TypeClass::TimestampTz) s += utc;
       return s;
     }
-    case TypeClass::Uuid: return uuid_text(v.payload);
+    case TypeClass::Uuid: return canon::format_uuid(v.payload);
     case TypeClass::Boolean: return v.payload[0] ? "true" : "false";
     case TypeClass::Integer: return std::to_string(v.as_int64());
     case TypeClass::Float: {
       const double d = v.as_double();
       if (std::isnan(d)) return "NaN";
       if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
-      return shortest(d);
+      return canon::format_double(d);
     }
-    case TypeClass::Bytes: return "\\x" + hex(v.payload);
+    case TypeClass::Bytes: return "\\x" + canon::format_hex(v.payload);
     default: return std::string(v.payload);  // Decimal, Text, Json, Invalid: the payload is the text
   }
 }
@@ -163,7 +124,7 @@ std::string pg_text(const canon::ValueView& v) {
     case TypeClass::TimestampTz: {
       std::int32_t days;
       std::int64_t tod;
-      split_micros(v.as_int64(), days, tod);
+      canon::split_micros(v.as_int64(), days, tod);
       std::string bc;
       std::string s = pg_date(days, bc) + " " + canon::format_time(tod);
       if (v.tag == TypeClass::TimestampTz) s += "+00";
@@ -192,7 +153,7 @@ std::string pg_literal(const ColumnInfo& column, const canon::ValueView& v) {
     case TypeClass::Float: {
       const double d = v.as_double();
       if (!std::isfinite(d)) return sql_string(pg_text(v)) + "::float8";
-      return shortest(d);
+      return canon::format_double(d);
     }
     case TypeClass::Boolean: return v.payload[0] ? "true" : "false";
     case TypeClass::Date: return sql_string(pg_text(v)) + "::date";
@@ -221,18 +182,18 @@ std::string sqlite_literal(const canon::ValueView& v) {
       const double d = v.as_double();
       if (std::isnan(d)) return "'NaN'";  // SQLite has no NaN REAL (it stores NULL); text reads back
       if (std::isinf(d)) return d > 0 ? "9e999" : "-9e999";  // SQLite's spelling of ±Inf REAL
-      std::string s = shortest(d);
+      std::string s = canon::format_double(d);
       // A literal without '.' or exponent is an INTEGER in SQLite: keep REAL storage.
       if (s.find_first_of(".e") == std::string::npos) s += ".0";
       return s;
     }
     case TypeClass::Boolean: return v.payload[0] ? "1" : "0";
-    case TypeClass::Bytes: return "X'" + hex(v.payload) + "'";
+    case TypeClass::Bytes: return "X'" + canon::format_hex(v.payload) + "'";
     case TypeClass::Text:
     case TypeClass::Json:
     case TypeClass::Invalid:
       // A literal cannot hold NUL; SQLite text can. Spell those as a blob cast to text.
-      if (v.payload.find('\0') != std::string_view::npos) return "CAST(X'" + hex(v.payload) + "' AS TEXT)";
+      if (v.payload.find('\0') != std::string_view::npos) return "CAST(X'" + canon::format_hex(v.payload) + "' AS TEXT)";
       return sql_string(v.payload);
     default: return sql_string(iso_text(v, ' ', "+00:00"));  // dates, times, uuid: ISO text
   }
@@ -252,7 +213,7 @@ std::string sqlserver_literal(const canon::ValueView& v) {
     case TypeClass::Float: {
       const double d = v.as_double();
       if (!std::isfinite(d)) return "NULL /* " + iso_text(v, ' ', {}) + ": SQL Server float cannot hold it */";
-      std::string s = shortest(d);
+      std::string s = canon::format_double(d);
       if (s.find('e') == std::string::npos) s += "E0";  // a float literal, not a decimal one
       return s;
     }
@@ -262,8 +223,8 @@ std::string sqlserver_literal(const canon::ValueView& v) {
     case TypeClass::Timestamp: return "CAST(" + sql_string(iso_text(v, 'T', {})) + " AS datetime2(7))";
     case TypeClass::TimestampTz:
       return "CAST(" + sql_string(iso_text(v, 'T', "+00:00")) + " AS datetimeoffset(7))";
-    case TypeClass::Uuid: return "CAST(" + sql_string(uuid_text(v.payload)) + " AS uniqueidentifier)";
-    case TypeClass::Bytes: return "0x" + hex(v.payload);
+    case TypeClass::Uuid: return "CAST(" + sql_string(canon::format_uuid(v.payload)) + " AS uniqueidentifier)";
+    case TypeClass::Bytes: return "0x" + canon::format_hex(v.payload);
     default: return sql_string(v.payload, "N");  // Text, Json, Invalid: Unicode string literal
   }
 }

@@ -1,4 +1,5 @@
 // Proleptic Gregorian calendar arithmetic (days since 1970-01-01) and ISO formatting.
+#include <charconv>
 #include <cstdio>
 
 #include "recon/core/canonical.hpp"
@@ -58,14 +59,46 @@ std::string format_time(std::int64_t micros) {
   return buf;
 }
 
-std::string format_timestamp(std::int64_t micros) {
-  std::int64_t days = micros / kMicrosPerDay;
-  std::int64_t rem = micros % kMicrosPerDay;
-  if (rem < 0) {  // floor division: times before 1970 still have a non-negative time of day
-    rem += kMicrosPerDay;
-    --days;
+void split_micros(std::int64_t micros, std::int32_t& days, std::int64_t& time_of_day) {
+  std::int64_t d = micros / kMicrosPerDay;
+  time_of_day = micros % kMicrosPerDay;
+  if (time_of_day < 0) {  // floor division: times before 1970 still have a non-negative time of day
+    time_of_day += kMicrosPerDay;
+    --d;
   }
-  return format_date(static_cast<std::int32_t>(days)) + " " + format_time(rem);
+  days = static_cast<std::int32_t>(d);
+}
+
+std::string format_timestamp(std::int64_t micros) {
+  std::int32_t days;
+  std::int64_t tod;
+  split_micros(micros, days, tod);
+  return format_date(days) + " " + format_time(tod);
+}
+
+std::string format_hex(std::string_view raw) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string s;
+  s.reserve(raw.size() * 2);
+  for (char ch : raw) {
+    const auto c = static_cast<unsigned char>(ch);
+    s.push_back(kHex[c >> 4]);
+    s.push_back(kHex[c & 15]);
+  }
+  return s;
+}
+
+std::string format_uuid(std::string_view p) {
+  std::string hex = format_hex(p);
+  for (std::size_t pos : {8, 13, 18, 23})
+    if (pos < hex.size()) hex.insert(pos, 1, '-');
+  return hex;
+}
+
+std::string format_double(double v) {
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
 }
 
 std::uint16_t read_be16(const char* p) {

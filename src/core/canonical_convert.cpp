@@ -62,11 +62,6 @@ bool parse_bytes_hex(std::string_view t, std::string& out) {
   return true;
 }
 
-std::string shortest(double v) {
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
-}
 
 }  // namespace
 
@@ -175,15 +170,15 @@ void put_from_double(std::string& out, TypeClass cls, double v, bool single_floa
   switch (cls) {
     case TypeClass::Float: return put_float(out, v, single_float);
     case TypeClass::Decimal:
-      if (std::isfinite(v) && put_decimal(out, shortest(v))) return;
+      if (std::isfinite(v) && put_decimal(out, format_double(v))) return;
       break;
     case TypeClass::Integer:
       if (std::isfinite(v) && v == std::trunc(v) && std::fabs(v) < 9.2e18)
         return put_integer(out, static_cast<std::int64_t>(v));
       break;
-    case TypeClass::Text: return put_text(out, shortest(v));
+    case TypeClass::Text: return put_text(out, format_double(v));
     case TypeClass::Json:
-      if (std::isfinite(v) && put_json(out, shortest(v))) return;
+      if (std::isfinite(v) && put_json(out, format_double(v))) return;
       break;
     case TypeClass::Timestamp:
     case TypeClass::TimestampTz:
@@ -194,7 +189,7 @@ void put_from_double(std::string& out, TypeClass cls, double v, bool single_floa
       break;
     default: break;
   }
-  put_invalid(out, shortest(v));
+  put_invalid(out, format_double(v));
 }
 
 }  // namespace recon::canon

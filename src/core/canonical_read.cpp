@@ -102,35 +102,6 @@ int compare_keys(std::string_view a, std::string_view b) {
 }
 
 namespace {
-std::string shortest(double v) {
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
-}
-
-std::string uuid_text(std::string_view p) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string s;
-  for (std::size_t i = 0; i < p.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) s.push_back('-');
-    const auto c = static_cast<unsigned char>(p[i]);
-    s.push_back(kHex[c >> 4]);
-    s.push_back(kHex[c & 15]);
-  }
-  return s;
-}
-
-std::string hex_bytes(std::string_view p) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string s = "\\x";
-  for (char ch : p) {
-    const auto c = static_cast<unsigned char>(ch);
-    s.push_back(kHex[c >> 4]);
-    s.push_back(kHex[c & 15]);
-  }
-  return s;
-}
-
 /// Text form shared by to_json (then quoted) and to_display.
 std::string plain(const ValueView& v) {
   switch (v.tag) {
@@ -140,15 +111,15 @@ std::string plain(const ValueView& v) {
       const double d = v.as_double();
       if (std::isnan(d)) return "NaN";
       if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
-      return shortest(d);
+      return format_double(d);
     }
     case TypeClass::Boolean: return v.payload[0] ? "true" : "false";
     case TypeClass::Date: return format_date(v.as_int32());
     case TypeClass::Time: return format_time(v.as_int64());
     case TypeClass::Timestamp: return format_timestamp(v.as_int64());
     case TypeClass::TimestampTz: return format_timestamp(v.as_int64()) + "+00";
-    case TypeClass::Uuid: return uuid_text(v.payload);
-    case TypeClass::Bytes: return hex_bytes(v.payload);
+    case TypeClass::Uuid: return format_uuid(v.payload);
+    case TypeClass::Bytes: return "\\x" + format_hex(v.payload);
     default: return std::string(v.payload);
   }
 }

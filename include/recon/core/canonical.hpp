@@ -131,6 +131,13 @@ void civil_from_days(std::int32_t z, int& y, unsigned& m, unsigned& d);
 std::string format_date(std::int32_t days);
 std::string format_time(std::int64_t micros);
 std::string format_timestamp(std::int64_t micros);
+/// Lowercase hex of raw bytes ("0a0b"), a 16-byte uuid as "6f9619ff-8b86-d011-b42d-00c04fc964ff",
+/// and the shortest text that reads back as the same double.
+std::string format_hex(std::string_view raw);
+std::string format_uuid(std::string_view bytes16);
+std::string format_double(double v);
+/// Splits µs since 1970 into a day number and a non-negative time of day (floor division).
+void split_micros(std::int64_t micros, std::int32_t& days, std::int64_t& time_of_day);
 /// Big-endian readers for wire formats.
 std::uint16_t read_be16(const char* p);
 std::uint32_t read_be32(const char* p);

@@ -12,17 +12,6 @@ int bind_text(sqlite3_stmt* stmt, int index, const std::string& s) {
   return sqlite3_bind_text64(stmt, index, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
-std::string uuid_text(std::string_view p) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string s;
-  for (std::size_t i = 0; i < p.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) s.push_back('-');
-    const auto c = static_cast<unsigned char>(p[i]);
-    s.push_back(kHex[c >> 4]);
-    s.push_back(kHex[c & 15]);
-  }
-  return s;
-}
 
 int bind_decimal(sqlite3_stmt* stmt, int index, std::string_view text) {
   if (text.find('.') == std::string_view::npos) {
@@ -52,7 +41,7 @@ int bind_canonical(sqlite3_stmt* stmt, int index, const canon::ValueView& v) {
     case TypeClass::Timestamp: return bind_text(stmt, index, canon::format_timestamp(v.as_int64()));
     case TypeClass::TimestampTz:
       return bind_text(stmt, index, canon::format_timestamp(v.as_int64()) + "+00:00");
-    case TypeClass::Uuid: return bind_text(stmt, index, uuid_text(p));
+    case TypeClass::Uuid: return bind_text(stmt, index, canon::format_uuid(p));
     case TypeClass::Bytes:
       return sqlite3_bind_blob64(stmt, index, p.data(), p.size(), SQLITE_TRANSIENT);
     case TypeClass::Text:
