@@ -66,6 +66,58 @@ void put_decimal_digits(std::string& out, bool negative, std::string_view digits
   std::memcpy(out.data() + header + 1, &len, 4);
 }
 
+void put_decimal_groups(std::string& out, bool negative, int weight, const std::uint16_t* groups, std::size_t n) {
+  // Trim zero groups at both ends: they carry no digits of the canonical text.
+  std::size_t first = 0;
+  while (first < n && groups[first] == 0) ++first;
+  while (n > first && groups[n - 1] == 0) --n;
+  const std::size_t header = out.size();
+  out.append(5, '\0');
+  out[header] = static_cast<char>(TypeClass::Decimal);
+  if (first == n) {
+    out.push_back('0');
+  } else {
+    if (negative) out.push_back('-');
+    const int top = weight - static_cast<int>(first);  // power of 10000 of the first non-zero group
+    char quad[4];
+    auto four = [&quad](unsigned v) {
+      quad[3] = static_cast<char>('0' + v % 10);
+      quad[2] = static_cast<char>('0' + v / 10 % 10);
+      quad[1] = static_cast<char>('0' + v / 100 % 10);
+      quad[0] = static_cast<char>('0' + v / 1000);
+    };
+    // Integer part: groups with power >= 0.
+    if (top < 0) {
+      out.push_back('0');
+    } else {
+      for (int pw = top; pw >= 0; --pw) {
+        const long i = static_cast<long>(first) + (top - pw);
+        four(i < static_cast<long>(n) ? groups[i] : 0);
+        if (pw == top) {
+          int skip = 0;
+          while (skip < 3 && quad[skip] == '0') ++skip;
+          out.append(quad + skip, static_cast<std::size_t>(4 - skip));
+        } else {
+          out.append(quad, 4);
+        }
+      }
+    }
+    // Fraction: groups with power < 0 down to the last non-zero group, then trailing zeros cut.
+    const int last = weight - static_cast<int>(n - 1);  // power of the last non-zero group
+    if (last < 0) {
+      out.push_back('.');
+      for (int pw = -1; pw >= last; --pw) {
+        const long i = static_cast<long>(weight) - pw;
+        four(i >= static_cast<long>(first) && i < static_cast<long>(n) ? groups[i] : 0);
+        out.append(quad, 4);
+      }
+      while (out.back() == '0') out.pop_back();
+    }
+  }
+  const auto len = static_cast<std::uint32_t>(out.size() - header - 5);
+  std::memcpy(out.data() + header + 1, &len, 4);
+}
+
 void put_float(std::string& out, double v, bool single) {
   if (single) v = static_cast<double>(static_cast<float>(v));
   if (v == 0.0) v = 0.0;  // -0 and +0 are the same number on both engines

@@ -186,3 +186,20 @@ TEST(Redaction, PasswordsNeverSurvive) {
             "postgresql://h/db?password=***&sslmode=require");
   EXPECT_EQ(redact_secrets("sqlserver://sa@h:1433/db"), "sqlserver://sa@h:1433/db");
 }
+
+TEST(CanonicalDecimal, Base10000GroupsGiveTheSameTextAsAnySpelling) {
+  auto groups = [](bool neg, int weight, std::vector<std::uint16_t> g) {
+    std::string out;
+    canon::put_decimal_groups(out, neg, weight, g.data(), g.size());
+    return out;
+  };
+  EXPECT_EQ(groups(false, 0, {1, 5000}), enc(TypeClass::Decimal, "1.50"));
+  EXPECT_EQ(groups(true, 1, {12, 3456, 7800}), enc(TypeClass::Decimal, "-123456.78"));
+  EXPECT_EQ(groups(false, -2, {12}), enc(TypeClass::Decimal, "0.00000012"));
+  EXPECT_EQ(groups(false, 2, {1}), enc(TypeClass::Decimal, "100000000"));
+  EXPECT_EQ(groups(false, 0, {}), enc(TypeClass::Decimal, "0"));
+  EXPECT_EQ(groups(true, 0, {0, 0}), enc(TypeClass::Decimal, "0"));
+  EXPECT_EQ(groups(false, 0, {0, 10}), enc(TypeClass::Decimal, "0.001"));
+  EXPECT_EQ(groups(false, 1, {0, 7, 0}), enc(TypeClass::Decimal, "7"));
+  EXPECT_EQ(groups(false, 2, {123, 4567, 8912, 3456, 7891, 2345}), enc(TypeClass::Decimal, "12345678912.3456789123450"));
+}

@@ -62,6 +62,9 @@ void put_integer(std::string& out, std::int64_t v);
 bool put_decimal(std::string& out, std::string_view text);
 /// Decimal from the parts of an exact number (PostgreSQL's base-10000 numeric is decoded to this).
 void put_decimal_digits(std::string& out, bool negative, std::string_view digits, int exponent10);
+/// Decimal from base-10000 groups (4 decimal digits each): value = ±Σ groups[i]·10000^(weight−i).
+/// This is PostgreSQL numeric's own layout; writing it directly avoids any temporary text.
+void put_decimal_groups(std::string& out, bool negative, int weight, const std::uint16_t* groups, std::size_t n);
 /// `single` rounds to IEEE single precision first (a float4/real column on either side).
 void put_float(std::string& out, double v, bool single = false);
 void put_bool(std::string& out, bool v);

@@ -68,6 +68,24 @@ bool numeric_parts(const char* p, std::size_t len, bool& negative, std::string& 
 
 void put_numeric(const ColumnDecoder& col, const char* p, std::size_t len, std::string& out,
                  std::string& scratch) {
+  if (col.compare_as == TypeClass::Decimal && len >= 8) {
+    // Fast path: base-10000 groups straight into the canonical text, no temporaries.
+    const auto ndigits = static_cast<std::int16_t>(be16(p));
+    const std::uint16_t sign = be16(p + 4);
+    constexpr std::size_t kMaxGroups = 64;
+    if ((sign == kNumericPos || sign == kNumericNeg) && ndigits >= 0 &&
+        static_cast<std::size_t>(ndigits) <= kMaxGroups && len == 8 + 2 * static_cast<std::size_t>(ndigits)) {
+      std::uint16_t groups[kMaxGroups];
+      bool valid = true;
+      for (int i = 0; i < ndigits; ++i) {
+        groups[i] = be16(p + 8 + 2 * i);
+        valid &= groups[i] <= 9999;
+      }
+      if (valid)
+        return canon::put_decimal_groups(out, sign == kNumericNeg, static_cast<std::int16_t>(be16(p + 2)), groups,
+                                         static_cast<std::size_t>(ndigits));
+    }
+  }
   if (col.compare_as == TypeClass::Decimal) {
     bool negative = false;
     int exp10 = 0;
