@@ -148,7 +148,12 @@ void read_check(const toml::table& top, const std::string& origin, const fs::pat
     if (*v < 0 || *v > 1) r.fail("slo", "must be between 0 and 1, e.g. 0.9999");
     o.slo = *v;
   }
-  for (const auto& rule : r.strings("rules")) o.rules.push_back(resolve(base, rule));
+  for (const auto& rule : r.strings("rules")) {
+    o.rules.push_back(resolve(base, rule));
+    if (!base.empty() && !fs::exists(o.rules.back()))
+      r.fail("rules", fmt::format("rules file {} does not exist (paths are relative to the job file's folder)",
+                                  o.rules.back().string()));
+  }
   if (auto v = r.str("audit")) o.audit_db = resolve(base, *v);
   if (auto v = r.str("out")) o.out_dir = resolve(base, *v);
   if (auto v = r.str("mode")) {
