@@ -195,11 +195,16 @@ KeySample PostgresConnector::sample_keys(const RangeQuery& whole_table, std::siz
     run("", 0);
   } else {
     const double pct = std::clamp(100.0 * n / est.total, 0.0001, 100.0);
-    // SYSTEM reads whole pages: cheap, but each page is a cluster of neighbouring keys. Unless
-    // the sample spans enough pages the planner's ranges come out lumpy, so then (and when
-    // SYSTEM comes back short) sample rows with BERNOULLI, which scans but returns few rows.
+    // SYSTEM reads whole pages: cheap, but each page is a clump of neighbouring keys, and ranges
+    // are only as even as the gaps between sampled pages. So read at least n/8 pages (each range
+    // then spans many sampled pages; measured: ranges within ~1.5x of chunk_rows) and keep every
+    // key of them. Unless that spans enough pages (and when SYSTEM comes back short) sample rows
+    // with BERNOULLI, which scans the table but returns few rows.
     constexpr double kMinPages = 64;
-    if (pct / 100.0 * static_cast<double>(est.pages) >= kMinPages) run("SYSTEM", pct);
+    const double pages = static_cast<double>(std::max<std::int64_t>(est.pages, 1));
+    const double want_pages = std::clamp(n / 8.0, kMinPages, pages);
+    const double system_pct = std::clamp(std::max(pct, 100.0 * want_pages / pages), 0.0001, 100.0);
+    if (system_pct / 100.0 * pages >= kMinPages) run("SYSTEM", system_pct);
     if (static_cast<double>(batch.size()) < n / 4) run("BERNOULLI", pct);
   }
   sample.keys.reserve(batch.size());
