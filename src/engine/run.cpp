@@ -1,6 +1,7 @@
 #include "recon/engine/run.hpp"
 
 #include <chrono>
+#include <future>
 #include <cstdio>
 #include <ctime>
 #include <iostream>
@@ -89,8 +90,10 @@ std::vector<TableContext> validate(const RunOptions& opts, Connector& src, Conne
 std::vector<KeyRange> plan_table(const TableContext& ctx, Connector& src, Connector& tgt, const RangeQuery& qs,
                                  const RangeQuery& qt) {
   constexpr std::size_t kFirstSample = 8192;
+  // Both sides are sampled at once, each on its own connection.
+  auto target_sample = std::async(std::launch::async, [&] { return tgt.sample_keys(qt, kFirstSample); });
   KeySample s = src.sample_keys(qs, kFirstSample);
-  KeySample t = tgt.sample_keys(qt, kFirstSample);
+  KeySample t = target_sample.get();
   const std::size_t wanted = samples_wanted(std::max(s.estimated_rows, t.estimated_rows), ctx.chunk_rows);
   if (wanted > kFirstSample) {
     if (s.keys.size() >= kFirstSample / 2) s = src.sample_keys(qs, wanted);
@@ -157,6 +160,8 @@ RunResult run_check(const RunOptions& opts, std::string& out_dir_used) {
 
   ConnectionPool pool(opts, static_cast<std::size_t>(opts.threads));
   pool.adopt(std::move(src), std::move(tgt));
+  // Workers' logins overlap with planning the first table; the pool is complete before any worker.
+  auto opening = std::async(std::launch::async, [&pool] { pool.open_all(); });
   ProgressLine progress(opts.progress && ProgressLine::stderr_is_terminal());
 
   for (const TableContext& ctx : contexts) {
@@ -174,6 +179,7 @@ RunResult run_check(const RunOptions& opts, std::string& out_dir_used) {
       std::vector<KeyRange> ranges = plan_table(ctx, pool.get(0, Side::Source), pool.get(0, Side::Target), qs, qt);
       if (opts.mode == Mode::Sample) ranges = sample_ranges(ranges, opts.sample_rate, table_seed(result.seed, ctx.name));
       tr.ranges_total = static_cast<std::int64_t>(ranges.size());
+      if (opening.valid()) opening.get();
       for (ResultSink* s : sinks) s->begin_table(ctx);
       const TableTotals totals = run_ranges(opts, pool, ctx, qs, qt, ranges, sinks,
                                             [&](std::size_t done, std::size_t total, std::int64_t rows) {

@@ -26,6 +26,21 @@ Connector& ConnectionPool::get(std::size_t w, Side side) {
   return *slot;
 }
 
+void ConnectionPool::open_all() {
+  std::vector<std::future<void>> opening;
+  for (std::size_t w = 0; w < size(); ++w)
+    for (Side side : {Side::Source, Side::Target})
+      if (!(side == Side::Source ? source_[w] : target_[w]))
+        opening.push_back(std::async(std::launch::async, [this, w, side] {
+          try {
+            get(w, side);
+          } catch (const std::exception&) {
+            // reported by the worker's own get() when it needs the connection
+          }
+        }));
+  for (auto& f : opening) f.wait();
+}
+
 void ConnectionPool::reopen(std::size_t w, Side side) {
   auto& slot = side == Side::Source ? source_[w] : target_[w];
   slot.reset();  // drop the poisoned one first: never two connections where one is broken

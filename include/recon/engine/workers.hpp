@@ -21,6 +21,9 @@ class ConnectionPool {
   /// Lends already-open connections to worker 0 (the ones validation used).
   void adopt(std::unique_ptr<Connector> source, std::unique_ptr<Connector> target);
   Connector& get(std::size_t worker, Side side);
+  /// Opens every connection not open yet, all at once (workers 1..n-1 would otherwise each pay a
+  /// login on their first range). Failures are left for get() to report.
+  void open_all();
   void reopen(std::size_t worker, Side side);
   std::size_t size() const { return source_.size(); }
 
