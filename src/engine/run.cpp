@@ -6,6 +6,7 @@
 #include <ctime>
 #include <iostream>
 #include <random>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -176,7 +177,17 @@ RunResult run_check(const RunOptions& opts, std::string& out_dir_used) {
     const RangeQuery qs = whole_table(job.source, ctx.select_keys_source, ctx.select_values_source, job.source_where);
     const RangeQuery qt = whole_table(job.target, ctx.select_keys_target, ctx.select_values_target, job.target_where);
     try {
-      std::vector<KeyRange> ranges = plan_table(ctx, pool.get(0, Side::Source), pool.get(0, Side::Target), qs, qt);
+      std::vector<KeyRange> ranges;
+      for (int attempt = 1;; ++attempt) {  // planning survives a lost connection like a range does
+        try {
+          ranges = plan_table(ctx, pool.get(0, Side::Source), pool.get(0, Side::Target), qs, qt);
+          break;
+        } catch (const ConnectorError& e) {
+          if (!e.poisoned() || attempt > opts.retries) throw;
+          std::this_thread::sleep_for(std::chrono::milliseconds(250 << std::min(attempt - 1, 4)));
+          pool.reopen(0, e.side());
+        }
+      }
       if (opts.mode == Mode::Sample) ranges = sample_ranges(ranges, opts.sample_rate, table_seed(result.seed, ctx.name));
       tr.ranges_total = static_cast<std::int64_t>(ranges.size());
       if (opening.valid()) opening.get();

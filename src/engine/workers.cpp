@@ -28,7 +28,8 @@ Connector& ConnectionPool::get(std::size_t w, Side side) {
 
 void ConnectionPool::open_all() {
   std::vector<std::future<void>> opening;
-  for (std::size_t w = 0; w < size(); ++w)
+  // Worker 0 holds the adopted connections, which planning uses meanwhile: never touch them here.
+  for (std::size_t w = 1; w < size(); ++w)
     for (Side side : {Side::Source, Side::Target})
       if (!(side == Side::Source ? source_[w] : target_[w]))
         opening.push_back(std::async(std::launch::async, [this, w, side] {

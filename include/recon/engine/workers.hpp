@@ -21,8 +21,8 @@ class ConnectionPool {
   /// Lends already-open connections to worker 0 (the ones validation used).
   void adopt(std::unique_ptr<Connector> source, std::unique_ptr<Connector> target);
   Connector& get(std::size_t worker, Side side);
-  /// Opens every connection not open yet, all at once (workers 1..n-1 would otherwise each pay a
-  /// login on their first range). Failures are left for get() to report.
+  /// Opens the connections of workers 1..n-1, all at once (each would otherwise pay a login on its
+  /// first range). Worker 0's are the adopted ones, in use meanwhile. Failures are left for get().
   void open_all();
   void reopen(std::size_t worker, Side side);
   std::size_t size() const { return source_.size(); }
