@@ -32,24 +32,19 @@ void compare_batches(const RowBatch& src, const RowBatch& tgt, RangeOutcome& out
   c.rows_source += static_cast<std::int64_t>(src.size());
   c.rows_target += static_cast<std::int64_t>(tgt.size());
   std::size_t i = 0, j = 0;
-  auto only_source = [&](std::size_t k) {
+  // A key on one side only: that side's values and digest, the other side's left empty.
+  auto one_sided = [&](const RowBatch& batch, std::size_t k, Category category) {
     Divergence d;
-    d.key.assign(src.key(k));
-    d.category = Category::MissingInTarget;
-    d.source_values.assign(src.values(k));
-    d.source_digest = src.row(k).digest;
+    d.key.assign(batch.key(k));
+    d.category = category;
+    const bool from_source = category == Category::MissingInTarget;
+    (from_source ? d.source_values : d.target_values).assign(batch.values(k));
+    (from_source ? d.source_digest : d.target_digest) = batch.row(k).digest;
     out.divergences.push_back(std::move(d));
-    ++c.missing_in_target;
+    ++(from_source ? c.missing_in_target : c.missing_in_source);
   };
-  auto only_target = [&](std::size_t k) {
-    Divergence d;
-    d.key.assign(tgt.key(k));
-    d.category = Category::MissingInSource;
-    d.target_values.assign(tgt.values(k));
-    d.target_digest = tgt.row(k).digest;
-    out.divergences.push_back(std::move(d));
-    ++c.missing_in_source;
-  };
+  auto only_source = [&](std::size_t k) { one_sided(src, k, Category::MissingInTarget); };
+  auto only_target = [&](std::size_t k) { one_sided(tgt, k, Category::MissingInSource); };
   while (i < src.size() && j < tgt.size()) {
     const int cmp = canon::compare_keys(src.key(i), tgt.key(j));
     if (cmp < 0) {
