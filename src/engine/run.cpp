@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "recon/audit/audit_db.hpp"
+#include "recon/connector/sqlserver.hpp"
 #include "recon/engine/columns.hpp"
 #include "recon/engine/workers.hpp"
 #include "recon/plan/planner.hpp"
@@ -107,6 +108,43 @@ std::vector<KeyRange> plan_table(const TableContext& ctx, Connector& src, Connec
   return plan_ranges(std::move(keys), std::max(s.estimated_rows, t.estimated_rows), ctx.chunk_rows);
 }
 
+/// Case collisions counted so far by the SQL Server connectors of worker 0 (nullptr elsewhere).
+struct CollisionMark {
+  std::uint64_t keys[2] = {0, 0};
+  std::size_t examples[2] = {0, 0};
+};
+CollisionMark mark_collisions(ConnectionPool& pool) {
+  CollisionMark m;
+  for (int i = 0; i < 2; ++i)
+    if (const CaseCollisions* cc = sqlserver_case_collisions(pool.get(0, i == 0 ? Side::Source : Side::Target))) {
+      m.keys[i] = cc->keys;
+      m.examples[i] = cc->examples.size();
+    }
+  return m;
+}
+
+/// SQL Server under a case-insensitive collation treats 'abc' and 'ABC' as one key; recon compares
+/// bytes and keeps them apart. Planning read every key, so the count since `before` is the table's.
+void note_case_collisions(ConnectionPool& pool, const CollisionMark& before, TableResult& tr) {
+  for (int i = 0; i < 2; ++i) {
+    const Side side = i == 0 ? Side::Source : Side::Target;
+    const CaseCollisions* cc = sqlserver_case_collisions(pool.get(0, side));
+    if (!cc) continue;
+    // A connection reopened during planning starts counting again from zero.
+    const bool reopened = cc->keys < before.keys[i];
+    const std::uint64_t base = reopened ? 0 : before.keys[i];
+    if (cc->keys == base) continue;
+    std::string examples;
+    for (std::size_t e = reopened ? 0 : before.examples[i]; e < cc->examples.size(); ++e)
+      examples += (examples.empty() ? "" : ", ") + cc->examples[e];
+    tr.notes.push_back(fmt::format("{} keys of the {} table differ from another key only in letter case: its "
+                                   "case-insensitive collation treats them as one key, recon compares them apart{}",
+                                   cc->keys - base, side_name(side),
+                                   examples.empty() ? "" : " (e.g. " + examples + ")"));
+    std::cerr << "note: table " << tr.name << ": " << tr.notes.back() << "\n";
+  }
+}
+
 std::uint64_t table_seed(std::uint64_t seed, const std::string& name) {
   std::uint64_t h = seed ^ 0xcbf29ce484222325ULL;
   for (unsigned char c : name) h = (h ^ c) * 0x100000001b3ULL;
@@ -178,6 +216,7 @@ RunResult run_check(const RunOptions& opts, std::string& out_dir_used) {
     const RangeQuery qt = whole_table(job.target, ctx.select_keys_target, ctx.select_values_target, job.target_where);
     try {
       std::vector<KeyRange> ranges;
+      const CollisionMark collisions_before = mark_collisions(pool);
       for (int attempt = 1;; ++attempt) {  // planning survives a lost connection like a range does
         try {
           ranges = plan_table(ctx, pool.get(0, Side::Source), pool.get(0, Side::Target), qs, qt);
@@ -188,6 +227,7 @@ RunResult run_check(const RunOptions& opts, std::string& out_dir_used) {
           pool.reopen(0, e.side());
         }
       }
+      note_case_collisions(pool, collisions_before, tr);
       if (opts.mode == Mode::Sample) ranges = sample_ranges(ranges, opts.sample_rate, table_seed(result.seed, ctx.name));
       tr.ranges_total = static_cast<std::int64_t>(ranges.size());
       if (opening.valid()) opening.get();

@@ -41,6 +41,7 @@ std::string render_summary_json(const RunResult& run) {
     e["partial"] = t.partial;
     if (t.partial) e["error"] = redact_secrets(t.error);
     e["columns"] = t.columns;
+    if (!t.notes.empty()) e["notes"] = t.notes;
     e["seconds"] = t.seconds;
     tables.push_back(std::move(e));
   }

@@ -59,6 +59,7 @@ struct TableResult {
   std::string error;           ///< the failure, password-free, when partial
   std::string fixup_sql;       ///< relative path in the output folder, e.g. "fixup/simulacoes.sql"
   std::vector<std::string> columns;  ///< compared target columns
+  std::vector<std::string> notes;    ///< things a person should know (e.g. case-colliding keys)
   double seconds = 0;
   double consistency_index() const {
     return rows_compared == 0 ? 1.0 : static_cast<double>(matched) / static_cast<double>(rows_compared);

@@ -1,0 +1,50 @@
+#pragma once
+// Private to the SQL Server connector: the T-SQL text of range reads, counts and key lookups.
+// Pure string building, unit-tested without a server.
+//
+// Ranges must select exactly the rows whose CANONICAL key lies in [lower, upper), in canonical
+// order, whatever SQL Server's own collation and GUID order are:
+//  - text keys compare and order with COLLATE Latin1_General_BIN2 (code-point order);
+//  - uniqueidentifier keys range and order on CONVERT(char(36), k) COLLATE Latin1_General_BIN2
+//    against uppercase literals: that text is the RFC byte order, PostgreSQL's uuid order, not
+//    SQL Server's (bytes 10-15, 8-9, 6-7, 4-5, 0-3);
+//  - time/datetime2/datetimeoffset keys with 7 fractional digits compare against the exact
+//    100 ns interval that rounds (or truncates, per SelectColumn::time_rounding) to the µs bound;
+//  - T-SQL has no row values: (a,b) >= (x,y) becomes (a > x OR (a = x AND b >= y)).
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "recon/connector/connector.hpp"
+
+namespace recon::tds {
+
+/// The expression a key column is compared and ordered by.
+std::string key_expr(const SelectColumn& key);
+/// [k1], [k2], [v1] — every key then every value column.
+std::string select_list(const std::vector<SelectColumn>& keys, const std::vector<SelectColumn>& values);
+/// key_expr of each key, comma-separated.
+std::string order_by(const std::vector<SelectColumn>& keys);
+
+/// `lower <= key < upper` and the job's filter as " WHERE …" (empty when there is neither).
+/// A bound may hold fewer values than there are keys (a key prefix).
+std::string range_where(const RangeQuery& q);
+/// SELECT keys[, values] FROM t WHERE … ORDER BY keys.
+std::string range_select(const RangeQuery& q, bool with_values);
+/// SELECT COUNT_BIG(*) FROM t WHERE … (same rows as range_select).
+std::string count_select(const RangeQuery& q);
+/// Rows whose key is one of keys[begin, end): `k IN (…)` for one plain key column, otherwise
+/// an OR of per-key AND groups; plus the job's filter; in key order.
+std::string keys_select(const RangeQuery& q, const std::vector<std::string>& keys, std::size_t begin,
+                        std::size_t end);
+
+/// A catalog query template (sql/sqlserver/*.sql) with {schema} and {table} replaced by N'…'
+/// literals (schema "dbo" when empty) and whole-line "--" comments removed.
+std::string catalog_sql(std::string_view templ, const TableRef& table);
+
+/// N'…' with ' doubled.
+std::string nstring(std::string_view text);
+
+}  // namespace recon::tds

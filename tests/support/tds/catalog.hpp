@@ -1,0 +1,55 @@
+#pragma once
+/// The fixture's tables as SQL Server would describe them: a SQLite table literally named
+/// "schema.name" whose columns are declared with SQL Server type names, collations from the
+/// optional "_tds_columns" table, PRIMARY KEY / UNIQUE constraints from SQLite's own metadata.
+/// Also the INFORMATION_SCHEMA views, materialised per connection as SQLite temp tables.
+
+#include <sqlite3.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "types.hpp"
+
+namespace tds_test {
+
+struct Constraint {
+  std::string name;
+  std::string type;  ///< "PRIMARY KEY" or "UNIQUE"
+  std::vector<std::string> columns;
+};
+
+struct Table {
+  std::string schema, name;
+  std::string sqlite_name;  ///< "schema.name" as the fixture spells it
+  bool view = false;
+  bool information_schema = false;  ///< a temp table this server builds on first use
+  std::vector<ResultColumn> columns;
+  std::vector<Constraint> constraints;
+
+  /// The column named `name` (case-insensitive), or nullptr.
+  const ResultColumn* find_column(std::string_view name) const;
+};
+
+class Catalog {
+ public:
+  /// Reads the fixture's schema. Throws std::runtime_error naming the table and column when a
+  /// declared type is not a SQL Server type or a collation is not supported.
+  static Catalog load(sqlite3* db);
+
+  /// Case-insensitive lookup; an empty schema means dbo.
+  const Table* find(std::string_view schema, std::string_view name) const;
+  const std::vector<Table>& tables() const { return tables_; }
+
+  /// Creates the INFORMATION_SCHEMA temp tables on `db` (COLUMNS, TABLES, TABLE_CONSTRAINTS,
+  /// KEY_COLUMN_USAGE) describing this catalog. Idempotent per connection.
+  void install_information_schema(sqlite3* db, const std::string& database) const;
+
+ private:
+  std::vector<Table> tables_;
+  std::map<std::string, std::size_t> index_;  // "schema.name" lowercased
+  void add(Table t);
+};
+
+}  // namespace tds_test
