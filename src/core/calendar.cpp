@@ -1,5 +1,6 @@
 // Proleptic Gregorian calendar arithmetic (days since 1970-01-01) and ISO formatting.
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 
 #include "recon/core/canonical.hpp"
@@ -74,6 +75,14 @@ std::string format_timestamp(std::int64_t micros) {
   std::int64_t tod;
   split_micros(micros, days, tod);
   return format_date(days) + " " + format_time(tod);
+}
+
+std::int64_t fraction_micros(std::uint64_t num, std::uint64_t den, TimeRounding rounding) {
+  if (rounding == TimeRounding::Truncate)
+    return static_cast<std::int64_t>(static_cast<unsigned __int128>(num) * 1'000'000 / den);
+  // PostgreSQL: frac = strtod(".ddd"); fsec = rint(frac * 1e6). The quotient of two exactly
+  // representable doubles is the correctly rounded value of num/den, the same double strtod gives.
+  return static_cast<std::int64_t>(std::nearbyint(static_cast<double>(num) / static_cast<double>(den) * 1e6));
 }
 
 std::string format_hex(std::string_view raw) {

@@ -2,6 +2,10 @@
 // even on the dropped digits (CONTRACT.md, Clarifications), or truncation when a job asks for it.
 #include "time_text.hpp"
 
+#include <cmath>
+#include <cstdlib>
+#include <string>
+
 namespace recon::canon {
 namespace {
 
@@ -78,16 +82,18 @@ bool zone_at(std::string_view t, std::size_t& i, std::int64_t& offset_micros) {
 }  // namespace
 
 std::int64_t fraction_to_micros(std::string_view d, TimeRounding rounding) {
-  std::int64_t us = 0;
-  for (std::size_t k = 0; k < 6; ++k) us = us * 10 + (k < d.size() ? d[k] - '0' : 0);
-  if (d.size() <= 6 || rounding == TimeRounding::Truncate) return us;
-  const std::string_view rest = d.substr(6);
-  const char first = rest[0];
-  bool beyond_half = false;
-  for (std::size_t k = 1; k < rest.size(); ++k) beyond_half |= rest[k] != '0';
-  if (first > '5' || (first == '5' && beyond_half) || (first == '5' && !beyond_half && (us & 1)))
-    ++us;
-  return us;
+  if (d.size() <= 15) {  // the digits as an exact integer over 10^len
+    std::uint64_t num = 0, den = 1;
+    for (char c : d) {
+      num = num * 10 + static_cast<std::uint64_t>(c - '0');
+      den *= 10;
+    }
+    return fraction_micros(num, den, rounding);
+  }
+  if (rounding == TimeRounding::Truncate) return fraction_micros(std::stoull(std::string(d.substr(0, 15))), 1'000'000'000'000'000ULL, rounding);
+  // Longer than any engine stores: parse as PostgreSQL does.
+  const double frac = std::strtod(("0." + std::string(d)).c_str(), nullptr);
+  return static_cast<std::int64_t>(std::nearbyint(frac * 1e6));
 }
 
 bool parse_date_text(std::string_view t, std::int32_t& days) {

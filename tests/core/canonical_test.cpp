@@ -203,3 +203,14 @@ TEST(CanonicalDecimal, Base10000GroupsGiveTheSameTextAsAnySpelling) {
   EXPECT_EQ(groups(false, 1, {0, 7, 0}), enc(TypeClass::Decimal, "7"));
   EXPECT_EQ(groups(false, 2, {123, 4567, 8912, 3456, 7891, 2345}), enc(TypeClass::Decimal, "12345678912.3456789123450"));
 }
+
+TEST(CanonicalTime, RoundingFollowsPostgresInputBitForBit) {
+  // PostgreSQL reads the fraction as a double and rint()s it: these were checked against
+  // PostgreSQL 15's own '…'::timestamp input.
+  EXPECT_EQ(shown(enc(TypeClass::Timestamp, "2024-01-01 00:00:00.0001255")), "2024-01-01 00:00:00.000125");
+  EXPECT_EQ(shown(enc(TypeClass::Timestamp, "2024-01-01 00:00:00.0001265")), "2024-01-01 00:00:00.000127");
+  EXPECT_EQ(shown(enc(TypeClass::Timestamp, "2024-01-01 00:00:00.0000025")), "2024-01-01 00:00:00.000002");
+  EXPECT_EQ(canon::fraction_micros(1255, 10'000'000, TimeRounding::HalfEven), 125);
+  EXPECT_EQ(canon::fraction_micros(9'999'995, 10'000'000, TimeRounding::HalfEven), 1'000'000);
+  EXPECT_EQ(canon::fraction_micros(9'999'995, 10'000'000, TimeRounding::Truncate), 999'999);
+}

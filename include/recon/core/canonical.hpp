@@ -49,7 +49,11 @@ inline constexpr std::int64_t kMicrosPerDay = 86'400LL * kMicrosPerSecond;
 inline constexpr std::int32_t kPostgresEpochDays = 10957;
 
 /// How a finer time value is brought to microseconds (or a coarser column precision).
-/// HalfEven is PostgreSQL's own input behaviour and the default (CONTRACT, Clarifications).
+/// HalfEven is PostgreSQL's own input behaviour and the default (CONTRACT, Clarifications):
+/// PostgreSQL reads the fraction of a second as a double and rounds it to µs with rint(), ties to
+/// even — so exact halves go to even (…0000005 → 0, …0000015 → 2) and every other value follows
+/// the double (…0001255 is 125.4999… µs → 125). recon reproduces that bit for bit
+/// (canon::fraction_micros). Truncate drops the extra digits, for migrations that truncate.
 enum class TimeRounding : std::uint8_t { HalfEven, Truncate };
 
 namespace canon {
@@ -139,6 +143,9 @@ std::string format_timestamp(std::int64_t micros);
 std::string format_hex(std::string_view raw);
 std::string format_uuid(std::string_view bytes16);
 std::string format_double(double v);
+/// µs of the fraction of a second numerator/denominator (< 1), rounded as PostgreSQL's input rounds
+/// (HalfEven) or truncated; the result is in [0, 1'000'000]. Exact for denominator ≤ 10^15.
+std::int64_t fraction_micros(std::uint64_t numerator, std::uint64_t denominator, TimeRounding rounding);
 /// Splits µs since 1970 into a day number and a non-negative time of day (floor division).
 void split_micros(std::int64_t micros, std::int32_t& days, std::int64_t& time_of_day);
 /// Big-endian readers for wire formats.

@@ -249,11 +249,10 @@ void decode_value(const ColumnDecoder& col, const unsigned char* data, std::size
 }
 
 std::int64_t hundred_ns_to_micros(std::uint64_t units, TimeRounding r) {
-  const auto q = static_cast<std::int64_t>(units / 10);
-  const unsigned rem = static_cast<unsigned>(units % 10);
-  if (r == TimeRounding::Truncate || rem < 5) return q;
-  if (rem > 5) return q + 1;
-  return q + (q & 1);  // exactly half: to even
+  // Whole seconds stay exact; the fraction is rounded the way PostgreSQL rounds its input.
+  constexpr std::uint64_t kPerSecond = 10'000'000;
+  return static_cast<std::int64_t>(units / kPerSecond) * kMicrosPerSecond +
+         canon::fraction_micros(units % kPerSecond, kPerSecond, r);
 }
 
 std::int64_t datetime_ticks_to_micros(std::int64_t ticks) {
