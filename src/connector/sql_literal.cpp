@@ -267,4 +267,15 @@ std::string quote_table(Dialect dialect, const TableRef& table) {
   return quote_ident(dialect, table.schema) + "." + quote_ident(dialect, table.name);
 }
 
+std::string column_list(Dialect dialect, const std::vector<SelectColumn>& keys,
+                        const std::vector<SelectColumn>& values) {
+  std::string out;
+  for (const auto* cols : {&keys, &values})
+    for (const auto& c : *cols) {
+      if (!out.empty()) out += ", ";
+      out += quote_ident(dialect, c.native.name);
+    }
+  return out;
+}
+
 }  // namespace recon

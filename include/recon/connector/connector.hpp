@@ -101,5 +101,8 @@ std::string sql_literal(Dialect dialect, const ColumnInfo& column, const canon::
 /// Quotes an identifier for the dialect ("a""b" / [a]]b]).
 std::string quote_ident(Dialect dialect, const std::string& ident);
 std::string quote_table(Dialect dialect, const TableRef& table);
+/// "k1", "k2", "v1", … — the quoted native names of the key columns, then the value columns.
+std::string column_list(Dialect dialect, const std::vector<SelectColumn>& keys,
+                        const std::vector<SelectColumn>& values);
 
 }  // namespace recon

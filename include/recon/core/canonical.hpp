@@ -88,6 +88,11 @@ void put_invalid(std::string& out, std::string_view raw);
 /// carrying `text` when it does not parse, so a bad value is a divergence, not an error.
 void put_from_text(std::string& out, TypeClass cls, std::string_view text,
                    TimeRounding rounding = TimeRounding::HalfEven);
+/// A char(n) value without its padding: trailing spaces are not significant in char(n).
+inline std::string_view without_padding(std::string_view s) {
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return s;
+}
 /// Converts an integer (SQLite INTEGER storage) to `cls`: Integer, Decimal, Float, Boolean (0/1
 /// only), Date/Timestamp/TimestampTz (Unix seconds). Anything else becomes Invalid.
 void put_from_integer(std::string& out, TypeClass cls, std::int64_t v);

@@ -42,13 +42,7 @@ std::string from_clause(const RangeQuery& q) { return " FROM " + quote_table(kPg
 std::string key_expr(const SelectColumn& key) { return collated(key); }
 
 std::string select_list(const std::vector<SelectColumn>& keys, const std::vector<SelectColumn>& values) {
-  std::string out;
-  for (const auto* cols : {&keys, &values})
-    for (const auto& c : *cols) {
-      if (!out.empty()) out += ", ";
-      out += quote_ident(kPg, c.native.name);
-    }
-  return out;
+  return column_list(kPg, keys, values);
 }
 
 std::string order_by(const std::vector<SelectColumn>& keys) {

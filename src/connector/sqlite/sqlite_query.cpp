@@ -56,11 +56,7 @@ std::string order_sql(const RangeQuery& q) {
 }
 
 std::string select_list(const RangeQuery& q, bool with_values) {
-  std::string out;
-  for (const auto& k : q.keys) out += (out.empty() ? "" : ", ") + ident(k.native.name);
-  if (with_values)
-    for (const auto& v : q.values) out += (out.empty() ? "" : ", ") + ident(v.native.name);
-  return out;
+  return column_list(Dialect::Sqlite, q.keys, with_values ? q.values : std::vector<SelectColumn>{});
 }
 
 }  // namespace

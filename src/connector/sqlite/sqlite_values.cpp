@@ -65,8 +65,7 @@ void append_column(std::string& out, sqlite3_stmt* stmt, int col, const SelectCo
       // column_text before column_bytes: the byte count is of the UTF-8 form just produced.
       const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt, col));
       std::string_view text(data ? data : "", static_cast<std::size_t>(sqlite3_column_bytes(stmt, col)));
-      if (sc.trim_padding || sc.native.padded_char)
-        while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+      if (sc.trim_padding || sc.native.padded_char) text = canon::without_padding(text);
       canon::put_from_text(out, cls, text, sc.time_rounding);
       return;
     }

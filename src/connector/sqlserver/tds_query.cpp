@@ -159,13 +159,7 @@ std::string key_expr(const SelectColumn& key) {
 }
 
 std::string select_list(const std::vector<SelectColumn>& keys, const std::vector<SelectColumn>& values) {
-  std::string out;
-  for (const auto* cols : {&keys, &values})
-    for (const auto& c : *cols) {
-      if (!out.empty()) out += ", ";
-      out += quote_ident(kMs, c.native.name);
-    }
-  return out;
+  return column_list(kMs, keys, values);
 }
 
 std::string order_by(const std::vector<SelectColumn>& keys) {

@@ -49,18 +49,7 @@ TypeClass native_class(Wire w) {
 }
 
 void put_text_like(const ColumnDecoder& col, std::string_view s, std::string& out) {
-  if (col.trim_padding) {
-    std::size_t n = s.size();
-    while (n > 0 && s[n - 1] == ' ') --n;
-    s = s.substr(0, n);
-  }
-  switch (col.compare_as) {
-    case TypeClass::Text: return canon::put_text(out, s);
-    case TypeClass::Json:
-      if (!canon::put_json(out, s)) canon::put_invalid(out, s);
-      return;
-    default: return canon::put_from_text(out, col.compare_as, s, col.rounding);
-  }
+  canon::put_from_text(out, col.compare_as, col.trim_padding ? canon::without_padding(s) : s, col.rounding);
 }
 
 /// Writes the value in its own class; false when the bytes do not fit the type.
