@@ -209,7 +209,7 @@ KeySample PostgresConnector::sample_keys(const RangeQuery& whole_table, std::siz
   }
   // Whole pages give far more keys than asked for; every k-th key (in physical order) keeps every
   // sampled page represented while the planner sorts a few thousand keys, not a hundred thousand.
-  const std::size_t step = std::max<std::size_t>(1, batch.size() / (2 * static_cast<std::size_t>(n)));
+  const std::size_t step = std::max<std::size_t>(1, 2 * batch.size() / static_cast<std::size_t>(n));
   sample.keys.reserve(batch.size() / step + 1);
   for (std::size_t i = 0; i < batch.size(); i += step) sample.keys.emplace_back(batch.key(i));
   return sample;
