@@ -216,10 +216,8 @@ void put_converted(std::string& out, TypeClass to, const ValueView& v, TimeRound
     default: break;
   }
   // Everything else goes through its text form, which every class can parse or reject.
-  std::string text = to_display(v);
-  if (v.tag == TypeClass::Text) text = std::string(v.payload);
-  if (v.tag == TypeClass::TimestampTz && to == TypeClass::Text) text = format_timestamp(v.as_int64()) + "+00";
-  put_from_text(out, to, text, rounding);
+  // (Text and Json returned above; to_display already spells timestamptz with "+00".)
+  put_from_text(out, to, to_display(v), rounding);
 }
 
 }  // namespace recon::canon
