@@ -10,7 +10,7 @@
 #include <xxhash.h>
 
 #include "recon/core/errors.hpp"
-#include "toml_reader.hpp"
+#include "recon/config/toml_reader.hpp"
 
 namespace recon {
 namespace fs = std::filesystem;

@@ -1,4 +1,4 @@
-#include "toml_reader.hpp"
+#include "recon/config/toml_reader.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>

@@ -2,6 +2,7 @@
 /// What a run finds. A divergence is data: the engine produces these, writers consume them.
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "recon/core/rows.hpp"
 
 namespace recon {
+namespace rules { class TableRules; }
 
 enum class Category : std::uint8_t { MissingInTarget, MissingInSource, Changed };
 /// "missing_in_target" | "missing_in_source" | "changed"
@@ -22,6 +24,60 @@ inline const char* category_name(Category c) {
   return "changed";
 }
 
+/// What a rule says to do with a divergence (docs/rules.md). Ordered by strength: when the columns
+/// of one changed row get different actions, the row takes the strongest that is not Tolerate.
+enum class Action : std::uint8_t { Tolerate = 0, Report = 1, Fix = 2, Escalate = 3 };
+/// "tolerate" | "report" | "fix" | "escalate"
+inline const char* action_name(Action a) {
+  switch (a) {
+    case Action::Tolerate: return "tolerate";
+    case Action::Report: return "report";
+    case Action::Fix: return "fix";
+    case Action::Escalate: break;
+  }
+  return "escalate";
+}
+
+/// Where a divergence stands after rules and rechecks.
+///  - Open: a real divergence, counted in its contract category (missing_in_* / changed).
+///  - Tolerated: a rule with action tolerate explains it; counted as matched, still recorded.
+///  - InFlight: an updated_at on either side is within the table's lag window (CDC still applying).
+///  - Converged: a recheck found both sides equal; counted as matched.
+///  - Suspended: the row changed on every recheck attempt; neither matched nor a divergence.
+enum class Status : std::uint8_t { Open, Tolerated, InFlight, Converged, Suspended };
+/// "open" | "tolerated" | "in_flight" | "converged" | "suspended"
+inline const char* status_name(Status s) {
+  switch (s) {
+    case Status::Open: return "open";
+    case Status::Tolerated: return "tolerated";
+    case Status::InFlight: return "in_flight";
+    case Status::Converged: return "converged";
+    case Status::Suspended: break;
+  }
+  return "suspended";
+}
+
+/// Severity P1 (critical) … P4 (informational), the platform runbook's scale.
+inline constexpr int kDefaultSeverity = 2;
+
+/// The rules' reading of one divergence (filled by rules::TableRules::evaluate, then by rechecks).
+struct Finding {
+  std::string category;  ///< the matching rule's category (e.g. "precision_drift"); the raw
+                         ///< category name ("changed", …) when no rule matched
+  int severity = kDefaultSeverity;  ///< 1..4 = P1..P4
+  Action action = Action::Fix;      ///< with no rules configured every divergence is fixed
+  std::string rule;                 ///< name of the deciding rule; "" when no rules are configured,
+                                    ///< "unmatched" when rules are configured but none matched
+  std::string explanation;          ///< one line a person can read, e.g.
+                                    ///< "resultado: rule numeric-drift (|Δ| 0.001 ≤ 0.01)"
+  /// Changed rows: the columns the fix-up UPDATE sets (those whose rule says fix). Missing rows:
+  /// ignored (the whole row is inserted/deleted when action is Fix).
+  std::vector<std::uint32_t> fix_columns;
+  Status status = Status::Open;
+  int recheck_attempts = 0;         ///< rechecks done on this key
+  double converged_after_s = 0;     ///< Converged: seconds from the first observation to equality
+};
+
 /// One row that differs.
 struct Divergence {
   std::string key;            ///< canonical key encoding (canon::key_to_json renders it)
@@ -30,6 +86,7 @@ struct Divergence {
   std::string source_values;  ///< canonical encodings of every compared column; empty if absent
   std::string target_values;  ///< same for the target; empty if absent
   Digest source_digest, target_digest;  ///< zero when the side is absent
+  Finding finding;            ///< rules' category, severity, action; status after rechecks
 };
 
 /// Everything a writer needs to know about the table being compared, fixed before data moves.
@@ -42,6 +99,7 @@ struct TableContext {
   std::vector<SelectColumn> select_values_source, select_values_target;
   Dialect target_dialect = Dialect::Postgres;
   std::string source_endpoint, target_endpoint;  ///< password-free
+  const rules::TableRules* rules = nullptr;  ///< the table's compiled rules; null = no rules
   std::vector<std::string> notes;  ///< e.g. columns present on one side only (not compared)
   std::int64_t chunk_rows = 50000;
   double slo = 0.9999;
@@ -52,7 +110,19 @@ struct TableResult {
   std::string name;
   std::string source, target;  ///< as written in the job
   std::int64_t rows_source = 0, rows_target = 0, rows_compared = 0;
+  /// Contract meaning, after rules and rechecks: matched includes tolerated and converged rows;
+  /// missing_in_* and changed count only Open divergences. Invariant:
+  /// rows_compared = matched + missing_in_target + missing_in_source + changed + in_flight + suspended.
   std::int64_t matched = 0, missing_in_target = 0, missing_in_source = 0, changed = 0;
+  std::int64_t tolerated = 0, in_flight = 0, converged = 0, suspended = 0;
+  std::int64_t escalated = 0;  ///< Open divergences whose action is escalate: force exit 1
+  struct CategoryCount {
+    std::int64_t count = 0;
+    int severity = kDefaultSeverity;
+    Action action = Action::Fix;
+  };
+  /// Open and Tolerated divergences by their finding category.
+  std::map<std::string, CategoryCount> categories;
   std::int64_t ranges_total = 0, ranges_done = 0, ranges_failed = 0;
   double slo = 0.9999;
   bool partial = false;        ///< some ranges could not be compared (runtime failure)
@@ -61,9 +131,16 @@ struct TableResult {
   std::vector<std::string> columns;  ///< compared target columns
   std::vector<std::string> notes;    ///< things a person should know (e.g. case-colliding keys)
   double seconds = 0;
+  /// matched ÷ (rows_compared − in_flight − suspended); 1.0 when that is 0. In-flight and
+  /// suspended rows are neither matched nor divergent, so they leave the denominator; without
+  /// lag/recheck configured both are 0 and this is the contract's matched ÷ rows_compared.
+  std::int64_t index_denominator() const { return rows_compared - in_flight - suspended; }
   double consistency_index() const {
-    return rows_compared == 0 ? 1.0 : static_cast<double>(matched) / static_cast<double>(rows_compared);
+    const std::int64_t d = index_denominator();
+    return d <= 0 ? 1.0 : static_cast<double>(matched) / static_cast<double>(d);
   }
+  /// Below its SLO, or an escalated divergence: exit 1.
+  bool failing() const { return consistency_index() < slo || escalated > 0; }
 };
 
 /// The whole run.
@@ -78,12 +155,12 @@ struct RunResult {
   std::string status;   ///< consistent | divergent | error
   std::vector<TableResult> tables;
   std::string error;    ///< run-level failure, password-free
-  /// Σ matched ÷ Σ rows_compared over the tables (1.0 when nothing was compared).
+  /// Σ matched ÷ Σ (rows_compared − in_flight − suspended) over the tables (1.0 when 0).
   double consistency_index() const {
     std::int64_t matched = 0, compared = 0;
     for (const auto& t : tables) {
       matched += t.matched;
-      compared += t.rows_compared;
+      compared += t.index_denominator();
     }
     return compared == 0 ? 1.0 : static_cast<double>(matched) / static_cast<double>(compared);
   }

@@ -1,5 +1,5 @@
 #pragma once
-// Private to the config module: a checked view of one TOML table that records which keys were read,
+// Shared by the job file (config) and rule files (rules): a checked view of one TOML table that records which keys were read,
 // so unknown keys can be reported with file:line and a "did you mean".
 #include <optional>
 #include <string>
