@@ -1,9 +1,10 @@
--- recon audit trail, schema version 1. Applied in one transaction to a new database.
+-- recon audit trail, schema version 2. Applied in one transaction to a new database; a version 1
+-- file is brought here by migrate_v1_v2.sql (keep the two in step: same columns, same meaning).
 -- Times are ISO-8601 UTC text ("2026-11-23T10:15:00Z"); JSON columns hold JSON text.
 CREATE TABLE schema_version (
   version INTEGER NOT NULL
 );
-INSERT INTO schema_version (version) VALUES (1);
+INSERT INTO schema_version (version) VALUES (2);
 
 CREATE TABLE runs (
   run_id            TEXT PRIMARY KEY,
@@ -32,13 +33,21 @@ CREATE TABLE table_results (
   rows_source       INTEGER NOT NULL DEFAULT 0,
   rows_target       INTEGER NOT NULL DEFAULT 0,
   rows_compared     INTEGER NOT NULL DEFAULT 0,
-  matched           INTEGER NOT NULL DEFAULT 0,
-  missing_in_target INTEGER NOT NULL DEFAULT 0,
+  matched           INTEGER NOT NULL DEFAULT 0,  -- includes tolerated and converged rows
+  missing_in_target INTEGER NOT NULL DEFAULT 0,  -- open divergences only (after rules, rechecks)
   missing_in_source INTEGER NOT NULL DEFAULT 0,
   changed           INTEGER NOT NULL DEFAULT 0,
-  consistency_index REAL,
+  consistency_index REAL,                        -- matched / (rows_compared - in_flight - suspended)
   partial           INTEGER NOT NULL DEFAULT 0,
   error             TEXT,
+  -- version 2
+  tolerated         INTEGER NOT NULL DEFAULT 0,
+  in_flight         INTEGER NOT NULL DEFAULT 0,
+  converged         INTEGER NOT NULL DEFAULT 0,
+  suspended         INTEGER NOT NULL DEFAULT 0,
+  escalated         INTEGER NOT NULL DEFAULT 0,
+  categories_json   TEXT,  -- {"precision_drift":{"count":3,"severity":"P4","action":"tolerate"}}
+  notes_json        TEXT,  -- JSON array of strings
   PRIMARY KEY (run_id, table_name)
 );
 
@@ -47,12 +56,43 @@ CREATE TABLE divergences (
   run_id             TEXT NOT NULL REFERENCES runs(run_id),
   table_name         TEXT NOT NULL,
   key_json           TEXT NOT NULL,  -- JSON array of the key values, e.g. [42,"SP"]
-  category           TEXT NOT NULL,  -- missing_in_target | missing_in_source | changed
+  category           TEXT NOT NULL,  -- missing_in_target | missing_in_source | changed (as found)
   columns_json       TEXT,           -- changed: JSON array of the differing target columns
   source_values_json TEXT,           -- {column: value}; changed: differing columns only; NULL if absent
   target_values_json TEXT,
   source_digest      TEXT,           -- XXH3-128 hex; NULL when the side is absent
-  target_digest      TEXT
+  target_digest      TEXT,
+  -- version 2 (NULL on rows recorded by a version 1 recon: such runs cannot be rechecked)
+  columns_idx        TEXT,           -- changed: differing compared-column indexes, "0,3"
+  key_canon          BLOB,           -- canonical key encoding
+  source_canon       BLOB,           -- canonical encoding of every compared column; NULL if absent
+  target_canon       BLOB,
+  finding_category   TEXT,           -- the rule's category, or the raw one when no rule matched
+  severity           INTEGER,        -- 1..4 = P1..P4
+  action             TEXT,           -- tolerate | report | fix | escalate
+  rule               TEXT,           -- deciding rule; '' no rules configured; 'unmatched'
+  explanation        TEXT,
+  fix_columns_idx    TEXT,           -- changed: compared-column indexes the fix-up sets, "0,3"
+  status             TEXT,           -- open | tolerated | in_flight | converged | suspended (latest)
+  recheck_attempts   INTEGER,
+  converged_after_s  REAL            -- converged: seconds from first observation to equality
 );
 CREATE INDEX divergences_run_table ON divergences (run_id, table_name);
 CREATE INDEX runs_started ON runs (started_at);
+
+-- One row per recheck of a divergence (`recon recheck`); the divergence row holds the latest state.
+CREATE TABLE rechecks (
+  id               INTEGER PRIMARY KEY,
+  divergence_id    INTEGER NOT NULL REFERENCES divergences(id),
+  run_id           TEXT NOT NULL,  -- the run that found the divergence
+  recheck_id       TEXT NOT NULL,  -- one `recon recheck` invocation
+  checked_at       TEXT NOT NULL,
+  status           TEXT NOT NULL,
+  finding_category TEXT,
+  severity         INTEGER,
+  action           TEXT,
+  explanation      TEXT,
+  source_canon     BLOB,           -- values seen by this recheck; NULL if absent
+  target_canon     BLOB
+);
+CREATE INDEX rechecks_divergence ON rechecks (divergence_id);

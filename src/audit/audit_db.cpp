@@ -12,17 +12,14 @@
 
 #include "recon/core/errors.hpp"
 #include "recon/generated/sql_text.hpp"
+#include "sqlite_util.hpp"
 
 namespace recon {
 namespace {
 
-void bind_text(sqlite3_stmt* s, int i, std::string_view v) {
-  sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-}
-void bind_opt_text(sqlite3_stmt* s, int i, const std::string& v) {
-  if (v.empty()) sqlite3_bind_null(s, i);
-  else bind_text(s, i, v);
-}
+using audit::bind_blob;
+using audit::bind_opt_text;
+using audit::bind_text;
 
 std::string host_name() {
   char buf[256] = {};
@@ -40,11 +37,18 @@ std::string endpoint_text(const Endpoint& e) { return redact_secrets(e.kind + " 
 
 constexpr const char* kInsertDivergence =
     "INSERT INTO divergences (run_id, table_name, key_json, category, columns_json, source_values_json,"
-    " target_values_json, source_digest, target_digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    " target_values_json, source_digest, target_digest, columns_idx, key_canon, source_canon, target_canon,"
+    " finding_category, severity, action, rule, explanation, fix_columns_idx, status, recheck_attempts,"
+    " converged_after_s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+    " ?18, ?19, ?20, ?21, ?22)";
 constexpr const char* kUpsertTable =
     "INSERT OR REPLACE INTO table_results (run_id, table_name, source, target, rows_source, rows_target,"
-    " rows_compared, matched, missing_in_target, missing_in_source, changed, consistency_index, partial, error)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+    " rows_compared, matched, missing_in_target, missing_in_source, changed, consistency_index, partial, error,"
+    " tolerated, in_flight, converged, suspended, escalated, categories_json, notes_json)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)";
+
+/// JSON text that never throws on invalid UTF-8 (a name from a foreign catalog must not end a run).
+std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
 }  // namespace
 
@@ -140,7 +144,9 @@ void AuditDb::open(const std::filesystem::path& path) {
         throw InputError("audit database " + path.string() + " has schema version " + std::to_string(v) +
                          ", newer than this recon understands (" + std::to_string(kSchemaVersion) +
                          "); upgrade recon or point --audit at another file");
-      if (v < kSchemaVersion)  // no older versions exist yet; migrations go here when one does
+      if (v == 1)  // in place, inside this transaction: a failure leaves the file at version 1
+        exec(std::string(sql::audit_migrate_v1_v2).c_str());
+      else if (v < kSchemaVersion)
         throw InputError("audit database " + path.string() + " has unknown schema version " + std::to_string(v) +
                          "; point --audit at another file");
     }
@@ -153,6 +159,10 @@ void AuditDb::open(const std::filesystem::path& path) {
   if (sqlite3_prepare_v2(db_, kInsertDivergence, -1, &insert_divergence_, nullptr) != SQLITE_OK ||
       sqlite3_prepare_v2(db_, kUpsertTable, -1, &upsert_table_, nullptr) != SQLITE_OK)
     fail("cannot prepare statements");
+}
+
+void AuditDb::require_open(const char* method) const {
+  if (!db_) throw std::logic_error(std::string("AuditDb::") + method + " called before open()");
 }
 
 void AuditDb::require_run(const char* method) const {
@@ -197,7 +207,7 @@ std::string AuditDb::values_json(const std::vector<ColumnInfo>& columns, std::st
   auto add = [&](std::size_t i) {
     if (i >= vals.size() || i >= columns.size()) return;
     if (out.size() > 1) out.push_back(',');
-    out += nlohmann::json(columns[i].name).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    out += dump(nlohmann::json(columns[i].name));
     out.push_back(':');
     out += canon::to_json(vals[i]);
   };
@@ -229,16 +239,31 @@ void AuditDb::divergences(const TableContext& ctx, const std::vector<Divergence>
         nlohmann::json cols = nlohmann::json::array();
         for (std::uint32_t i : d.columns)
           if (i < ctx.target_values.size()) cols.push_back(ctx.target_values[i].name);
-        bind_text(s, 5, cols.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        bind_text(s, 5, dump(cols));
+        bind_text(s, 10, audit::join_indexes(d.columns));
       }
       if (has_source) {
         bind_text(s, 6, values_json(ctx.target_values, d.source_values, only));
         bind_text(s, 8, d.source_digest.hex());
+        bind_blob(s, 12, d.source_values);
       }
       if (has_target) {
         bind_text(s, 7, values_json(ctx.target_values, d.target_values, only));
         bind_text(s, 9, d.target_digest.hex());
+        bind_blob(s, 13, d.target_values);
       }
+      bind_blob(s, 11, d.key);
+      const Finding& f = d.finding;
+      // A finding nobody filled in still says what the row is: its raw category.
+      bind_text(s, 14, f.category.empty() ? std::string(category_name(d.category)) : f.category);
+      sqlite3_bind_int(s, 15, f.severity);
+      bind_text(s, 16, action_name(f.action));
+      bind_text(s, 17, f.rule);
+      bind_text(s, 18, f.explanation);
+      if (d.category == Category::Changed) bind_text(s, 19, audit::join_indexes(f.fix_columns));
+      bind_text(s, 20, status_name(f.status));
+      sqlite3_bind_int(s, 21, f.recheck_attempts);
+      if (f.status == Status::Converged) sqlite3_bind_double(s, 22, f.converged_after_s);
       if (sqlite3_step(s) != SQLITE_DONE) fail("cannot record divergences of table " + ctx.name);
     }
     sqlite3_reset(s);
@@ -264,9 +289,22 @@ void AuditDb::write_table_result(const TableResult& t) {
   sqlite3_bind_double(s, 12, t.consistency_index());
   sqlite3_bind_int(s, 13, t.partial ? 1 : 0);
   bind_opt_text(s, 14, redact_secrets(t.error));
+  const std::int64_t rules_counts[] = {t.tolerated, t.in_flight, t.converged, t.suspended, t.escalated};
+  for (int i = 0; i < 5; ++i) sqlite3_bind_int64(s, 15 + i, rules_counts[i]);
+  bind_text(s, 20, categories_json(t));
+  nlohmann::json notes = nlohmann::json::array();
+  for (const std::string& n : t.notes) notes.push_back(redact_secrets(n));
+  bind_text(s, 21, dump(notes));
   const int rc = sqlite3_step(s);
   sqlite3_reset(s);
   if (rc != SQLITE_DONE) fail("cannot record result of table " + t.name);
+}
+
+std::string AuditDb::categories_json(const TableResult& t) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (const auto& [name, c] : t.categories)
+    j[name] = {{"count", c.count}, {"severity", "P" + std::to_string(c.severity)}, {"action", action_name(c.action)}};
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 void AuditDb::end_table(const TableContext&, TableResult& result) {

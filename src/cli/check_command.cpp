@@ -21,6 +21,8 @@ void describe_check(po::options_description& desc) {
       ("chunk-rows", po::value<std::int64_t>()->value_name("N"), "target rows per key range; default: [check].chunk_rows or 50000")
       ("out", po::value<std::string>()->value_name("DIR"), "output folder; default: reports/<run_id>/")
       ("audit", po::value<std::string>()->value_name("FILE"), "SQLite audit trail; default: [check].audit or recon-audit.db beside the job file")
+      ("recheck-attempts", po::value<int>()->value_name("N"), "delayed looks at divergent keys after the main pass (0: none); default: [check.recheck].attempts or 3, for tables with lag or recheck = true")
+      ("recheck-delay", po::value<std::string>()->value_name("DURATION"), "wait before the first recheck, e.g. 5s; default: [check.recheck].delay or 5s")
       ("no-progress", "never draw the progress line (it is drawn only when stderr is a terminal)")
       ("quiet,q", "no terminal summary");
 }
@@ -36,6 +38,8 @@ CheckFlags check_flags(const po::variables_map& vm) {
   if (vm.count("chunk-rows")) f.chunk_rows = vm["chunk-rows"].as<std::int64_t>();
   if (vm.count("out")) f.out = vm["out"].as<std::string>();
   if (vm.count("audit")) f.audit = vm["audit"].as<std::string>();
+  if (vm.count("recheck-attempts")) f.recheck_attempts = vm["recheck-attempts"].as<int>();
+  if (vm.count("recheck-delay")) f.recheck_delay = vm["recheck-delay"].as<std::string>();
   f.no_progress = vm.count("no-progress") > 0;
   f.quiet = vm.count("quiet") > 0;
   return f;

@@ -7,4 +7,8 @@ void describe_check(boost::program_options::options_description& desc);
 int run_check_command(const boost::program_options::variables_map& vm);
 void describe_demo(boost::program_options::options_description& desc);
 int run_demo_command(const boost::program_options::variables_map& vm);
+void describe_recheck(boost::program_options::options_description& desc);
+int run_recheck_command(const boost::program_options::variables_map& vm);
+void describe_explain(boost::program_options::options_description& desc);
+int run_explain_command(const boost::program_options::variables_map& vm);
 }  // namespace recon

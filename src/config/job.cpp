@@ -3,14 +3,16 @@
 #include "recon/config/job.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>
 #include <xxhash.h>
 
-#include "recon/core/errors.hpp"
+#include "recon/config/duration.hpp"
 #include "recon/config/toml_reader.hpp"
+#include "recon/core/errors.hpp"
 
 namespace recon {
 namespace fs = std::filesystem;
@@ -44,10 +46,12 @@ namespace {
 const std::vector<std::string> kTopKeys = {"source", "target", "check", "tables"};
 const std::vector<std::string> kEndpointKeys = {"kind", "url", "password_env", "encrypt", "login_timeout"};
 const std::vector<std::string> kCheckKeys = {"threads", "chunk_rows", "slo", "rules", "audit", "mode",
-                                             "sample_rate", "seed", "retries", "out", "max_divergences"};
+                                             "sample_rate", "seed", "retries", "out", "max_divergences", "recheck"};
+const std::vector<std::string> kRecheckKeys = {"attempts", "delay", "backoff", "max_keys", "all_tables"};
 const std::vector<std::string> kTableKeys = {"name", "source", "target", "key", "columns", "ignore_columns",
                                              "column_map", "where", "source_where", "target_where",
-                                             "trust_key", "chunk_rows", "slo", "json_columns", "time_rounding"};
+                                             "trust_key", "chunk_rows", "slo", "json_columns", "time_rounding",
+                                             "rules", "updated_at", "updated_at_zone", "lag", "recheck"};
 const std::vector<std::string> kKinds = {"postgres", "sqlite", "sqlserver", "csv"};
 
 fs::path resolve(const fs::path& base, const std::string& p) {
@@ -89,7 +93,57 @@ Endpoint read_endpoint(const toml::table& top, const std::string& name, const st
   return ep;
 }
 
-TableJob read_table(const toml::table& t, const std::string& origin, std::size_t index) {
+std::int64_t duration_of(TableReader& r, const std::string& key, const std::string& text) {
+  const auto us = parse_duration_us(text);
+  if (!us) r.fail(key, fmt::format("'{}' is not a duration; write e.g. \"250ms\", \"5s\", \"5m\", \"1h\"", text));
+  return *us;
+}
+
+std::vector<fs::path> rule_files(TableReader& r, const fs::path& base) {
+  std::vector<fs::path> files;
+  for (const auto& rule : r.strings("rules")) {
+    files.push_back(resolve(base, rule));
+    if (!base.empty() && !fs::exists(files.back()))
+      r.fail("rules", fmt::format("rules file {} does not exist (paths are relative to the job file's folder)",
+                                  files.back().string()));
+  }
+  return files;
+}
+
+/// updated_at = "col" (same name on both sides, through column_map) or { source = "…", target = "…" }.
+void read_updated_at(TableReader& r, const toml::table& t, const std::string& origin, TableJob& job) {
+  const toml::node* node = t.get("updated_at");
+  if (node && node->is_table()) {
+    TableReader u(*node->as_table(), origin, "updated_at");
+    job.updated_at_source = u.str("source").value_or("");
+    job.updated_at_target = u.str("target").value_or("");
+    u.reject_unknown({"source", "target"});
+    if (job.updated_at_source.empty() && job.updated_at_target.empty())
+      u.fail("target", "name the update-time column of at least one side: updated_at = { source = \"…\", target = \"…\" }");
+    r.sub_table("updated_at");  // mark as read
+  } else if (auto col = r.str("updated_at")) {
+    job.updated_at_target = *col;
+    job.updated_at_source = *col;
+    for (const auto& [src, tgt] : job.column_map)
+      if (tgt == *col) job.updated_at_source = src;
+  }
+  if (auto zone = r.str("updated_at_zone")) {
+    int h = 0, m = 0;
+    char sign = 0;
+    if (*zone == "UTC" || *zone == "utc") job.updated_at_offset_min = 0;
+    else if (*zone == "local") job.updated_at_local = true;
+    else if (std::sscanf(zone->c_str(), "%c%2d:%2d", &sign, &h, &m) == 3 && (sign == '+' || sign == '-') && h <= 14 && m < 60)
+      job.updated_at_offset_min = (sign == '-' ? -1 : 1) * (h * 60 + m);
+    else r.fail("updated_at_zone", "must be \"UTC\", \"local\" or an offset like \"-03:00\"");
+  }
+  if (auto lag = r.str("lag")) job.lag_us = duration_of(r, "lag", *lag);
+  if (job.lag_us && job.updated_at_source.empty() && job.updated_at_target.empty())
+    r.fail("lag", "a lag window needs updated_at = \"column\" (the update time of a row on each side)");
+  if (!job.lag_us && (!job.updated_at_source.empty() || !job.updated_at_target.empty()))
+    r.fail("updated_at", "updated_at is only used with a lag window: add lag = \"5m\" (how far CDC may trail)");
+}
+
+TableJob read_table(const toml::table& t, const std::string& origin, const fs::path& base, std::size_t index) {
   TableReader r(t, origin, fmt::format("[[tables]] #{}", index + 1));
   TableJob job;
   job.line = r.line();
@@ -127,6 +181,9 @@ TableJob read_table(const toml::table& t, const std::string& origin, std::size_t
     else if (*tr == "truncate") job.time_rounding = TimeRounding::Truncate;
     else r.fail("time_rounding", "must be \"half_even\" (PostgreSQL's input rounding) or \"truncate\"");
   }
+  job.rules = rule_files(r, base);
+  read_updated_at(r, t, origin, job);
+  if (auto v = r.boolean("recheck")) job.recheck = *v;
   r.reject_unknown(kTableKeys);
   return job;
 }
@@ -148,11 +205,24 @@ void read_check(const toml::table& top, const std::string& origin, const fs::pat
     if (*v < 0 || *v > 1) r.fail("slo", "must be between 0 and 1, e.g. 0.9999");
     o.slo = *v;
   }
-  for (const auto& rule : r.strings("rules")) {
-    o.rules.push_back(resolve(base, rule));
-    if (!base.empty() && !fs::exists(o.rules.back()))
-      r.fail("rules", fmt::format("rules file {} does not exist (paths are relative to the job file's folder)",
-                                  o.rules.back().string()));
+  o.rules = rule_files(r, base);
+  if (const toml::table* rc = r.sub_table("recheck")) {
+    TableReader q(*rc, origin, "[check.recheck]");
+    if (auto v = q.integer("attempts")) {
+      if (*v < 0 || *v > 20) q.fail("attempts", "must be between 0 (no rechecks) and 20");
+      o.recheck.attempts = static_cast<int>(*v);
+    }
+    if (auto v = q.str("delay")) o.recheck.delay_us = duration_of(q, "delay", *v);
+    if (auto v = q.number("backoff")) {
+      if (*v < 1 || *v > 10) q.fail("backoff", "must be between 1 (fixed delay) and 10");
+      o.recheck.backoff = *v;
+    }
+    if (auto v = q.integer("max_keys")) {
+      if (*v < 0) q.fail("max_keys", "must be >= 0");
+      o.recheck.max_keys = static_cast<std::size_t>(*v);
+    }
+    o.recheck.all_tables = q.boolean("all_tables").value_or(false);
+    q.reject_unknown(kRecheckKeys);
   }
   if (auto v = r.str("audit")) o.audit_db = resolve(base, *v);
   if (auto v = r.str("out")) o.out_dir = resolve(base, *v);
@@ -205,7 +275,7 @@ RunOptions parse_job_text(const std::string& text, const std::string& origin, co
   if (!tables || !tables->is_array_of_tables() || tables->as_array()->empty())
     throw InputError(fmt::format("{}: no [[tables]] entries: add at least one [[tables]] with source = \"schema.table\"", origin));
   std::size_t i = 0;
-  for (const auto& t : *tables->as_array()) o.tables.push_back(read_table(*t.as_table(), origin, i++));
+  for (const auto& t : *tables->as_array()) o.tables.push_back(read_table(*t.as_table(), origin, base_dir, i++));
   for (std::size_t a = 0; a < o.tables.size(); ++a)
     for (std::size_t b = a + 1; b < o.tables.size(); ++b)
       if (o.tables[a].name == o.tables[b].name)

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "recon/config/duration.hpp"
 #include "recon/config/job.hpp"
 #include "recon/core/errors.hpp"
 
@@ -46,6 +47,7 @@ void apply_overrides(RunOptions& o, const CheckFlags& f) {
   if (const char* v = std::getenv("RECON_SEED")) o.seed = parse_env<std::uint64_t>("RECON_SEED", v);
   if (const char* v = std::getenv("RECON_OUT")) o.out_dir = v;
   if (const char* v = std::getenv("RECON_AUDIT")) o.audit_db = v;
+  if (const char* v = std::getenv("RECON_RECHECK_ATTEMPTS")) o.recheck.attempts = parse_env<int>("RECON_RECHECK_ATTEMPTS", v);
 
   if (f.threads) o.threads = *f.threads;
   if (f.chunk_rows) o.chunk_rows = *f.chunk_rows;
@@ -57,6 +59,14 @@ void apply_overrides(RunOptions& o, const CheckFlags& f) {
   if (f.seed) o.seed = *f.seed;
   if (f.out) o.out_dir = *f.out;
   if (f.audit) o.audit_db = *f.audit;
+  if (f.recheck_attempts) o.recheck.attempts = *f.recheck_attempts;
+  if (f.recheck_delay) {
+    const auto us = parse_duration_us(*f.recheck_delay);
+    if (!us) throw InputError(fmt::format("--recheck-delay '{}' is not a duration; write e.g. 500ms, 5s, 1m", *f.recheck_delay));
+    o.recheck.delay_us = *us;
+  }
+  if (o.recheck.attempts < 0 || o.recheck.attempts > 20)
+    throw InputError(fmt::format("recheck attempts = {} must be between 0 (no rechecks) and 20", o.recheck.attempts));
   o.progress = !f.no_progress;
   o.quiet = f.quiet;
   check_ranges(o);

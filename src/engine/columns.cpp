@@ -74,6 +74,31 @@ std::optional<TypeClass> compare_class(const ColumnInfo& s, const ColumnInfo& t,
   return std::nullopt;
 }
 
+/// The column a CDC table's update time is read from: a date, timestamp or timestamptz (a SQLite
+/// column is read as a timestamp).
+template <typename Err>
+std::optional<SelectColumn> update_time_column(const TableInfo& info, const std::string& name, const char* side, Err& err) {
+  if (name.empty()) return std::nullopt;
+  const ColumnInfo* c = info.find(name);
+  if (!c) {
+    err(fmt::format("updated_at column '{}' is not in {} table {} (columns: {})", name, side, info.ref.display(), column_list(info)));
+    return std::nullopt;
+  }
+  SelectColumn sel;
+  sel.native = *c;
+  if (c->dynamic) {
+    sel.compare_as = TypeClass::Timestamp;
+  } else if (c->type_class == TypeClass::Timestamp || c->type_class == TypeClass::TimestampTz ||
+             c->type_class == TypeClass::Date) {
+    sel.compare_as = *c->type_class;
+  } else {
+    err(fmt::format("updated_at column '{}' of {} table {} has type {}; it must be a date, timestamp or timestamptz", name, side,
+                    info.ref.display(), c->type_name));
+    return std::nullopt;
+  }
+  return sel;
+}
+
 TableContext resolve_table(const TableJob& job, const TableInfo& src, const TableInfo& tgt, const RunOptions& opts,
                            std::vector<std::string>& errors) {
   TableContext ctx;
@@ -181,6 +206,8 @@ TableContext resolve_table(const TableJob& job, const TableInfo& src, const Tabl
     auto [s, t] = pair_of(c, "compared");
     if (s) add_pair(*s, *t, false);
   }
+  ctx.updated_at_source = update_time_column(src, job.updated_at_source, "source", err);
+  ctx.updated_at_target = update_time_column(tgt, job.updated_at_target, "target", err);
   return ctx;
 }
 

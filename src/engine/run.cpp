@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <ctime>
 #include <iostream>
+#include <map>
+#include <memory>
 #include <random>
 #include <thread>
 
@@ -12,12 +14,15 @@
 
 #include "recon/audit/audit_db.hpp"
 #include "recon/connector/sqlserver.hpp"
-#include "recon/engine/columns.hpp"
+#include "recon/engine/prepare.hpp"
+#include "recon/engine/recheck.hpp"
+#include "recon/engine/triage.hpp"
 #include "recon/engine/workers.hpp"
 #include "recon/plan/planner.hpp"
 #include "recon/report/fixup.hpp"
 #include "recon/report/summary.hpp"
 #include "recon/report/terminal.hpp"
+#include "recon/rules/rules.hpp"
 
 namespace recon {
 namespace fs = std::filesystem;
@@ -38,12 +43,6 @@ std::string utc(double epoch, const char* format) {
 }
 std::string iso_utc(double epoch) { return utc(epoch, "%Y-%m-%dT%H:%M:%SZ"); }
 
-Dialect dialect_of(const Endpoint& e) {
-  if (e.kind == "sqlite") return Dialect::Sqlite;
-  if (e.kind == "sqlserver") return Dialect::SqlServer;
-  return Dialect::Postgres;
-}
-
 RangeQuery whole_table(const TableRef& ref, const std::vector<SelectColumn>& keys, const std::vector<SelectColumn>& values,
                        const std::string& where) {
   RangeQuery q;
@@ -52,38 +51,6 @@ RangeQuery whole_table(const TableRef& ref, const std::vector<SelectColumn>& key
   q.values = values;
   q.where = where;
   return q;
-}
-
-/// Validated, ready-to-run tables. Every problem of every table is reported at once.
-std::vector<TableContext> validate(const RunOptions& opts, Connector& src, Connector& tgt) {
-  std::vector<TableContext> contexts;
-  std::vector<std::string> errors;
-  for (const TableJob& job : opts.tables) {
-    TableInfo s, t;
-    try {
-      s = src.describe(job.source);
-    } catch (const InputError& e) {
-      errors.push_back(fmt::format("table {} (job line {}): {}", job.name, job.line, e.what()));
-      continue;
-    }
-    try {
-      t = tgt.describe(job.target);
-    } catch (const InputError& e) {
-      errors.push_back(fmt::format("table {} (job line {}): {}", job.name, job.line, e.what()));
-      continue;
-    }
-    TableContext ctx = resolve_table(job, s, t, opts, errors);
-    ctx.target_dialect = dialect_of(opts.target);
-    ctx.source_endpoint = src.endpoint();
-    ctx.target_endpoint = tgt.endpoint();
-    contexts.push_back(std::move(ctx));
-  }
-  if (!errors.empty()) {
-    std::string all = errors.front();
-    for (std::size_t i = 1; i < errors.size(); ++i) all += "\n" + errors[i];
-    throw InputError(fmt::format("{}{}", opts.job_file.empty() ? "" : opts.job_file.string() + ": ", all));
-  }
-  return contexts;
 }
 
 /// Plans on the union of both sides' sampled keys, so a key block that exists on one side only
@@ -145,6 +112,26 @@ void note_case_collisions(ConnectionPool& pool, const CollisionMark& before, Tab
   }
 }
 
+/// Rechecks what the triage held and hands it, decided, to the sinks.
+void recheck_held(const RunOptions& opts, const TableContext& ctx, ConnectionPool& pool, Triage& triage,
+                  const RecheckSettings& settings, TableResult& tr) {
+  std::vector<HeldDivergence>& held = triage.held();
+  if (triage.overflow() > 0)
+    tr.notes.push_back(fmt::format("{} divergences beyond [check.recheck].max_keys = {} were not rechecked",
+                                   triage.overflow(), opts.recheck.max_keys));
+  if (held.empty()) return;
+  const RecheckReport report = recheck_divergences(opts, ctx, pool, held, settings);
+  if (!report.error.empty()) {
+    tr.notes.push_back(fmt::format("recheck stopped after {} looks: {}", report.looks, report.error));
+    std::cerr << "note: table " << ctx.name << ": " << tr.notes.back() << "\n";
+  }
+  std::vector<Divergence> batch;
+  batch.reserve(held.size());
+  for (auto& h : held) batch.push_back(std::move(h.divergence));
+  held.clear();
+  triage.deliver(ctx, batch);
+}
+
 std::uint64_t table_seed(std::uint64_t seed, const std::string& name) {
   std::uint64_t h = seed ^ 0xcbf29ce484222325ULL;
   for (unsigned char c : name) h = (h ^ c) * 0x100000001b3ULL;
@@ -174,14 +161,13 @@ RunResult run_check(const RunOptions& opts, std::string& out_dir_used) {
   result.slo = opts.slo;
   result.seed = opts.seed.value_or(std::random_device{}() ^ (static_cast<std::uint64_t>(std::random_device{}()) << 32));
 
-  // Validation: one connection per side, every table described and paired before any data moves.
-  auto src = open_connector(opts.source, Side::Source);
-  auto tgt = open_connector(opts.target, Side::Target);
-  std::vector<TableContext> contexts = validate(opts, *src, *tgt);
+  // Rule files first (no connection needed), then one connection per side: every table described
+  // and paired before any data moves.
+  PreparedJob prepared = prepare_job(opts);
+  std::unique_ptr<Connector> src = std::move(prepared.source), tgt = std::move(prepared.target);
+  const std::vector<TableContext>& contexts = prepared.contexts;
   for (const auto& ctx : contexts)
     for (const auto& note : ctx.notes) std::cerr << "note: " << note << "\n";
-  if (!opts.rules.empty())
-    std::cerr << "note: [check].rules is not applied by this version: every difference is reported as found\n";
 
   const fs::path out_dir = opts.out_dir.empty() ? fs::path("reports") / result.run_id : opts.out_dir;
   fs::create_directories(out_dir / "fixup");
@@ -231,21 +217,17 @@ RunResult run_check(const RunOptions& opts, std::string& out_dir_used) {
       if (opts.mode == Mode::Sample) ranges = sample_ranges(ranges, opts.sample_rate, table_seed(result.seed, ctx.name));
       tr.ranges_total = static_cast<std::int64_t>(ranges.size());
       if (opening.valid()) opening.get();
-      for (ResultSink* s : sinks) s->begin_table(ctx);
-      const TableTotals totals = run_ranges(opts, pool, ctx, qs, qt, ranges, sinks,
+      const RecheckSettings recheck = recheck_settings_for(opts, job);
+      Triage triage(sinks, recheck.attempts > 0 || recheck.in_flight_look, opts.recheck.max_keys, now_epoch);
+      triage.begin_table(ctx);
+      const TableTotals totals = run_ranges(opts, pool, ctx, qs, qt, ranges, {&triage},
                                             [&](std::size_t done, std::size_t total, std::int64_t rows) {
                                               progress.update(ctx.name, static_cast<std::int64_t>(done),
                                                               static_cast<std::int64_t>(total), rows, done == total);
                                             });
       progress.clear();
-      const RangeCounts& c = totals.counts;
-      tr.rows_source = c.rows_source;
-      tr.rows_target = c.rows_target;
-      tr.rows_compared = c.rows_compared;
-      tr.matched = c.matched;
-      tr.missing_in_target = c.missing_in_target;
-      tr.missing_in_source = c.missing_in_source;
-      tr.changed = c.changed;
+      recheck_held(opts, ctx, pool, triage, recheck, tr);
+      triage.tally().apply(totals.counts, tr);
       tr.ranges_done = static_cast<std::int64_t>(totals.ranges_done);
       tr.ranges_failed = static_cast<std::int64_t>(totals.ranges_failed);
       if (totals.ranges_failed > 0) {
@@ -269,7 +251,7 @@ RunResult run_check(const RunOptions& opts, std::string& out_dir_used) {
   bool error = false, below = false;
   for (const auto& t : result.tables) {
     error |= t.partial;
-    below |= t.consistency_index() < t.slo;
+    below |= t.failing();
   }
   result.status = error ? "error" : (below ? "divergent" : "consistent");
   result.finished_epoch = now_epoch();

@@ -20,6 +20,33 @@ namespace {
 enum Part { kDelete = 0, kUpdate = 1, kInsert = 2 };
 constexpr std::array<const char*, 3> kPartSuffix = {".delete.tmp", ".update.tmp", ".insert.tmp"};
 
+// Why a divergence is not in the file; the order of the "not fixed here" line.
+enum LeftOut { kTolerated, kReportOnly, kEscalated, kNothingToFix, kInFlight, kSuspended, kConverged, kLeftOutCount };
+constexpr std::array<const char*, kLeftOutCount> kLeftOutName = {
+    "tolerated", "report-only", "escalated", "with no column to fix", "in flight", "suspended", "converged"};
+
+/// Why an Open divergence the rules do not fix is left out.
+LeftOut left_out_for(Action a) {
+  switch (a) {
+    case Action::Tolerate: return kTolerated;
+    case Action::Report: return kReportOnly;
+    case Action::Escalate: return kEscalated;
+    case Action::Fix: break;
+  }
+  return kNothingToFix;
+}
+
+/// Compared-column indexes a changed row's UPDATE sets. The rules' fix_columns; a finding that no
+/// rule decided (rule "", no rules configured) and that names none fixes every differing column,
+/// or every column when the engine did not say which differ — the behaviour before rules existed.
+std::vector<std::uint32_t> columns_to_set(const Divergence& d, std::size_t value_count) {
+  if (!d.finding.fix_columns.empty() || !d.finding.rule.empty()) return d.finding.fix_columns;
+  if (!d.columns.empty()) return d.columns;
+  std::vector<std::uint32_t> all(value_count);
+  for (std::size_t i = 0; i < value_count; ++i) all[i] = static_cast<std::uint32_t>(i);
+  return all;
+}
+
 std::vector<canon::ValueView> decode_all(std::string_view buf) {
   std::vector<canon::ValueView> out;
   std::size_t pos = 0;
@@ -45,6 +72,10 @@ struct FixupWriter::Table {
   std::vector<std::string> key_idents;    ///< quoted target key columns
   std::vector<std::string> value_idents;  ///< quoted target compared columns
   std::vector<bool> value_is_key;         ///< compared column that is also a key column: not repeated
+  std::int64_t open_seen = 0;             ///< Open divergences delivered (written or left out)
+  std::int64_t partly_fixed = 0;          ///< changed rows whose UPDATE sets fewer columns than differ
+  /// Divergences left out of the file, by why (LeftOut order).
+  std::array<std::int64_t, kLeftOutCount> left_out{};
 
   void remove_parts() {
     std::error_code ec;
@@ -130,6 +161,18 @@ void FixupWriter::divergences(const TableContext& ctx, const std::vector<Diverge
   std::string sql;
   for (const Divergence& d : batch) {
     sql.clear();
+    switch (d.finding.status) {
+      case Status::Open: break;
+      case Status::Tolerated: ++t.left_out[kTolerated]; continue;
+      case Status::InFlight: ++t.left_out[kInFlight]; continue;
+      case Status::Converged: ++t.left_out[kConverged]; continue;
+      case Status::Suspended: ++t.left_out[kSuspended]; continue;
+    }
+    ++t.open_seen;
+    if (d.category != Category::Changed && d.finding.action != Action::Fix) {
+      ++t.left_out[left_out_for(d.finding.action)];
+      continue;
+    }
     switch (d.category) {
       case Category::MissingInSource:
         sql = "DELETE FROM " + t.table_sql + " WHERE " + t.where_key(ctx, d.key) + ";\n";
@@ -138,15 +181,18 @@ void FixupWriter::divergences(const TableContext& ctx, const std::vector<Diverge
       case Category::Changed: {
         const auto src = decode_all(d.source_values);
         std::string set;
-        auto add = [&](std::size_t i) {
-          if (i >= src.size() || i >= t.value_idents.size() || t.value_is_key[i]) return;
+        std::size_t assigned = 0;
+        for (std::uint32_t i : columns_to_set(d, src.size())) {
+          if (i >= src.size() || i >= t.value_idents.size() || t.value_is_key[i]) continue;
           if (!set.empty()) set += ", ";
           set += t.value_idents[i] + " = " + sql_literal(t.dialect, ctx.target_values[i], src[i]);
-        };
-        if (d.columns.empty())  // the engine did not say which: assign them all, still correct
-          for (std::size_t i = 0; i < src.size(); ++i) add(i);
-        for (std::uint32_t i : d.columns) add(i);
-        if (set.empty()) break;
+          ++assigned;
+        }
+        if (set.empty()) {
+          ++t.left_out[left_out_for(d.finding.action)];
+          break;
+        }
+        if (!d.columns.empty() && assigned < d.columns.size()) ++t.partly_fixed;
         sql = "UPDATE " + t.table_sql + " SET " + set + " WHERE " + t.where_key(ctx, d.key) + ";\n";
         t.write(kUpdate, sql);
         break;
@@ -188,6 +234,10 @@ void FixupWriter::end_table(const TableContext& ctx, TableResult& result) {
   using report::one_line;
   const std::int64_t written = t.statements[kDelete] + t.statements[kUpdate] + t.statements[kInsert];
   const std::int64_t counted = result.missing_in_source + result.changed + result.missing_in_target;
+  std::string not_fixed;
+  for (std::size_t i = 0; i < kLeftOutName.size(); ++i)
+    if (t.left_out[i] > 0)
+      not_fixed += (not_fixed.empty() ? "" : ", ") + std::to_string(t.left_out[i]) + " " + kLeftOutName[i];
   std::string head;
   head += "-- recon fix-up SQL for table " + one_line(ctx.name) + ": makes the target equal to the source.\n";
   head += "-- run:        " + one_line(run_id_) + "\n";
@@ -200,11 +250,15 @@ void FixupWriter::end_table(const TableContext& ctx, TableResult& result) {
           std::to_string(result.changed) + "\n";
   head += "-- statements: " + std::to_string(t.statements[kDelete]) + " DELETE, " +
           std::to_string(t.statements[kUpdate]) + " UPDATE, " + std::to_string(t.statements[kInsert]) + " INSERT\n";
+  if (!not_fixed.empty()) head += "-- not fixed here: " + not_fixed + "\n";
+  if (t.partly_fixed > 0)
+    head += "-- partly fixed: " + std::to_string(t.partly_fixed) +
+            " changed rows; only the columns whose rules say fix are set\n";
   if (result.partial)
     head += "-- WARNING: the comparison of this table is partial (" + one_line(result.error) +
             "); rows in the ranges that failed are not covered here.\n";
-  if (written < counted)
-    head += "-- WARNING: " + std::to_string(counted - written) +
+  if (t.open_seen < counted)
+    head += "-- WARNING: " + std::to_string(counted - t.open_seen) +
             " divergences were counted but not detailed (the per-table detail limit was reached); "
             "run recon again after applying this file.\n";
   head += "-- Review before running. One transaction: deletes, then updates, then inserts.\n\n";
@@ -213,7 +267,7 @@ void FixupWriter::end_table(const TableContext& ctx, TableResult& result) {
     case Dialect::Postgres: head += "BEGIN;\nSET LOCAL standard_conforming_strings = on;\n"; break;
     case Dialect::Sqlite: head += "BEGIN;\n"; break;
   }
-  if (written == 0) head += "-- no divergences\n";
+  if (written == 0) head += (t.open_seen == 0 && not_fixed.empty()) ? "-- no divergences\n" : "-- nothing to fix\n";
 
   fs::path tmp = t.final_path;
   tmp += ".tmp";

@@ -58,7 +58,9 @@ std::string table_label(const TableResult& t) { return "table=\"" + label(t.name
 
 std::string render_metrics(const RunResult& run) {
   Exposition m;
-  m.family("recon_consistency_index", "gauge", "Matched rows divided by compared rows of the last run (1 when nothing was compared).");
+  m.family("recon_consistency_index", "gauge",
+           "Matched rows divided by compared rows less in-flight and suspended ones, in the last run "
+           "(1 when nothing was compared).");
   for (const auto& t : run.tables) m.sample(table_label(t), t.consistency_index());
   m.family("recon_table_slo", "gauge", "Consistency index the table must reach.");
   for (const auto& t : run.tables) m.sample(table_label(t), t.slo);
@@ -77,7 +79,35 @@ std::string render_metrics(const RunResult& run) {
   }
   m.family("recon_table_partial", "gauge", "1 when some key ranges of the table could not be compared.");
   for (const auto& t : run.tables) m.sample(table_label(t), std::int64_t{t.partial ? 1 : 0});
-  m.family("recon_run_consistency_index", "gauge", "Sum of matched rows divided by sum of compared rows over all tables.");
+  // The rules engine's reading (TableResult after rules and rechecks).
+  struct RuleCount {
+    const char* name;
+    std::int64_t TableResult::*field;
+    const char* help;
+  };
+  static constexpr RuleCount kRuleCounts[] = {
+      {"recon_rows_tolerated", &TableResult::tolerated,
+       "Divergent rows a rule tolerates (counted as matched) in the last run."},
+      {"recon_rows_in_flight", &TableResult::in_flight,
+       "Rows still being applied by CDC (within the lag window) in the last run."},
+      {"recon_rows_converged", &TableResult::converged,
+       "Rows that differed, then were equal on a recheck (counted as matched)."},
+      {"recon_rows_suspended", &TableResult::suspended,
+       "Rows that changed on every recheck attempt (neither matched nor divergent)."},
+      {"recon_rows_escalated", &TableResult::escalated,
+       "Open divergences whose rule says escalate (they force exit code 1)."}};
+  for (const RuleCount& rc : kRuleCounts) {
+    m.family(rc.name, "gauge", rc.help);
+    for (const auto& t : run.tables) m.sample(table_label(t), t.*rc.field);
+  }
+  m.family("recon_findings", "gauge", "Open and tolerated divergences of the last run by their rule's category.");
+  for (const auto& t : run.tables)
+    for (const auto& [category, c] : t.categories)
+      m.sample(table_label(t) + ",category=\"" + label(category) + "\",severity=\"P" + std::to_string(c.severity) +
+                   "\",action=\"" + action_name(c.action) + "\"",
+               c.count);
+  m.family("recon_run_consistency_index", "gauge",
+           "Sum of matched rows divided by sum of compared rows (less in-flight and suspended) over all tables.");
   m.sample({}, run.consistency_index());
   m.family("recon_run_duration_seconds", "gauge", "Wall time of the last run.");
   m.sample({}, std::max(0.0, run.finished_epoch - run.started_epoch));

@@ -5,6 +5,17 @@
 #include "recon/report/summary.hpp"
 
 namespace recon {
+namespace {
+
+/// {"precision_drift": {"count": 3, "severity": "P4", "action": "tolerate"}, …}; {} when none.
+nlohmann::ordered_json categories(const TableResult& t) {
+  auto j = nlohmann::ordered_json::object();
+  for (const auto& [name, c] : t.categories)
+    j[name] = {{"count", c.count}, {"severity", "P" + std::to_string(c.severity)}, {"action", action_name(c.action)}};
+  return j;
+}
+
+}  // namespace
 
 std::string render_summary_json(const RunResult& run) {
   // ordered_json keeps the contract's field order, which is what people read.
@@ -18,6 +29,9 @@ std::string render_summary_json(const RunResult& run) {
   j["consistency_index"] = run.consistency_index();
   j["seed"] = run.seed;
   j["sample_rate"] = run.sample_rate;
+  std::int64_t escalated = 0;
+  for (const TableResult& t : run.tables) escalated += t.escalated;
+  j["escalated"] = escalated;
   if (!run.error.empty()) j["error"] = redact_secrets(run.error);
   auto tables = nlohmann::ordered_json::array();
   for (const TableResult& t : run.tables) {
@@ -34,6 +48,12 @@ std::string render_summary_json(const RunResult& run) {
     e["changed"] = t.changed;
     e["consistency_index"] = t.consistency_index();
     e["fixup_sql"] = t.fixup_sql;
+    e["tolerated"] = t.tolerated;
+    e["in_flight"] = t.in_flight;
+    e["converged"] = t.converged;
+    e["suspended"] = t.suspended;
+    e["escalated"] = t.escalated;
+    e["categories"] = categories(t);
     e["slo"] = t.slo;
     e["ranges_total"] = t.ranges_total;
     e["ranges_done"] = t.ranges_done;

@@ -1,11 +1,80 @@
 // The end-of-run summary table.
 #include <algorithm>
 #include <cstdio>
+#include <tuple>
 #include <vector>
 
 #include "recon/report/terminal.hpp"
 
 namespace recon {
+namespace {
+
+using Row = std::vector<std::string>;
+
+/// Rows as aligned lines: two spaces between columns; columns flagged in `right` align on their
+/// last character; trailing blanks dropped.
+std::string align(const std::vector<Row>& rows, const std::vector<bool>& right, const std::string& indent = "") {
+  std::vector<std::size_t> width;
+  for (const Row& r : rows) {
+    width.resize(std::max(width.size(), r.size()), 0);
+    for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], r[c].size());
+  }
+  std::string out;
+  for (const Row& r : rows) {
+    std::string line = indent;
+    for (std::size_t c = 0; c < r.size(); ++c) {
+      if (c) line += "  ";
+      const std::string pad(width[c] - r[c].size(), ' ');
+      line += (c < right.size() && right[c]) ? pad + r[c] : r[c] + pad;
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  return out;
+}
+
+/// "findings by severity:" and the recheck lines; "" when no table has findings or rechecks.
+std::string findings_block(const RunResult& run) {
+  struct Entry {
+    int severity;
+    std::string table, category;
+    std::int64_t count;
+    Action action;
+  };
+  std::vector<Entry> entries;
+  std::string rechecks;
+  for (const TableResult& t : run.tables) {
+    for (const auto& [category, c] : t.categories) entries.push_back({c.severity, t.name, category, c.count, c.action});
+    if (t.in_flight > 0 || t.converged > 0 || t.suspended > 0)
+      rechecks += "  " + t.name + ": " + std::to_string(t.in_flight) + " in flight, " + std::to_string(t.converged) +
+                  " converged, " + std::to_string(t.suspended) + " suspended\n";
+  }
+  if (entries.empty() && rechecks.empty()) return {};
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    return std::tie(a.severity, a.table, a.category) < std::tie(b.severity, b.table, b.category);
+  });
+  std::vector<Row> rows;
+  for (const Entry& e : entries) {
+    // The widest label's width always, so the block looks the same whichever severities occur.
+    std::string label = severity_label(e.severity);
+    label.resize(std::max(label.size(), severity_label(4).size()), ' ');
+    rows.push_back({label, e.table, e.category, std::to_string(e.count), action_name(e.action)});
+  }
+  return "findings by severity:\n" + align(rows, {false, false, false, true, false}, "  ") + rechecks;
+}
+
+}  // namespace
+
+std::string severity_label(int severity) {
+  switch (severity) {
+    case 1: return "P1 critical";
+    case 2: return "P2 high";
+    case 3: return "P3 medium";
+    case 4: return "P4 informational";
+    default: break;
+  }
+  return "P" + std::to_string(severity);
+}
 
 std::string format_index_percent(std::int64_t matched, std::int64_t compared) {
   // Integer arithmetic: floor(matched * 1e6 / compared) exactly; a double would turn
@@ -19,12 +88,12 @@ std::string format_index_percent(std::int64_t matched, std::int64_t compared) {
 }
 
 std::string render_summary_table(const RunResult& run) {
-  using Row = std::vector<std::string>;
   std::vector<Row> rows;
   rows.push_back({"table", "rows source", "rows target", "matched", "missing in target", "missing in source",
                   "changed", "index", "slo"});
   TableResult total;
-  int below = 0, partial = 0;
+  std::int64_t total_denominator = 0;
+  int below = 0, partial = 0, escalated = 0;
   for (const TableResult& t : run.tables) {
     std::string mark = "ok";
     if (t.partial) {
@@ -33,54 +102,60 @@ std::string render_summary_table(const RunResult& run) {
     } else if (t.consistency_index() < t.slo) {
       mark = "BELOW";
       ++below;
+    } else if (t.escalated > 0) {
+      mark = "ESCALATED";
     }
+    if (t.escalated > 0) ++escalated;
     rows.push_back({t.name, std::to_string(t.rows_source), std::to_string(t.rows_target), std::to_string(t.matched),
                     std::to_string(t.missing_in_target), std::to_string(t.missing_in_source),
-                    std::to_string(t.changed), format_index_percent(t.matched, t.rows_compared), mark});
+                    std::to_string(t.changed), format_index_percent(t.matched, t.index_denominator()), mark});
     total.rows_source += t.rows_source;
     total.rows_target += t.rows_target;
-    total.rows_compared += t.rows_compared;
     total.matched += t.matched;
     total.missing_in_target += t.missing_in_target;
     total.missing_in_source += t.missing_in_source;
     total.changed += t.changed;
+    total_denominator += t.index_denominator();
   }
   rows.push_back({"total", std::to_string(total.rows_source), std::to_string(total.rows_target),
                   std::to_string(total.matched), std::to_string(total.missing_in_target),
                   std::to_string(total.missing_in_source), std::to_string(total.changed),
-                  format_index_percent(total.matched, total.rows_compared), ""});
+                  format_index_percent(total.matched, total_denominator), ""});
 
-  std::vector<std::size_t> width(rows[0].size(), 0);
-  for (const Row& r : rows)
-    for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], r[c].size());
-  std::string out;
-  auto emit = [&](const Row& r) {
-    std::string line;
-    for (std::size_t c = 0; c < r.size(); ++c) {
-      if (c) line += "  ";
-      const std::string pad(width[c] - r[c].size(), ' ');
-      // Names and the marker read left to right; numbers align on their last digit.
-      line += (c == 0 || c + 1 == r.size()) ? r[c] + pad : pad + r[c];
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out += line + "\n";
-  };
-  emit(rows.front());
+  // Names and the marker read left to right; numbers align on their last digit.
+  std::vector<bool> right(rows[0].size(), true);
+  right.front() = right.back() = false;
   std::size_t rule = 0;
-  for (std::size_t w : width) rule += w + 2;
+  for (std::size_t c = 0; c < rows[0].size(); ++c) {
+    std::size_t w = 0;
+    for (const Row& r : rows) w = std::max(w, r[c].size());
+    rule += w + 2;
+  }
   const std::string line(rule - 2, '-');
-  out += line + "\n";
-  for (std::size_t i = 1; i + 1 < rows.size(); ++i) emit(rows[i]);
-  out += line + "\n";
-  emit(rows.back());
+  // Aligned together so every line shares the column widths, then cut into header, body, total.
+  const std::string aligned = align(rows, right);
+  std::vector<std::string> lines;
+  for (std::size_t pos = 0; pos < aligned.size();) {
+    const std::size_t nl = aligned.find('\n', pos);
+    lines.push_back(aligned.substr(pos, nl + 1 - pos));
+    pos = nl + 1;
+  }
+  std::string out = lines.front() + line + "\n";
+  for (std::size_t i = 1; i + 1 < lines.size(); ++i) out += lines[i];
+  out += line + "\n" + lines.back();
+
+  if (const std::string block = findings_block(run); !block.empty()) out += "\n" + block + "\n";
 
   char tail[160];
   std::snprintf(tail, sizeof tail, "; run %s, %.1f s", run.run_id.c_str(),
                 std::max(0.0, run.finished_epoch - run.started_epoch));
   std::string status = "status: " + run.status;
-  if (below) status += " - " + std::to_string(below) + " of " + std::to_string(run.tables.size()) + " tables below SLO";
-  if (partial) status += (below ? ", " : " - ") + std::to_string(partial) + " partial";
-  out += status + tail + "\n";
+  std::string why;
+  auto add = [&](const std::string& part) { why += (why.empty() ? " - " : ", ") + part; };
+  if (below) add(std::to_string(below) + " of " + std::to_string(run.tables.size()) + " tables below SLO");
+  if (partial) add(std::to_string(partial) + " partial");
+  if (escalated) add(std::to_string(escalated) + (escalated == 1 ? " table" : " tables") + " with escalated divergences");
+  out += status + why + tail + "\n";
   if (!run.error.empty()) out += "error: " + redact_secrets(run.error) + "\n";
   return out;
 }

@@ -1,80 +1,20 @@
-// AuditDb: schema creation and checks, a fake run's rows, JSON rendering, no passwords.
+// AuditDb: schema creation and checks, a fake run's rows (v1 and v2 columns), JSON rendering, no passwords.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sqlite3.h>
-#include <unistd.h>
 
-#include <filesystem>
+#include <cctype>
 #include <fstream>
 #include <string>
 #include <vector>
 
-#include "recon/audit/audit_db.hpp"
+#include "audit_test_support.hpp"
 #include "recon/core/errors.hpp"
 
 namespace recon {
 namespace {
 
-namespace fs = std::filesystem;
+using namespace audit_test;
 using ::testing::HasSubstr;
-
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const char* tag) {
-    path = fs::temp_directory_path() / ("recon-h3-audit-" + std::to_string(::getpid()) + "-" + tag);
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
-
-/// Runs a query on the file with a separate connection; every row as "a|b|c" (NULL as "~").
-std::vector<std::string> query(const fs::path& file, const char* sql) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr), SQLITE_OK);
-  sqlite3_stmt* s = nullptr;
-  EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &s, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
-  std::vector<std::string> rows;
-  while (sqlite3_step(s) == SQLITE_ROW) {
-    std::string r;
-    for (int i = 0; i < sqlite3_column_count(s); ++i) {
-      if (i) r += "|";
-      const auto* t = sqlite3_column_text(s, i);
-      r += t ? reinterpret_cast<const char*>(t) : "~";
-    }
-    rows.push_back(r);
-  }
-  sqlite3_finalize(s);
-  sqlite3_close(db);
-  return rows;
-}
-
-ColumnInfo column(const char* name, TypeClass cls) {
-  ColumnInfo c;
-  c.name = name;
-  c.type_class = cls;
-  return c;
-}
-
-Divergence divergence(Category cat, std::int64_t id, const char* src_nome, const char* tgt_nome,
-                      std::vector<std::uint32_t> cols = {}) {
-  Divergence d;
-  canon::put_integer(d.key, id);
-  canon::put_text(d.key, "SP");
-  d.category = cat;
-  d.columns = std::move(cols);
-  if (src_nome) {
-    canon::put_text(d.source_values, src_nome);
-    canon::put_decimal(d.source_values, "10.50");
-    d.source_digest = row_digest(d.source_values);
-  }
-  if (tgt_nome) {
-    canon::put_text(d.target_values, tgt_nome);
-    canon::put_decimal(d.target_values, "10.50");
-    d.target_digest = row_digest(d.target_values);
-  }
-  return d;
-}
 
 TEST(AuditDb, RecordsAFakeRun) {
   TempDir dir("run");
@@ -108,7 +48,10 @@ TEST(AuditDb, RecordsAFakeRun) {
     audit.begin_table(ctx);
     audit.divergences(ctx, {divergence(Category::MissingInTarget, 1, "Ana \"A\"", nullptr),
                             divergence(Category::MissingInSource, 2, nullptr, "Bia")});
-    audit.divergences(ctx, {divergence(Category::Changed, 3, "Caio", "Kaio", {0})});
+    Divergence changed = divergence(Category::Changed, 3, "Caio", "Kaio", {0});
+    changed.finding = {"name_typo", 3, Action::Report, "nome-typo", "nome: rule nome-typo (one letter)",
+                       {}, Status::Open, 2, 0};
+    audit.divergences(ctx, {changed});
     TableResult tr;
     tr.name = "clientes";
     tr.source = "dbo.Clientes";
@@ -116,6 +59,12 @@ TEST(AuditDb, RecordsAFakeRun) {
     tr.rows_compared = 10;
     tr.matched = 7;
     tr.missing_in_target = tr.missing_in_source = tr.changed = 1;
+    tr.tolerated = 2;
+    tr.converged = 1;
+    tr.escalated = 1;
+    tr.categories["trailing_space"] = {2, 4, Action::Tolerate};
+    tr.categories["changed"] = {1, 2, Action::Escalate};
+    tr.notes = {"uf: on one side only", "odd note password=hunter2"};
     audit.end_table(ctx, tr);
 
     run.finished_at = "2026-11-23T10:15:42Z";
@@ -126,7 +75,7 @@ TEST(AuditDb, RecordsAFakeRun) {
     audit.finish_run(run);
   }
 
-  EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"1"});
+  EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"2"});
   EXPECT_EQ(query(file, "PRAGMA journal_mode"), std::vector<std::string>{"wal"});
   const auto runs = query(file,
                           "SELECT run_id, started_at, finished_at, job_file, job_hash, mode, seed, sample_rate, status,"
@@ -142,6 +91,12 @@ TEST(AuditDb, RecordsAFakeRun) {
                             " missing_in_source, changed, consistency_index, partial, error FROM table_results");
   ASSERT_EQ(tables.size(), 1u);  // finish_run replaced the end_table row
   EXPECT_EQ(tables[0], "clientes|dbo.Clientes|public.clientes|10|7|1|1|1|0.7|1|target lost: password=***");
+  EXPECT_EQ(query(file, "SELECT tolerated, in_flight, converged, suspended, escalated, categories_json, notes_json"
+                        " FROM table_results"),
+            std::vector<std::string>{
+                R"(2|0|1|0|1|{"changed":{"count":1,"severity":"P2","action":"escalate"},)"
+                R"("trailing_space":{"count":2,"severity":"P4","action":"tolerate"}}|)"
+                R"(["uf: on one side only","odd note password=***"])"});
 
   const auto divs = query(file,
                           "SELECT table_name, key_json, category, columns_json, source_values_json,"
@@ -150,6 +105,23 @@ TEST(AuditDb, RecordsAFakeRun) {
   EXPECT_EQ(divs[0], R"(clientes|[1,"SP"]|missing_in_target|~|{"nome":"Ana \"A\"","saldo":"10.5"}|~|32|~)");
   EXPECT_EQ(divs[1], R"(clientes|[2,"SP"]|missing_in_source|~|~|{"nome":"Bia","saldo":"10.5"}|~|32)");
   EXPECT_EQ(divs[2], R"(clientes|[3,"SP"]|changed|["nome"]|{"nome":"Caio"}|{"nome":"Kaio"}|32|32)");
+
+  // Version 2: canonical encodings (exactly the Divergence's bytes, NULL for an absent side) and
+  // the finding.
+  const Divergence first = divergence(Category::MissingInTarget, 1, "Ana \"A\"", nullptr);
+  std::string upper_key = canon::format_hex(first.key), upper_src = canon::format_hex(first.source_values);
+  for (char& c : upper_key) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char& c : upper_src) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  EXPECT_EQ(query(file, "SELECT hex(key_canon), hex(source_canon) FROM divergences WHERE id = 1"),
+            std::vector<std::string>{upper_key + "|" + upper_src});
+  const auto findings = query(file,
+                              "SELECT source_canon IS NULL, target_canon IS NULL, columns_idx, finding_category,"
+                              " severity, action, rule, explanation, fix_columns_idx, status, recheck_attempts,"
+                              " converged_after_s FROM divergences ORDER BY id");
+  ASSERT_EQ(findings.size(), 3u);
+  EXPECT_EQ(findings[0], "0|1|~|missing_in_target|2|fix|||~|open|0|~");
+  EXPECT_EQ(findings[1], "1|0|~|missing_in_source|2|fix|||~|open|0|~");
+  EXPECT_EQ(findings[2], "0|0|0|name_typo|3|report|nome-typo|nome: rule nome-typo (one letter)||open|2|~");
 
   // Reopening an existing trail works and appends.
   AuditDb again;
@@ -174,13 +146,13 @@ TEST(AuditDb, RefusesNewerSchema) {
   TempDir dir("newer");
   const fs::path file = dir.path / "a.db";
   { AuditDb a; a.open(file); }
-  query(file, "UPDATE schema_version SET version = 2");
+  query(file, "UPDATE schema_version SET version = 3");
   AuditDb b;
   try {
     b.open(file);
     FAIL() << "expected InputError";
   } catch (const InputError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("schema version 2, newer than this recon understands (1)"));
+    EXPECT_THAT(e.what(), HasSubstr("schema version 3, newer than this recon understands (2)"));
     EXPECT_THAT(e.what(), HasSubstr(file.string()));
   }
   EXPECT_FALSE(b.is_open());

@@ -32,24 +32,50 @@ struct AuditRunInfo {
   static AuditRunInfo from(const RunOptions& options, const RunResult& run, const std::string& recon_version);
 };
 
+/// A row of `runs`, as the recheck and explain commands need it.
+struct StoredRun {
+  std::string run_id, started_at, finished_at, job_file, job_hash, mode, status;
+  double started_epoch = 0;  ///< parsed from started_at (seconds since 1970, UTC); 0 when unreadable
+  double consistency_index = 0;
+};
+
+/// A row of `divergences` recorded by schema version 2, decoded back to the engine's terms.
+struct StoredDivergence {
+  std::int64_t id = 0;
+  std::string run_id, table_name, key_json;
+  std::string key;                      ///< canonical key encoding (Divergence::key)
+  Category category = Category::Changed;  ///< the raw category, as found by the run
+  std::vector<std::uint32_t> columns;   ///< differing compared-column indexes (changed)
+  std::string source_values, target_values;  ///< canonical encodings; empty when the side is absent
+  Finding finding;                      ///< the latest: after the run's rules and every recheck
+};
+
 /// SQLite audit database (schema: sql/audit/schema.sql, version kSchemaVersion), WAL mode.
 ///
 /// Contract:
-///  - open() creates the file and schema, or checks an existing one: a newer schema version, a
-///    file that is not SQLite, or a SQLite file that is not a recon audit trail is an InputError
-///    naming the file and what to do. Other SQLite failures are std::runtime_error.
+///  - open() creates the file and schema, or checks an existing one: a version 1 file is migrated
+///    in place (sql/audit/migrate_v1_v2.sql) in the same write transaction as the check; a newer
+///    schema version, a file that is not SQLite, or a SQLite file that is not a recon audit trail
+///    is an InputError naming the file and what to do. Other SQLite failures are std::runtime_error.
 ///  - begin_run() records the run as "running"; the ResultSink methods record divergences (one
 ///    transaction per batch, prepared statement) and table results; finish_run() records the end
 ///    status and the final table results (so tables that never reached end_table are there too).
-///  - Divergence JSON: key_json = canon::key_to_json; values as {target column: canon::to_json},
-///    for changed rows only the differing columns, for missing rows every compared column; the
-///    absent side is NULL.
-///  - Nothing stored contains a password: endpoints and errors go through redact_secrets.
+///  - Divergence JSON (unchanged since version 1): key_json = canon::key_to_json; values as
+///    {target column: canon::to_json}, for changed rows only the differing columns, for missing
+///    rows every compared column; the absent side is NULL.
+///  - Version 2 also stores each divergence's canonical encodings (key_canon, source_canon,
+///    target_canon: exactly Divergence::key/source_values/target_values, NULL for an absent side),
+///    its differing column indexes and its Finding, so a later `recon recheck` / `recon explain`
+///    works from the audit alone. Table results gain the rules' counts and categories.
+///  - The readers (find_run … run_tables) and record_recheck need open() only, not begin_run().
+///    Divergences of a run recorded by a version 1 recon have no canonical encodings: the readers
+///    throw InputError naming the run and saying to run `recon check` again.
+///  - Nothing stored contains a password: endpoints, errors and notes go through redact_secrets.
 ///  - Single writer: only the run's writer thread calls it. Other processes may share the file
-///    (busy timeout), e.g. two scheduled jobs.
+///    (busy timeout), e.g. two scheduled jobs, or a recheck while tonight's check runs.
 class AuditDb : public ResultSink {
  public:
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   AuditDb() = default;
   ~AuditDb() override;
@@ -59,6 +85,7 @@ class AuditDb : public ResultSink {
   void open(const std::filesystem::path& path);
   bool is_open() const { return db_ != nullptr; }
   void close();
+  const std::filesystem::path& path() const { return path_; }
 
   void begin_run(const AuditRunInfo& info);
   void begin_table(const TableContext& table) override;
@@ -66,16 +93,48 @@ class AuditDb : public ResultSink {
   void end_table(const TableContext& table, TableResult& result) override;
   void finish_run(const RunResult& run);
 
+  // ---- reading back: `recon recheck --run ID`, `recon explain --run ID` -------------------------
+
+  /// The run with this id; "latest" means the most recent run in the file (by started_at, then
+  /// insertion order; a run still running counts). nullopt when unknown.
+  std::optional<StoredRun> find_run(const std::string& run_id);
+  /// Divergences of a run whose status is open, in_flight or suspended (what a recheck looks at),
+  /// optionally only of one table; in id order. Empty for an unknown run. Throws InputError for a
+  /// run recorded by a version 1 recon.
+  std::vector<StoredDivergence> open_divergences(const std::string& run_id, const std::string& table = "");
+  /// One divergence (any status) by table and key JSON as canon::key_to_json renders it. The match
+  /// ignores whitespace outside JSON strings, and a bare scalar means a one-column key ("42" is
+  /// "[42]"). nullopt when absent; InputError when the run was recorded by a version 1 recon.
+  std::optional<StoredDivergence> find_divergence(const std::string& run_id, const std::string& table,
+                                                  const std::string& key_json);
+  /// Records one recheck outcome, in one transaction: inserts a `rechecks` row (now's status,
+  /// finding and canonical values; a side `now.category` says is absent is NULL) and updates the
+  /// divergence row's status and finding fields (category, severity, action, rule, explanation,
+  /// fix columns, recheck_attempts, converged_after_s) to now.finding's, so the caller counts
+  /// attempts on from the stored finding. The row's raw category and values as first found stay.
+  /// Throws std::invalid_argument for an unknown divergence id.
+  void record_recheck(std::int64_t divergence_id, const std::string& recheck_id, const std::string& checked_at,
+                      const Divergence& now);
+  /// Table names of a run in the order recorded (table results, then tables that only have
+  /// divergences, e.g. a run that died mid-table). Empty for an unknown run.
+  std::vector<std::string> run_tables(const std::string& run_id);
+
   /// JSON object text {"col": value, ...} for the given compared-column indexes of a value
   /// encoding (all columns when `only` is null). Exposed for tests and incident tooling.
   static std::string values_json(const std::vector<ColumnInfo>& columns, std::string_view values,
                                  const std::vector<std::uint32_t>* only);
+  /// {"precision_drift":{"count":3,"severity":"P4","action":"tolerate"}} ("{}" when none): the
+  /// categories_json column, same shape as summary.json's "categories".
+  static std::string categories_json(const TableResult& result);
 
  private:
   void exec(const char* sql);
   [[noreturn]] void fail(const std::string& what) const;
   void write_table_result(const TableResult& result);
   void require_run(const char* method) const;
+  void require_open(const char* method) const;
+  /// InputError when the run's divergences were recorded by a version 1 recon.
+  void refuse_v1_run(const std::string& run_id, const char* what);
 
   sqlite3* db_ = nullptr;
   sqlite3_stmt* insert_divergence_ = nullptr;

@@ -47,7 +47,28 @@ struct TableJob {
   std::optional<double> slo;               ///< per-table override of [check].slo
   std::vector<std::string> json_columns;   ///< target columns compared as JSON even if typed text
   TimeRounding time_rounding = TimeRounding::HalfEven;
+  std::vector<std::filesystem::path> rules;  ///< this table's own rule files, tried before [check].rules
+  /// CDC lag (docs/rules.md, "In-flight rows and rechecks"): the column holding each side's last
+  /// update time (native names; either may be empty) and the window within which a divergent row is
+  /// in flight rather than divergent.
+  std::string updated_at_source, updated_at_target;
+  std::optional<std::int64_t> lag_us;
+  /// How a timestamp without time zone in updated_at is read: minutes east of UTC, or the recon
+  /// host's local zone when updated_at_local.
+  int updated_at_offset_min = 0;
+  bool updated_at_local = false;
+  std::optional<bool> recheck;  ///< recheck this table's divergences; default: lag set or [check.recheck].all_tables
   int line = 0;             ///< line of this [[tables]] entry in the job file
+};
+
+/// [check.recheck]: after the main pass, divergent and in-flight keys are fetched again from both
+/// sides, `attempts` times, the first after `delay`, each next one `backoff` times later.
+struct RecheckOptions {
+  int attempts = 3;
+  std::int64_t delay_us = 5'000'000;
+  double backoff = 2.0;
+  std::size_t max_keys = 10'000;  ///< per table; divergences beyond are final as found (noted)
+  bool all_tables = false;        ///< recheck tables without `lag` too
 };
 
 enum class Mode { Full, Sample };
@@ -70,6 +91,7 @@ struct RunOptions {
   bool progress = true;               ///< progress line on stderr (only drawn when it is a terminal)
   bool quiet = false;                 ///< no terminal summary
   std::size_t max_divergences_per_table = 1'000'000;  ///< details kept beyond this are counted only
+  RecheckOptions recheck;
 };
 
 /// Flags given on the command line for `check` (each overrides file and environment).
@@ -83,9 +105,16 @@ struct CheckFlags {
   std::optional<std::int64_t> chunk_rows;
   std::optional<std::filesystem::path> out;
   std::optional<std::filesystem::path> audit;
+  std::optional<int> recheck_attempts;  ///< --recheck-attempts (0: no rechecks)
+  std::optional<std::string> recheck_delay;  ///< --recheck-delay "5s"
   bool no_progress = false;
   bool quiet = false;
 };
+
+/// Whether a table's divergences are rechecked after the main pass.
+inline bool recheck_enabled(const RunOptions& o, const TableJob& t) {
+  return o.recheck.attempts > 0 && t.recheck.value_or(t.lag_us.has_value() || o.recheck.all_tables);
+}
 
 /// Reads and validates the job file, applies RECON_* environment variables, then flags.
 /// Throws InputError naming file:line and what to do. Does not touch any database.

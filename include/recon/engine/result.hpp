@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -100,6 +101,8 @@ struct TableContext {
   Dialect target_dialect = Dialect::Postgres;
   std::string source_endpoint, target_endpoint;  ///< password-free
   const rules::TableRules* rules = nullptr;  ///< the table's compiled rules; null = no rules
+  /// The update-time columns of a CDC table (TableJob::updated_at_*), read by rechecks only.
+  std::optional<SelectColumn> updated_at_source, updated_at_target;
   std::vector<std::string> notes;  ///< e.g. columns present on one side only (not compared)
   std::int64_t chunk_rows = 50000;
   double slo = 0.9999;

@@ -14,10 +14,18 @@ namespace recon {
 /// Writes <out_dir>/fixup/<table>.sql for every table it is told about, as a ResultSink.
 ///
 /// Contract:
+///  - Only what the rules say to fix: a divergence is written only when its finding.status is
+///    Open; a missing_in_* row only when finding.action is Fix; a changed row as an UPDATE of just
+///    finding.fix_columns (skipped when there are none). A finding no rule decided (rule "": no
+///    rules configured) with no fix_columns sets every differing column, as before rules existed.
 ///  - The file is one transaction: DELETE for each missing_in_source row (WHERE on every key
-///    column), UPDATE of only the differing columns for each changed row, INSERT of key + compared
-///    columns for each missing_in_target row, in that order (deletes first so a unique constraint
-///    on a non-key column cannot trip over a row that is about to go), each group in key order.
+///    column), UPDATE for each changed row, INSERT of key + compared columns for each
+///    missing_in_target row, in that order (deletes first so a unique constraint on a non-key
+///    column cannot trip over a row that is about to go), each group in key order.
+///  - The header names the run, table, source and target (no passwords), the table's counts, the
+///    statements in the file, and — when not zero — what was left out and why ("-- not fixed
+///    here: 12 tolerated, 3 report-only, 1 escalated, 4 in flight, 2 suspended, 9 converged") and
+///    how many changed rows are only partly fixed (some differing columns' rules do not say fix).
 ///  - Values are the source's, rendered for the target column (TableContext::target_keys /
 ///    target_values) in TableContext::target_dialect.
 ///  - Divergences are streamed to temp files, never held in memory; end_table writes the header

@@ -27,8 +27,8 @@ struct Match {
 
 struct Outcome {
   std::string category;                 ///< the user's name, e.g. "precision_drift"
-  int severity = kDefaultSeverity;      ///< 1..4 = P1..P4
-  Action action = Action::Report;
+  int severity = kDefaultSeverity;      ///< 1..4 = P1..P4 (a rule file's default is P3)
+  Action action = Action::Report;       ///< a rule file's default
 };
 
 struct Rule {
@@ -54,9 +54,10 @@ struct RuleSet {
 
 /// Parses and validates rule files. Throws InputError naming file:line for: malformed TOML, an
 /// unknown key (with "did you mean"), a bad glob, an unknown type/category/action/severity, a
-/// duplicate rule name, an interpretation that fits none of the rule's types, column/type/when/
-/// interpret on a rule about missing rows only, and a rule shadowed by an earlier rule that
-/// matches everything it would (each "can never match").
+/// duplicate rule name, an interpretation field that fits none of the rule's types, column/type/
+/// when/interpret on a rule that names a missing_* category (a missing row has no column pair), and
+/// a rule shadowed by an earlier rule that matches everything it would (each "can never match").
+/// A file that cannot be read is an InputError too.
 RuleSet load_rule_files(const std::vector<std::filesystem::path>& files);
 /// Same, from text (`origin` names it in messages). Appends to `into`.
 void parse_rules_text(const std::string& text, const std::string& origin, RuleSet& into);
@@ -68,6 +69,7 @@ struct RuleColumn {
 };
 
 /// The rules that apply to one table, ready to evaluate divergences (thread-safe: const).
+/// Holds pointers into the RuleSets it was built from: they must outlive it.
 class TableRules {
  public:
   TableRules() = default;
@@ -103,11 +105,15 @@ class TableRules {
  private:
   std::vector<const Rule*> rules_;
   std::vector<RuleColumn> columns_;
+  std::string table_;  ///< the first of table_names, for messages
   int unmatched_severity_ = kDefaultSeverity;
   Action unmatched_action_ = Action::Fix;
   bool configured_ = false;
   std::vector<std::string> notes_;
-  std::vector<std::string> files_keepalive_;
+  /// Per compared column: the kept rules that can match a changed value of it (category, column
+  /// glob and type already checked), in order — evaluation only tries these.
+  std::vector<std::vector<const Rule*>> by_column_;
+  std::vector<const Rule*> missing_in_target_, missing_in_source_;  ///< rules naming that category
 };
 
 /// Case-insensitive shell glob (fnmatch: *, ?, [...]) of a table or column name.

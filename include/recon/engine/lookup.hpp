@@ -1,0 +1,27 @@
+#pragma once
+/// One key, looked up now on both sides — for `recon explain` (on-call: "what is this row?").
+
+#include <string>
+
+#include "recon/connector/connector.hpp"
+#include "recon/engine/result.hpp"
+
+namespace recon {
+
+/// The canonical key encoding of a key as people write it: a JSON array in key-column order
+/// ([42, "SP"], as summary/audit key_json show it) or, for a one-column key, the bare value (42,
+/// SP). Each element is read in its key column's comparison class. Throws InputError naming the
+/// table and key columns when the count or a value does not fit.
+std::string parse_key(const TableContext& ctx, const std::string& text);
+
+struct KeyLookup {
+  bool source_present = false, target_present = false;
+  bool equal = false;        ///< present on both sides with equal compared values
+  Divergence divergence;     ///< the row as a divergence (values of the sides present), rules applied
+  std::string source_updated_at, target_updated_at;  ///< display text, when the table has updated_at
+};
+
+/// Fetches `key` from both sides and compares it like a range would.
+KeyLookup lookup_key(const TableContext& ctx, Connector& source, Connector& target, const std::string& key);
+
+}  // namespace recon

@@ -1,0 +1,66 @@
+#pragma once
+/// Triage: between the workers' ordered output and the sinks. Every divergence gets the table's
+/// rules' finding; final ones go on to the sinks at once, the ones a recheck should look at again
+/// are held (bounded) until the recheck has decided them.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "recon/engine/compare.hpp"
+#include "recon/engine/result.hpp"
+
+namespace recon {
+
+/// Fills d.finding from ctx.rules, or with the no-rules default (raw category, P2, fix, every
+/// differing column fixed) when the job has no rule files.
+void apply_rules(const TableContext& ctx, Divergence& d);
+
+/// Counts of delivered divergences by their final status, and how they change the contract counts.
+struct FindingTally {
+  std::int64_t missing_in_target = 0, missing_in_source = 0, changed = 0;  ///< Open only
+  std::int64_t tolerated = 0, in_flight = 0, converged = 0, suspended = 0, escalated = 0;
+  std::map<std::string, TableResult::CategoryCount> categories;  ///< Open and Tolerated
+  void add(const Divergence& d);
+  /// Sets the TableResult counts from the compare totals (`raw`) and the findings: matched gains
+  /// tolerated and converged rows; missing_in_* and changed are the Open divergences.
+  void apply(const RangeCounts& raw, TableResult& result) const;
+};
+
+/// A divergence waiting for its recheck, with when it was first seen.
+struct HeldDivergence {
+  Divergence divergence;
+  double first_seen_epoch = 0;
+  int changes = 0;  ///< rechecks on which either side's row had changed since the previous look
+};
+
+class Triage : public ResultSink {
+ public:
+  /// `hold`: keep non-tolerated divergences for a recheck, at most `max_held` (the rest are final
+  /// as found). `clock` gives epoch seconds.
+  Triage(std::vector<ResultSink*> sinks, bool hold, std::size_t max_held, double (*clock)());
+
+  void begin_table(const TableContext& table) override;
+  void divergences(const TableContext& table, const std::vector<Divergence>& batch) override;
+  /// Not forwarded: the run calls the sinks' end_table itself once the recheck has delivered.
+  void end_table(const TableContext&, TableResult&) override {}
+
+  std::vector<HeldDivergence>& held() { return held_; }
+  /// Hands final divergences to the sinks (and the tally).
+  void deliver(const TableContext& table, const std::vector<Divergence>& batch);
+  const FindingTally& tally() const { return tally_; }
+  std::size_t overflow() const { return overflow_; }  ///< divergences not held because of max_held
+
+ private:
+  std::vector<ResultSink*> sinks_;
+  bool hold_;
+  std::size_t max_held_;
+  double (*clock_)();
+  std::vector<HeldDivergence> held_;
+  std::vector<Divergence> ready_;
+  FindingTally tally_;
+  std::size_t overflow_ = 0;
+};
+
+}  // namespace recon

@@ -1,0 +1,129 @@
+// `recon explain`: one key, both sides, every column, and the rules' chain of decisions — the
+// on-call view of a single row. With --run it also shows what that run recorded for the key.
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "recon/engine/lookup.hpp"
+#include "recon/engine/prepare.hpp"
+#include "recon/rules/rules.hpp"
+#include "run_lookup.hpp"
+
+namespace recon {
+namespace po = boost::program_options;
+
+void describe_explain(po::options_description& desc) {
+  desc.add_options()
+      ("table", po::value<std::string>()->required()->value_name("NAME"), "table (report name, source or target name)")
+      ("key", po::value<std::string>()->required()->value_name("KEY"), "the row's key: a JSON array in key order ('[42]', '[\"SP\",7]'), or the bare value of a one-column key")
+      ("config,c", po::value<std::string>()->value_name("JOB.toml"), "job file (required without --run; with --run: default the run's)")
+      ("run", po::value<std::string>()->value_name("ID"), "also show what this run recorded for the key (\"latest\": the newest run)")
+      ("audit", po::value<std::string>()->value_name("FILE"), "audit DB for --run; default: the job's, else ./recon-audit.db");
+}
+
+namespace {
+
+std::string shorten(std::string s, std::size_t width) {
+  if (s.size() > width) s = s.substr(0, width - 3) + "...";
+  return s;
+}
+
+/// Column-by-column view of a divergence's values (either side may be absent).
+void print_values(const TableContext& ctx, const Divergence& d, bool source_present, bool target_present) {
+  std::cout << fmt::format("  {:<24} {:<32} {:<32}\n", "column", source_present ? "source" : "source (absent)",
+                           target_present ? "target" : "target (absent)");
+  std::size_t ps = 0, pt = 0;
+  for (std::size_t i = 0; i < ctx.target_values.size(); ++i) {
+    std::string sv = "-", tv = "-";
+    bool differs = false;
+    if (source_present && ps < d.source_values.size()) sv = canon::to_display(canon::read_value(d.source_values, ps));
+    if (target_present && pt < d.target_values.size()) tv = canon::to_display(canon::read_value(d.target_values, pt));
+    for (auto c : d.columns) differs |= c == i;
+    std::cout << fmt::format("  {:<24} {:<32} {:<32}{}\n", shorten(ctx.target_values[i].name, 24), shorten(sv, 32),
+                             shorten(tv, 32), differs ? "  differs" : "");
+  }
+}
+
+void print_chain(const TableContext& ctx, const Divergence& d) {
+  std::cout << "rules (first match wins):\n";
+  for (const auto& line : ctx.rules->explain(d)) std::cout << "  " << line << "\n";
+  const Finding& f = d.finding;
+  std::cout << fmt::format("finding: {}  P{}  {}{}\n", f.category, f.severity,
+                           f.status == Status::Tolerated ? "tolerate (counts as matched)" : action_name(f.action),
+                           f.rule.empty() ? "" : fmt::format("  (rule '{}')", f.rule));
+}
+
+const TableContext& find_table(const PreparedJob& job, const std::string& name) {
+  for (const auto& ctx : job.contexts)
+    if (ctx.name == name || ctx.job->target.display() == name || ctx.job->source.display() == name) return ctx;
+  std::string names;
+  for (const auto& ctx : job.contexts) names += (names.empty() ? "" : ", ") + ctx.name;
+  throw InputError(fmt::format("--table '{}' is not a [[tables]] entry of the job (known: {})", name, names));
+}
+
+}  // namespace
+
+int run_explain_command(const po::variables_map& vm) {
+  std::unique_ptr<RunLookup> past;
+  RunOptions opts;
+  if (vm.count("run")) {
+    past = open_run_lookup(vm);
+    opts = past->opts;
+  } else {
+    if (!vm.count("config")) throw InputError("recon explain: give the job with --config JOB.toml (or a past run with --run ID)");
+    CheckFlags flags;
+    flags.config = vm["config"].as<std::string>();
+    opts = load_run_options(flags);
+  }
+  PreparedJob job = prepare_job(opts);
+  const TableContext& ctx = find_table(job, vm["table"].as<std::string>());
+  const std::string key = parse_key(ctx, vm["key"].as<std::string>());
+  const std::string key_json = canon::key_to_json(key);
+  std::cout << fmt::format("{} key {}\n", ctx.name, key_json);
+
+  if (past) {
+    auto stored = past->audit.find_divergence(past->run.run_id, ctx.name, key_json);
+    if (!stored) {
+      std::cout << fmt::format("\nrun {}: no divergence recorded for this key (it matched, or its range was not compared)\n",
+                               past->run.run_id);
+    } else {
+      const Finding& f = stored->finding;
+      std::cout << fmt::format("\nrun {} recorded: {} — {} P{} {}, status {}{}\n", past->run.run_id, category_name(stored->category),
+                               f.category, f.severity, action_name(f.action), status_name(f.status),
+                               f.recheck_attempts ? fmt::format(", {} recheck look(s)", f.recheck_attempts) : "");
+      if (!f.explanation.empty()) std::cout << "  " << f.explanation << "\n";
+      Divergence d;
+      d.key = stored->key;
+      d.category = stored->category;
+      d.columns = stored->columns;
+      d.source_values = stored->source_values;
+      d.target_values = stored->target_values;
+      print_values(ctx, d, !d.source_values.empty() || d.category != Category::MissingInSource,
+                   !d.target_values.empty() || d.category != Category::MissingInTarget);
+      ctx.rules->evaluate(d);
+      std::cout << "today's rules on the recorded values:\n";
+      print_chain(ctx, d);
+    }
+  }
+
+  const KeyLookup now = lookup_key(ctx, *job.source, *job.target, key);
+  std::cout << "\nnow:\n";
+  if (!now.source_present && !now.target_present) {
+    std::cout << "  the key is on neither side\n";
+    return kExitConsistent;
+  }
+  print_values(ctx, now.divergence, now.source_present, now.target_present);
+  if (!now.source_updated_at.empty() || !now.target_updated_at.empty())
+    std::cout << fmt::format("  updated_at: source {}, target {}\n", now.source_updated_at.empty() ? "-" : now.source_updated_at,
+                             now.target_updated_at.empty() ? "-" : now.target_updated_at);
+  if (now.equal) {
+    std::cout << "both sides are equal now: no divergence\n";
+    return kExitConsistent;
+  }
+  std::cout << fmt::format("{} now\n", category_name(now.divergence.category));
+  print_chain(ctx, now.divergence);
+  return now.divergence.finding.status == Status::Tolerated ? kExitConsistent : kExitDivergent;
+}
+
+}  // namespace recon

@@ -1,0 +1,60 @@
+#include "run_lookup.hpp"
+
+#include <chrono>
+#include <ctime>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "recon/core/errors.hpp"
+
+namespace recon {
+namespace fs = std::filesystem;
+
+std::string iso_utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::unique_ptr<RunLookup> open_run_lookup(const boost::program_options::variables_map& vm) {
+  CheckFlags flags;
+  if (vm.count("config")) flags.config = vm["config"].as<std::string>();
+  if (vm.count("tables")) flags.tables = vm["tables"].as<std::string>();
+  flags.no_progress = true;
+
+  // The audit DB: --audit, else the --config job's, else ./recon-audit.db.
+  fs::path audit_path = vm.count("audit") ? fs::path(vm["audit"].as<std::string>()) : fs::path();
+  if (audit_path.empty() && !flags.config.empty()) audit_path = load_run_options(flags).audit_db;
+  if (audit_path.empty()) audit_path = "recon-audit.db";
+  if (!fs::exists(audit_path))
+    throw InputError(fmt::format("{}: no audit DB here; name it with --audit FILE (or give the job with --config)",
+                                 audit_path.string()));
+  auto db = std::make_unique<AuditDb>();
+  db->open(audit_path);
+  auto lookup = std::make_unique<RunLookup>(std::move(db));
+  lookup->audit_path = audit_path;
+
+  const std::string run_id = vm["run"].as<std::string>();
+  auto run = lookup->audit.find_run(run_id);
+  if (!run)
+    throw InputError(fmt::format("{}: no run '{}' in this audit DB (use \"latest\", or a run_id from summary.json)",
+                                 audit_path.string(), run_id));
+  lookup->run = *run;
+  if (flags.config.empty()) {
+    if (run->job_file.empty())
+      throw InputError(fmt::format("run {} recorded no job file (the demo's job is in memory); give the job with --config JOB.toml", run->run_id));
+    if (!fs::exists(run->job_file))
+      throw InputError(fmt::format("run {}: its job file {} is gone; give the job with --config JOB.toml", run->run_id, run->job_file));
+    flags.config = run->job_file;
+  }
+  lookup->opts = load_run_options(flags);
+  if (!run->job_hash.empty() && lookup->opts.job_hash != run->job_hash)
+    std::cerr << fmt::format("note: {} changed since run {} (rules and columns are today's)\n", flags.config.string(), run->run_id);
+  return lookup;
+}
+
+}  // namespace recon

@@ -1,0 +1,31 @@
+#pragma once
+// Private to the cli module: what `recheck` and `explain --run` need to revisit a past run — its
+// audit DB, its row in `runs`, and its job (the file it recorded, or --config).
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <boost/program_options.hpp>
+
+#include "recon/audit/audit_db.hpp"
+#include "recon/config/job.hpp"
+
+namespace recon {
+
+struct RunLookup {
+  std::filesystem::path audit_path;
+  std::unique_ptr<AuditDb> audit_db;
+  AuditDb& audit;
+  StoredRun run;
+  RunOptions opts;  ///< the run's job, restricted to --tables when given
+
+  explicit RunLookup(std::unique_ptr<AuditDb> db) : audit_db(std::move(db)), audit(*audit_db) {}
+};
+
+/// Options used: "run" (required), "audit", "config", "tables". Throws InputError naming the audit
+/// file when the run is unknown, and the job file when it is gone (suggesting --config).
+std::unique_ptr<RunLookup> open_run_lookup(const boost::program_options::variables_map& vm);
+
+std::string iso_utc_now();
+
+}  // namespace recon

@@ -1,0 +1,102 @@
+#include "recon/engine/lookup.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "recon/engine/compare.hpp"
+#include "recon/engine/triage.hpp"
+
+namespace recon {
+
+namespace {
+
+std::string key_columns(const TableContext& ctx) {
+  std::string names;
+  for (const auto& k : ctx.target_keys) names += (names.empty() ? "" : ", ") + k.name;
+  return names;
+}
+
+/// One side's row of the key: {compared values, update time as text}.
+std::optional<std::pair<std::string, std::string>> fetch_one(Connector& c, const TableRef& table,
+                                                             const std::vector<SelectColumn>& keys,
+                                                             const std::vector<SelectColumn>& values,
+                                                             const std::optional<SelectColumn>& updated_at,
+                                                             const std::string& where, const std::string& key) {
+  RangeQuery q;
+  q.table = table;
+  q.keys = keys;
+  q.values = values;
+  if (updated_at) q.values.push_back(*updated_at);
+  q.where = where;
+  RowBatch batch;
+  c.fetch_keys(q, {key}, batch);
+  if (batch.empty()) return std::nullopt;
+  const std::string_view all = batch.values(0);
+  std::size_t pos = 0;
+  for (std::size_t i = 0; i < values.size(); ++i) canon::read_value(all, pos);
+  std::string when;
+  if (updated_at && pos < all.size()) {
+    std::size_t p = pos;
+    when = canon::to_display(canon::read_value(all, p));
+  }
+  return std::pair{std::string(all.substr(0, pos)), when};
+}
+
+}  // namespace
+
+std::string parse_key(const TableContext& ctx, const std::string& text) {
+  nlohmann::json parsed;
+  try {
+    parsed = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception&) {
+    parsed = text;  // a bare value: SP, 2026-11-23, a uuid
+  }
+  if (!parsed.is_array()) parsed = nlohmann::json::array({parsed});
+  if (parsed.size() != ctx.select_keys_target.size())
+    throw InputError(fmt::format("table {}: key {} has {} value(s) but the key is ({}); write it as a JSON array, e.g. --key '[42]'",
+                                 ctx.name, text, parsed.size(), key_columns(ctx)));
+  std::string key;
+  for (std::size_t i = 0; i < parsed.size(); ++i) {
+    const auto& v = parsed[i];
+    if (v.is_null())
+      throw InputError(fmt::format("table {}: key column {} cannot be null", ctx.name, ctx.target_keys[i].name));
+    const std::string value = v.is_string() ? v.get<std::string>() : v.dump();
+    const std::size_t before = key.size();
+    canon::put_from_text(key, ctx.select_keys_target[i].compare_as, value);
+    std::size_t pos = before;
+    if (canon::read_value(key, pos).tag == TypeClass::Invalid)
+      throw InputError(fmt::format("table {}: '{}' is not a valid {} value for key column {}", ctx.name, value,
+                                   type_class_name(ctx.select_keys_target[i].compare_as), ctx.target_keys[i].name));
+  }
+  return key;
+}
+
+KeyLookup lookup_key(const TableContext& ctx, Connector& source, Connector& target, const std::string& key) {
+  const TableJob& job = *ctx.job;
+  const auto s = fetch_one(source, job.source, ctx.select_keys_source, ctx.select_values_source, ctx.updated_at_source,
+                           job.source_where, key);
+  const auto t = fetch_one(target, job.target, ctx.select_keys_target, ctx.select_values_target, ctx.updated_at_target,
+                           job.target_where, key);
+  KeyLookup out;
+  out.source_present = s.has_value();
+  out.target_present = t.has_value();
+  Divergence& d = out.divergence;
+  d.key = key;
+  d.category = !t ? Category::MissingInTarget : !s ? Category::MissingInSource : Category::Changed;
+  if (s) {
+    d.source_values = s->first;
+    d.source_digest = row_digest(d.source_values);
+    out.source_updated_at = s->second;
+  }
+  if (t) {
+    d.target_values = t->first;
+    d.target_digest = row_digest(d.target_values);
+    out.target_updated_at = t->second;
+  }
+  out.equal = s && t && s->first == t->first;
+  if (s && t) d.columns = differing_columns(d.source_values, d.target_values);
+  if (!out.equal && (s || t)) apply_rules(ctx, d);
+  return out;
+}
+
+}  // namespace recon

@@ -1,0 +1,83 @@
+#include "recon/engine/prepare.hpp"
+
+#include <fmt/format.h>
+
+#include "recon/engine/columns.hpp"
+
+namespace recon {
+
+namespace {
+
+Dialect dialect_of(const Endpoint& e) {
+  if (e.kind == "sqlite") return Dialect::Sqlite;
+  if (e.kind == "sqlserver") return Dialect::SqlServer;
+  return Dialect::Postgres;
+}
+
+/// Validated, ready-to-run tables. Every problem of every table is reported at once.
+std::vector<TableContext> validate(const RunOptions& opts, Connector& src, Connector& tgt) {
+  std::vector<TableContext> contexts;
+  std::vector<std::string> errors;
+  for (const TableJob& job : opts.tables) {
+    TableInfo s, t;
+    try {
+      s = src.describe(job.source);
+    } catch (const InputError& e) {
+      errors.push_back(fmt::format("table {} (job line {}): {}", job.name, job.line, e.what()));
+      continue;
+    }
+    try {
+      t = tgt.describe(job.target);
+    } catch (const InputError& e) {
+      errors.push_back(fmt::format("table {} (job line {}): {}", job.name, job.line, e.what()));
+      continue;
+    }
+    TableContext ctx = resolve_table(job, s, t, opts, errors);
+    ctx.target_dialect = dialect_of(opts.target);
+    ctx.source_endpoint = src.endpoint();
+    ctx.target_endpoint = tgt.endpoint();
+    contexts.push_back(std::move(ctx));
+  }
+  if (!errors.empty()) {
+    std::string all = errors.front();
+    for (std::size_t i = 1; i < errors.size(); ++i) all += "\n" + errors[i];
+    throw InputError(fmt::format("{}{}", opts.job_file.empty() ? "" : opts.job_file.string() + ": ", all));
+  }
+  return contexts;
+}
+
+}  // namespace
+
+/// Every rule file of the job, parsed and validated before any connection is opened: the job's
+/// [check].rules, and each table's own list.
+JobRules::JobRules(const RunOptions& opts) : check(rules::load_rule_files(opts.rules)) {
+    for (const TableJob& t : opts.tables)
+      if (!t.rules.empty() && !per_table.count(t.rules)) per_table.emplace(t.rules, rules::load_rule_files(t.rules));
+}
+
+void JobRules::attach(TableContext& ctx) {
+    static const rules::RuleSet none;
+    const TableJob& job = *ctx.job;
+    const rules::RuleSet& own = job.rules.empty() ? none : per_table.at(job.rules);
+    std::vector<rules::RuleColumn> columns;
+    for (std::size_t i = 0; i < ctx.target_values.size(); ++i)
+      columns.push_back({ctx.target_values[i].name, ctx.select_values_target[i].compare_as});
+    const std::vector<std::string> names = {ctx.name, job.target.display(), job.target.name, job.source.display(),
+                                            job.source.name};
+    compiled.push_back(std::make_unique<rules::TableRules>(own, check, names, std::move(columns)));
+    ctx.rules = compiled.back().get();
+    for (const auto& note : ctx.rules->notes()) ctx.notes.push_back(note);
+}
+
+
+PreparedJob prepare_job(const RunOptions& opts) {
+  PreparedJob p;
+  p.rules = std::make_unique<JobRules>(opts);
+  p.source = open_connector(opts.source, Side::Source);
+  p.target = open_connector(opts.target, Side::Target);
+  p.contexts = validate(opts, *p.source, *p.target);
+  for (auto& ctx : p.contexts) p.rules->attach(ctx);
+  return p;
+}
+
+}  // namespace recon

@@ -1,0 +1,161 @@
+// The rules engine's reading in summary.json, metrics.prom and the terminal table.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "recon/report/summary.hpp"
+#include "recon/report/terminal.hpp"
+#include "report_test_support.hpp"
+
+namespace recon {
+namespace {
+
+using namespace testing_support;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+/// simulacoes after rules and rechecks: 1000 compared, 12 in flight, 1 suspended, 40 converged,
+/// 5 tolerated; open: 3 changed (escalate), 1 missing in target (fix); SLO 0.99, met.
+RunResult run_with_findings() {
+  RunResult r = fake_run();
+  TableResult t = table_result("simulacoes", 1000, 983, 1, 0, 3);
+  t.in_flight = 12;
+  t.suspended = 1;
+  t.converged = 40;
+  t.tolerated = 5;
+  t.escalated = 3;
+  t.slo = 0.99;
+  t.categories["status_change"] = {3, 1, Action::Escalate};
+  t.categories["precision_drift"] = {5, 4, Action::Tolerate};
+  t.categories["missing_in_target"] = {1, 2, Action::Fix};
+  t.notes = {"rules: column glob 'foo*' matches no column"};
+  r.tables.push_back(t);
+  r.tables[0].categories["changed"] = {1, 2, Action::Fix};
+  r.tables[0].categories["missing_in_source"] = {1, 2, Action::Fix};
+  r.tables[0].categories["missing_in_target"] = {1, 2, Action::Fix};
+  return r;
+}
+
+TEST(FindingsSummaryJson, PerTableAndRunFields) {
+  const auto j = nlohmann::json::parse(render_summary_json(run_with_findings()));
+  EXPECT_EQ(j["escalated"], 3);
+  ASSERT_EQ(j["tables"].size(), 3u);
+  const auto& s = j["tables"][2];
+  EXPECT_EQ(s["name"], "simulacoes");
+  EXPECT_EQ(s["matched"], 983);
+  EXPECT_EQ(s["changed"], 3);
+  EXPECT_EQ(s["tolerated"], 5);
+  EXPECT_EQ(s["in_flight"], 12);
+  EXPECT_EQ(s["converged"], 40);
+  EXPECT_EQ(s["suspended"], 1);
+  EXPECT_EQ(s["escalated"], 3);
+  // matched ÷ (rows_compared − in_flight − suspended)
+  EXPECT_DOUBLE_EQ(s["consistency_index"].get<double>(), 983.0 / 987.0);
+  EXPECT_EQ(s["categories"], nlohmann::json::parse(R"({
+      "missing_in_target": {"count": 1, "severity": "P2", "action": "fix"},
+      "precision_drift": {"count": 5, "severity": "P4", "action": "tolerate"},
+      "status_change": {"count": 3, "severity": "P1", "action": "escalate"}})"));
+  EXPECT_EQ(s["notes"], nlohmann::json::array({"rules: column glob 'foo*' matches no column"}));
+
+  // Always present, zero and {} when nothing applies.
+  const auto& p = j["tables"][1];
+  for (const char* f : {"tolerated", "in_flight", "converged", "suspended", "escalated"}) EXPECT_EQ(p[f], 0) << f;
+  EXPECT_TRUE(p["categories"].is_object());
+  EXPECT_TRUE(p["categories"].empty());
+  EXPECT_FALSE(p.contains("notes"));
+  // Run index: Σ matched ÷ Σ (compared − in_flight − suspended).
+  EXPECT_DOUBLE_EQ(j["consistency_index"].get<double>(), (9997.0 + 983.0) / (10000.0 + 987.0));
+}
+
+TEST(FindingsMetrics, NewFamiliesAndOldOnesKept) {
+  RunResult run = run_with_findings();
+  run.tables[2].categories["we\"ird"] = {2, 3, Action::Report};
+  const std::string m = render_metrics(run);
+  for (const char* family : {"recon_rows_tolerated", "recon_rows_in_flight", "recon_rows_converged",
+                             "recon_rows_suspended", "recon_rows_escalated", "recon_findings"}) {
+    EXPECT_THAT(m, HasSubstr(std::string("# HELP ") + family + " ")) << family;
+    EXPECT_THAT(m, HasSubstr(std::string("# TYPE ") + family + " gauge\n")) << family;
+  }
+  EXPECT_THAT(m, HasSubstr("recon_rows_tolerated{table=\"simulacoes\"} 5\n"));
+  EXPECT_THAT(m, HasSubstr("recon_rows_in_flight{table=\"simulacoes\"} 12\n"));
+  EXPECT_THAT(m, HasSubstr("recon_rows_converged{table=\"simulacoes\"} 40\n"));
+  EXPECT_THAT(m, HasSubstr("recon_rows_suspended{table=\"simulacoes\"} 1\n"));
+  EXPECT_THAT(m, HasSubstr("recon_rows_escalated{table=\"simulacoes\"} 3\n"));
+  EXPECT_THAT(m, HasSubstr("recon_rows_escalated{table=\"produtos\"} 0\n"));
+  EXPECT_THAT(m, HasSubstr(
+                     "recon_findings{table=\"simulacoes\",category=\"status_change\",severity=\"P1\",action=\"escalate\"} 3\n"));
+  EXPECT_THAT(m, HasSubstr(
+                     "recon_findings{table=\"simulacoes\",category=\"precision_drift\",severity=\"P4\",action=\"tolerate\"} 5\n"));
+  EXPECT_THAT(m, HasSubstr("recon_findings{table=\"simulacoes\",category=\"we\\\"ird\",severity=\"P3\",action=\"report\"} 2\n"));
+  // Old metrics unchanged in name and labels; the index is TableResult's.
+  EXPECT_THAT(m, HasSubstr("recon_divergences_total{table=\"simulacoes\",category=\"changed\"} 3\n"));
+  EXPECT_THAT(m, HasSubstr("recon_rows_compared_total{table=\"simulacoes\"} 1000\n"));
+  EXPECT_THAT(m, HasSubstr("recon_consistency_index{table=\"simulacoes\"} " +
+                           std::to_string(983.0 / 987.0).substr(0, 6)));
+}
+
+std::vector<std::string> lines_of(const std::string& s) {
+  std::istringstream in(s);
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  return lines;
+}
+
+TEST(FindingsTerminal, SeverityBlockAfterTheTable) {
+  RunResult run = run_with_findings();
+  run.tables[0].matched = run.tables[0].rows_compared;  // clientes at its SLO, nothing escalated
+  const std::string s = render_summary_table(run);
+  const auto lines = lines_of(s);
+  // The main table is unchanged in shape: header, rule, 3 tables, rule, total.
+  ASSERT_GE(lines.size(), 7u) << s;
+  EXPECT_THAT(lines[4], HasSubstr("simulacoes"));
+  EXPECT_THAT(lines[4], HasSubstr("99.5947 %  ESCALATED"));  // 983 / 987, floored
+  EXPECT_THAT(lines[2], HasSubstr("100.0000 %  ok"));
+  EXPECT_EQ(lines[7], "");
+  EXPECT_EQ(lines[8], "findings by severity:");
+  const std::vector<std::string> block(lines.begin() + 9, lines.begin() + 16);
+  EXPECT_EQ(block, (std::vector<std::string>{
+                       "  P1 critical       simulacoes  status_change      3  escalate",
+                       "  P2 high           clientes    changed            1  fix",
+                       "  P2 high           clientes    missing_in_source  1  fix",
+                       "  P2 high           clientes    missing_in_target  1  fix",
+                       "  P2 high           simulacoes  missing_in_target  1  fix",
+                       "  P4 informational  simulacoes  precision_drift    5  tolerate",
+                       "  simulacoes: 12 in flight, 40 converged, 1 suspended",
+                   }))
+      << s;
+  EXPECT_EQ(lines[16], "");
+  EXPECT_THAT(lines[17], HasSubstr("status: divergent - 1 table with escalated divergences; run "));
+  EXPECT_EQ(lines.size(), 18u) << s;
+}
+
+TEST(FindingsTerminal, BelowWinsOverEscalatedAndNoBlockWithoutFindings) {
+  RunResult run = run_with_findings();
+  run.tables[2].matched = 900;
+  EXPECT_THAT(render_summary_table(run), HasSubstr("BELOW"));
+  EXPECT_THAT(render_summary_table(run), Not(HasSubstr("ESCALATED")));
+  EXPECT_THAT(render_summary_table(run), HasSubstr("2 of 3 tables below SLO, 1 table with escalated divergences"));
+  EXPECT_THAT(render_summary_table(fake_run()), Not(HasSubstr("findings by severity")));
+
+  RunResult no_rules = fake_run();  // every divergence is P2 fix: the label column keeps its width
+  no_rules.tables[0].categories["changed"] = {1, 2, Action::Fix};
+  EXPECT_THAT(render_summary_table(no_rules), HasSubstr("\n  P2 high           clientes  changed  1  fix\n"));
+
+  RunResult rechecks_only = fake_run();
+  rechecks_only.tables[1].converged = 2;
+  const std::string s = render_summary_table(rechecks_only);
+  EXPECT_THAT(s, HasSubstr("findings by severity:\n  produtos: 0 in flight, 2 converged, 0 suspended\n\nstatus:"));
+}
+
+TEST(FindingsTerminal, SeverityLabels) {
+  EXPECT_EQ(severity_label(1), "P1 critical");
+  EXPECT_EQ(severity_label(2), "P2 high");
+  EXPECT_EQ(severity_label(3), "P3 medium");
+  EXPECT_EQ(severity_label(4), "P4 informational");
+  EXPECT_EQ(severity_label(7), "P7");
+}
+
+}  // namespace
+}  // namespace recon
