@@ -17,25 +17,17 @@ std::string key_columns(const TableContext& ctx) {
 }
 
 /// One side's row of the key: {compared values, update time as text}.
-std::optional<std::pair<std::string, std::string>> fetch_one(Connector& c, const TableRef& table,
-                                                             const std::vector<SelectColumn>& keys,
-                                                             const std::vector<SelectColumn>& values,
-                                                             const std::optional<SelectColumn>& updated_at,
-                                                             const std::string& where, const std::string& key) {
-  RangeQuery q;
-  q.table = table;
-  q.keys = keys;
-  q.values = values;
-  if (updated_at) q.values.push_back(*updated_at);
-  q.where = where;
+std::optional<std::pair<std::string, std::string>> fetch_one(Connector& c, const TableContext& ctx, Side side,
+                                                             const std::string& key) {
   RowBatch batch;
-  c.fetch_keys(q, {key}, batch);
+  c.fetch_keys(key_fetch_query(ctx, side), {key}, batch);
   if (batch.empty()) return std::nullopt;
   const std::string_view all = batch.values(0);
   std::size_t pos = 0;
-  for (std::size_t i = 0; i < values.size(); ++i) canon::read_value(all, pos);
+  const std::size_t compared = (side == Side::Source ? ctx.select_values_source : ctx.select_values_target).size();
+  for (std::size_t i = 0; i < compared; ++i) canon::read_value(all, pos);
   std::string when;
-  if (updated_at && pos < all.size()) {
+  if (pos < all.size()) {
     std::size_t p = pos;
     when = canon::to_display(canon::read_value(all, p));
   }
@@ -43,6 +35,18 @@ std::optional<std::pair<std::string, std::string>> fetch_one(Connector& c, const
 }
 
 }  // namespace
+
+RangeQuery key_fetch_query(const TableContext& ctx, Side side) {
+  const bool source = side == Side::Source;
+  const TableJob& job = *ctx.job;
+  RangeQuery q;
+  q.table = source ? job.source : job.target;
+  q.keys = source ? ctx.select_keys_source : ctx.select_keys_target;
+  q.values = source ? ctx.select_values_source : ctx.select_values_target;
+  if (const auto& at = source ? ctx.updated_at_source : ctx.updated_at_target) q.values.push_back(*at);
+  q.where = source ? job.source_where : job.target_where;
+  return q;
+}
 
 std::string parse_key(const TableContext& ctx, const std::string& text) {
   nlohmann::json parsed;
@@ -72,11 +76,8 @@ std::string parse_key(const TableContext& ctx, const std::string& text) {
 }
 
 KeyLookup lookup_key(const TableContext& ctx, Connector& source, Connector& target, const std::string& key) {
-  const TableJob& job = *ctx.job;
-  const auto s = fetch_one(source, job.source, ctx.select_keys_source, ctx.select_values_source, ctx.updated_at_source,
-                           job.source_where, key);
-  const auto t = fetch_one(target, job.target, ctx.select_keys_target, ctx.select_values_target, ctx.updated_at_target,
-                           job.target_where, key);
+  const auto s = fetch_one(source, ctx, Side::Source, key);
+  const auto t = fetch_one(target, ctx, Side::Target, key);
   KeyLookup out;
   out.source_present = s.has_value();
   out.target_present = t.has_value();

@@ -10,6 +10,7 @@
 
 #include "recon/core/canonical.hpp"
 #include "recon/engine/compare.hpp"
+#include "recon/engine/lookup.hpp"
 
 namespace recon {
 
@@ -35,17 +36,6 @@ struct SideRows {
     return std::pair{values.substr(0, pos), values.substr(pos)};
   }
 };
-
-RangeQuery fetch_query(const TableRef& table, const std::vector<SelectColumn>& keys, const std::vector<SelectColumn>& values,
-                       const std::optional<SelectColumn>& updated_at, const std::string& where) {
-  RangeQuery q;
-  q.table = table;
-  q.keys = keys;
-  q.values = values;
-  if (updated_at) q.values.push_back(*updated_at);
-  q.where = where;
-  return q;
-}
 
 /// Fetches `keys` from one side, reopening a poisoned connection up to opts.retries times.
 void fetch_side(const RunOptions& opts, ConnectionPool& pool, Side side, const RangeQuery& q,
@@ -150,8 +140,8 @@ RecheckReport recheck_divergences(const RunOptions& opts, const TableContext& ct
     std::this_thread::sleep_for(std::chrono::microseconds(us));
   });
   const TableJob& job = *ctx.job;
-  const RangeQuery qs = fetch_query(job.source, ctx.select_keys_source, ctx.select_values_source, ctx.updated_at_source, job.source_where);
-  const RangeQuery qt = fetch_query(job.target, ctx.select_keys_target, ctx.select_values_target, ctx.updated_at_target, job.target_where);
+  const RangeQuery qs = key_fetch_query(ctx, Side::Source);
+  const RangeQuery qt = key_fetch_query(ctx, Side::Target);
 
   std::vector<bool> decided(held.size(), false);
   std::vector<bool> in_flight(held.size(), false);

@@ -1,5 +1,7 @@
 // interpret(): NULL and class handling, numeric and time interpretations. Text and JSON live in
 // interpret_text.cpp, the exact decimal arithmetic in interpret_number.cpp.
+#include <fmt/format.h>
+
 #include "recon/rules/interpret.hpp"
 
 #include <bit>
@@ -18,15 +20,6 @@ using i128 = __int128;
 
 bool is_time_class(TypeClass c) {
   return c == TypeClass::Time || c == TypeClass::Timestamp || c == TypeClass::TimestampTz;
-}
-
-std::string join(const std::vector<std::string>& parts, std::string_view sep) {
-  std::string out;
-  for (const auto& p : parts) {
-    if (!out.empty()) out += sep;
-    out += p;
-  }
-  return out;
 }
 
 /// Canonical decimal text of a tolerance as written in the rule ("1e-6" → "0.000001"); the rule
@@ -104,7 +97,7 @@ Verdict interpret_number(const Interpretation& how, const canon::ValueView& s, c
       failed.push_back(std::move(why));
     }
   }
-  return {false, join(failed, "; ")};
+  return {false, fmt::format("{}", fmt::join(failed, "; "))};
 }
 
 /// Microseconds as a person reads them: "40 µs", "0.5 ms", "1 ms", "2.25 s" (ms from 100 µs on, so a
@@ -167,7 +160,7 @@ Verdict interpret_time(const Interpretation& how, const canon::ValueView& s, con
     if (v->equal) return *v;
     failed.push_back(std::move(v->why));
   }
-  return {false, join(failed, "; ")};
+  return {false, fmt::format("{}", fmt::join(failed, "; "))};
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 
 #include <utf8proc.h>
 
+#include <fmt/format.h>
+
 #include "interpret_parts.hpp"
 
 namespace recon::rules::detail {
@@ -22,15 +24,6 @@ std::optional<std::string> map_utf8(std::string_view s, utf8proc_option_t option
   std::string r(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
   std::free(out);
   return r;
-}
-
-std::string join(const std::vector<std::string>& parts, std::string_view sep) {
-  std::string out;
-  for (const auto& p : parts) {
-    if (!out.empty()) out += sep;
-    out += p;
-  }
-  return out;
 }
 
 /// The text steps in their documented order; `explained` collects how the steps that changed
@@ -69,7 +62,7 @@ struct TextPipeline {
 std::optional<Verdict> compare_as_text(const Interpretation& how, std::string_view s, std::string_view t) {
   if (!how.trim_trailing && !how.unicode_nfc && !how.case_insensitive) return std::nullopt;
   TextPipeline p{std::string(s), std::string(t), {}, {}, false};
-  auto done = [&]() { return Verdict{true, "equal " + join(p.explained, " and ")}; };
+  auto done = [&]() { return Verdict{true, "equal " + fmt::format("{}", fmt::join(p.explained, " and "))}; };
   if (how.trim_trailing) {
     p.step("trimming trailing spaces", "after trimming trailing spaces", std::string(trim_trailing_spaces(p.a)),
            std::string(trim_trailing_spaces(p.b)));
@@ -85,7 +78,7 @@ std::optional<Verdict> compare_as_text(const Interpretation& how, std::string_vi
     p.unicode_step("case folding", "ignoring case", fold);
     if (p.equal()) return done();
   }
-  std::string why = "still different after " + join(p.applied, " and ");
+  std::string why = "still different after " + fmt::format("{}", fmt::join(p.applied, " and "));
   if (p.invalid_utf8) why += " (invalid UTF-8 compared as bytes)";
   return Verdict{false, std::move(why)};
 }
@@ -122,7 +115,7 @@ Verdict interpret_text(const Interpretation& how, const canon::ValueView& source
     failed.push_back(std::move(v.why));
   }
   if (failed.empty()) return {false, "values differ (null_equals_empty only relates NULL and '')"};
-  return {false, join(failed, "; ")};
+  return {false, fmt::format("{}", fmt::join(failed, "; "))};
 }
 
 }  // namespace recon::rules::detail
