@@ -112,24 +112,43 @@ void note_case_collisions(ConnectionPool& pool, const CollisionMark& before, Tab
   }
 }
 
-/// Rechecks what the triage held and hands it, decided, to the sinks.
-void recheck_held(const RunOptions& opts, const TableContext& ctx, ConnectionPool& pool, Triage& triage,
-                  const RecheckSettings& settings, TableResult& tr) {
-  std::vector<HeldDivergence>& held = triage.held();
-  if (triage.overflow() > 0)
-    tr.notes.push_back(fmt::format("{} divergences beyond [check.recheck].max_keys = {} were not rechecked",
-                                   triage.overflow(), opts.recheck.max_keys));
-  if (held.empty()) return;
-  const RecheckReport report = recheck_divergences(opts, ctx, pool, held, settings);
+/// A table whose main pass is done and whose held divergences are being rechecked in the
+/// background, so one table's recheck delays overlap the next tables' main passes.
+struct PendingTable {
+  const TableContext* ctx = nullptr;
+  TableResult result;
+  std::unique_ptr<Triage> triage;  ///< null when the table failed before comparing
+  RangeCounts counts;
+  std::future<RecheckReport> recheck;
+  double started = 0;
+};
+
+/// Starts the recheck of what the triage held, on connections of its own.
+void start_recheck(const RunOptions& opts, PendingTable& p, const RecheckSettings& settings) {
+  if (p.triage->overflow() > 0)
+    p.result.notes.push_back(fmt::format("{} divergences beyond [check.recheck].max_keys = {} were not rechecked",
+                                         p.triage->overflow(), opts.recheck.max_keys));
+  if (p.triage->held().empty()) return;
+  p.recheck = std::async(std::launch::async, [&opts, ctx = p.ctx, held = &p.triage->held(), settings] {
+    ConnectionPool own(opts, 1);
+    return recheck_divergences(opts, *ctx, own, *held, settings);
+  });
+}
+
+/// Waits for the table's recheck and hands everything, decided, to the sinks.
+void finish_recheck(PendingTable& p) {
+  if (!p.recheck.valid()) return;
+  const RecheckReport report = p.recheck.get();
   if (!report.error.empty()) {
-    tr.notes.push_back(fmt::format("recheck stopped after {} looks: {}", report.looks, report.error));
-    std::cerr << "note: table " << ctx.name << ": " << tr.notes.back() << "\n";
+    p.result.notes.push_back(fmt::format("recheck stopped after {} looks: {}", report.looks, report.error));
+    std::cerr << "note: table " << p.ctx->name << ": " << p.result.notes.back() << "\n";
   }
+  std::vector<HeldDivergence>& held = p.triage->held();
   std::vector<Divergence> batch;
   batch.reserve(held.size());
   for (auto& h : held) batch.push_back(std::move(h.divergence));
   held.clear();
-  triage.deliver(ctx, batch);
+  p.triage->deliver(*p.ctx, batch);
 }
 
 std::uint64_t table_seed(std::uint64_t seed, const std::string& name) {
@@ -189,15 +208,18 @@ RunResult run_check(const RunOptions& opts, std::string& out_dir_used) {
   auto opening = std::async(std::launch::async, [&pool] { pool.open_all(); });
   ProgressLine progress(opts.progress && ProgressLine::stderr_is_terminal());
 
+  std::vector<PendingTable> pending;
   for (const TableContext& ctx : contexts) {
     const TableJob& job = *ctx.job;
-    TableResult tr;
+    PendingTable& p = pending.emplace_back();
+    p.ctx = &ctx;
+    TableResult& tr = p.result;
     tr.name = ctx.name;
     tr.source = job.source.display();
     tr.target = job.target.display();
     tr.slo = ctx.slo;
     for (const auto& c : ctx.target_values) tr.columns.push_back(c.name);
-    const double t0 = now_epoch();
+    p.started = now_epoch();
     const RangeQuery qs = whole_table(job.source, ctx.select_keys_source, ctx.select_values_source, job.source_where);
     const RangeQuery qt = whole_table(job.target, ctx.select_keys_target, ctx.select_values_target, job.target_where);
     try {
@@ -218,29 +240,41 @@ RunResult run_check(const RunOptions& opts, std::string& out_dir_used) {
       tr.ranges_total = static_cast<std::int64_t>(ranges.size());
       if (opening.valid()) opening.get();
       const RecheckSettings recheck = recheck_settings_for(opts, job);
-      Triage triage(sinks, recheck.attempts > 0 || recheck.in_flight_look, opts.recheck.max_keys, now_epoch);
-      triage.begin_table(ctx);
-      const TableTotals totals = run_ranges(opts, pool, ctx, qs, qt, ranges, {&triage},
+      p.triage = std::make_unique<Triage>(sinks, recheck.attempts > 0 || recheck.in_flight_look, opts.recheck.max_keys, now_epoch);
+      p.triage->begin_table(ctx);
+      const TableTotals totals = run_ranges(opts, pool, ctx, qs, qt, ranges, {p.triage.get()},
                                             [&](std::size_t done, std::size_t total, std::int64_t rows) {
                                               progress.update(ctx.name, static_cast<std::int64_t>(done),
                                                               static_cast<std::int64_t>(total), rows, done == total);
                                             });
       progress.clear();
-      recheck_held(opts, ctx, pool, triage, recheck, tr);
-      triage.tally().apply(totals.counts, tr);
+      p.counts = totals.counts;
       tr.ranges_done = static_cast<std::int64_t>(totals.ranges_done);
       tr.ranges_failed = static_cast<std::int64_t>(totals.ranges_failed);
       if (totals.ranges_failed > 0) {
         tr.partial = true;
         tr.error = fmt::format("{} of {} ranges could not be compared: {}", totals.ranges_failed, ranges.size(), totals.first_error);
       }
+      start_recheck(opts, p, recheck);
     } catch (const std::exception& e) {
       tr.partial = true;
       tr.error = redact_secrets(e.what());
     }
-    tr.seconds = now_epoch() - t0;
+  }
+
+  // Every table's recheck runs meanwhile; now collect them, in job order.
+  for (PendingTable& p : pending) {
+    TableResult& tr = p.result;
     try {
-      for (ResultSink* s : sinks) s->end_table(ctx, tr);
+      finish_recheck(p);
+      if (p.triage) p.triage->tally().apply(p.counts, tr);
+    } catch (const std::exception& e) {
+      tr.partial = true;
+      if (tr.error.empty()) tr.error = redact_secrets(e.what());
+    }
+    tr.seconds = now_epoch() - p.started;
+    try {
+      for (ResultSink* s : sinks) s->end_table(*p.ctx, tr);
     } catch (const std::exception& e) {
       tr.partial = true;
       if (tr.error.empty()) tr.error = redact_secrets(e.what());
