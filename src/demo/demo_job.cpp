@@ -27,12 +27,14 @@ std::string toml_string(const std::string& s) {
 
 }  // namespace
 
-std::string demo_job_toml(const std::filesystem::path& source_db, const std::filesystem::path& target_db) {
+std::string demo_job_toml(const std::filesystem::path& source_db, const std::filesystem::path& target_db,
+                          const std::string& rules_file) {
   std::string t;
   t += "# recon demo: the consórcio tables in two SQLite files; the target carries planted divergences.\n";
   t += "[source]\nkind = \"sqlite\"\nurl  = " + toml_string(source_db.string()) + "\n\n";
   t += "[target]\nkind = \"sqlite\"\nurl  = " + toml_string(target_db.string()) + "\n\n";
   t += "[check]\nthreads    = 2\nchunk_rows = 50000\nslo        = 0.9999\n";
+  if (!rules_file.empty()) t += "rules      = [" + toml_string(rules_file) + "]\n";
   for (const char* table : {"clientes", "produtos", "grupos", "simulacoes"}) {
     t += std::string("\n[[tables]]\nsource = \"") + table + "\"\ntarget = \"" + table + "\"\nkey    = [\"id\"]\n";
     if (std::string(table) == "simulacoes") t += "json_columns = [\"parametros_entrada\"]\n";

@@ -33,7 +33,9 @@ DemoTruth build_demo_databases(const std::filesystem::path& source_db,
 
 /// The job file text comparing the two demo databases (CONTRACT.md job format): sqlite on both
 /// sides, threads 2, chunk_rows 50000, slo 0.9999, the four tables keyed by id, and
-/// simulacoes.parametros_entrada compared as JSON.
-std::string demo_job_toml(const std::filesystem::path& source_db, const std::filesystem::path& target_db);
+/// simulacoes.parametros_entrada compared as JSON; with `rules_file`, [check].rules names it (the
+/// shipped rules/default.toml, which classifies divergences and tolerates none).
+std::string demo_job_toml(const std::filesystem::path& source_db, const std::filesystem::path& target_db,
+                          const std::string& rules_file = "");
 
 }  // namespace recon
