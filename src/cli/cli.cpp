@@ -35,8 +35,9 @@ void print_usage(std::ostream& os) {
   os << "recon " RECON_VERSION_STRING " — data-consistency reconciliation and audit\n\n"
      << "usage: recon COMMAND [options]\n       recon COMMAND --help\n       recon --version\n\ncommands:\n";
   for (const auto& c : kCommands) os << fmt::format("  {:<8} {}\n", c.name, c.summary);
-  os << "\nexit codes: 0 consistent (every table at or above its SLO), 1 divergent (a table below its SLO),\n"
-        "            2 bad input (nothing compared), 3 runtime failure (partial results kept and marked)\n";
+  os << "\nexit codes: 0 consistent (every table at or above its SLO), 1 divergent (a table below its SLO,\n"
+        "            or a divergence a rule escalates), 2 bad input (nothing compared), 3 runtime failure\n"
+        "            (partial results kept and marked). recheck/explain: 0 nothing open, 1 still divergent.\n";
 }
 
 }  // namespace
