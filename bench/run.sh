@@ -2,12 +2,15 @@
 # Full-check benchmark on PostgreSQL: recon's `check` time divided by the time of a raw
 # `COPY … TO STDOUT (FORMAT binary)` of both tables run concurrently, in the same script and cluster.
 #   bench/run.sh [ROWS]        (default 2,000,000; BENCH_THREADS=2 BENCH_CHUNK=50000 BENCH_REPEAT=3)
-# Builds recon first if needed; starts its own throwaway cluster with pg_virtualenv.
+# Builds recon first if needed; starts its own throwaway cluster with pg_virtualenv. With PGHOST set
+# it uses that cluster instead; BENCH_SKIP_LOAD=1 then reuses the databases of an earlier run.
+# RECON_BIN picks the binary (default build/recon).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${1:-2000000}
+RECON_BIN=${RECON_BIN:-build/recon}
 if [ -z "${PGHOST:-}" ]; then
-  [ -x build/recon ] || scripts/build.sh
+  [ -x "$RECON_BIN" ] || scripts/build.sh
   exec pg_virtualenv -t -v 15 -o shared_buffers=1GB -o max_wal_size=4GB -o synchronous_commit=off "$0" "$@"
 fi
 THREADS=${BENCH_THREADS:-2}
@@ -15,6 +18,7 @@ CHUNK=${BENCH_CHUNK:-50000}
 REPEAT=${BENCH_REPEAT:-3}
 OUT=bench/out
 mkdir -p "$OUT"
+if [ "${BENCH_SKIP_LOAD:-0}" != 1 ]; then
 psql -qAtc "DROP DATABASE IF EXISTS bench_src" -c "DROP DATABASE IF EXISTS bench_tgt" \
      -c "CREATE DATABASE bench_src" -c "CREATE DATABASE bench_tgt" >/dev/null
 
@@ -46,6 +50,7 @@ INSERT INTO simulacoes SELECT id + ${ROWS} * 10, id_cliente, data_simulacao, cri
   taxa_adm, prazo_meses, ativo, status, token FROM simulacoes WHERE id % 4000 = 11;
 VACUUM ANALYZE simulacoes;
 SQL
+fi
 
 cat > "$OUT/job.toml" <<TOML
 [source]
@@ -75,7 +80,7 @@ for r in $(seq "$REPEAT"); do
   copy=$(echo "$t1 - $t0" | bc -l)
   rm -rf "$OUT/report"
   t0=$(now)
-  /usr/bin/time -f "%M" -o "$OUT/rss.txt" build/recon check --config "$OUT/job.toml" --out "$OUT/report" --quiet --no-progress >/dev/null || true
+  /usr/bin/time -f "%M" -o "$OUT/rss.txt" "$RECON_BIN" check --config "$OUT/job.toml" --out "$OUT/report" --quiet --no-progress >/dev/null || true
   t1=$(now)
   recon=$(echo "$t1 - $t0" | bc -l)
   kb=$(tail -n 1 "$OUT/rss.txt")  # time(1) prepends a line when the exit code is not 0

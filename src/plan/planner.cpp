@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 
 #include "recon/core/canonical.hpp"
 
@@ -13,8 +14,11 @@ std::size_t samples_wanted(std::int64_t estimated_rows, std::int64_t chunk_rows)
   return static_cast<std::size_t>(std::clamp<std::int64_t>(ranges * 16, 64, 400000));
 }
 
-std::vector<KeyRange> plan_ranges(std::vector<std::string> keys, std::int64_t estimated_rows, std::int64_t chunk_rows) {
-  std::sort(keys.begin(), keys.end(), [](const std::string& a, const std::string& b) { return canon::compare_keys(a, b) < 0; });
+std::vector<KeyRange> plan_ranges(std::vector<std::string> sample, std::int64_t estimated_rows, std::int64_t chunk_rows) {
+  // Planning is on the critical path before any range is read: sort views, which swap cheaply,
+  // not the strings themselves.
+  std::vector<std::string_view> keys(sample.begin(), sample.end());
+  std::sort(keys.begin(), keys.end(), [](std::string_view a, std::string_view b) { return canon::compare_keys(a, b) < 0; });
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
   const std::int64_t wanted = std::max<std::int64_t>(1, (estimated_rows + chunk_rows - 1) / std::max<std::int64_t>(1, chunk_rows));
   const std::size_t n = static_cast<std::size_t>(std::min<std::int64_t>(wanted, static_cast<std::int64_t>(keys.size()) + 1));
@@ -23,17 +27,17 @@ std::vector<KeyRange> plan_ranges(std::vector<std::string> keys, std::int64_t es
     ranges.push_back(KeyRange{0, std::nullopt, std::nullopt, estimated_rows});
     return ranges;
   }
-  std::vector<std::string> bounds;
+  std::vector<std::string_view> bounds;
   for (std::size_t i = 1; i < n; ++i) {
-    const std::string& b = keys[i * keys.size() / n];
+    const std::string_view b = keys[i * keys.size() / n];
     if (bounds.empty() || bounds.back() != b) bounds.push_back(b);
   }
   const std::int64_t per = estimated_rows / static_cast<std::int64_t>(bounds.size() + 1);
   for (std::size_t i = 0; i <= bounds.size(); ++i) {
     KeyRange r;
     r.index = i;
-    if (i > 0) r.lower = bounds[i - 1];
-    if (i < bounds.size()) r.upper = bounds[i];
+    if (i > 0) r.lower = std::string(bounds[i - 1]);
+    if (i < bounds.size()) r.upper = std::string(bounds[i]);
     r.estimated_rows = per;
     ranges.push_back(std::move(r));
   }

@@ -77,6 +77,15 @@ TEST(PostgresQuery, SampleSelect) {
   EXPECT_EQ(keys_only_select(q, "SYSTEM", 0.5),
             "SELECT \"id\" FROM \"s\".\"t\" TABLESAMPLE SYSTEM (0.500000) REPEATABLE (0) WHERE (x = 1)");
   EXPECT_EQ(keys_only_select(q, "", 0), "SELECT \"id\" FROM \"s\".\"t\" WHERE (x = 1)");
+  // Thinned on the server by a hash of the whole key (a composite key as one ROW).
+  EXPECT_EQ(keys_only_select(q, "SYSTEM", 0.5, 9),
+            "SELECT \"id\" FROM \"s\".\"t\" TABLESAMPLE SYSTEM (0.500000) REPEATABLE (0) WHERE (x = 1) AND "
+            "hashtext((\"id\")::text) % 9 = 0");
+  q.where.clear();
+  q.keys.push_back(column("region", oid::kText, TypeClass::Text));
+  EXPECT_EQ(keys_only_select(q, "SYSTEM", 1, 4),
+            "SELECT \"id\", \"region\" FROM \"s\".\"t\" TABLESAMPLE SYSTEM (1.000000) REPEATABLE (0) WHERE "
+            "hashtext((ROW(\"id\", \"region\"))::text) % 4 = 0");
 }
 
 TEST(PostgresConninfo, UriWithPasswordFromEnvironment) {

@@ -96,7 +96,8 @@ std::string keys_select(const RangeQuery& table, const std::vector<std::string>&
   return sql + " ORDER BY " + order_by(table.keys);
 }
 
-std::string keys_only_select(const RangeQuery& table, const std::string& method, double percent) {
+std::string keys_only_select(const RangeQuery& table, const std::string& method, double percent,
+                             std::size_t keep_one_in) {
   std::string sql = "SELECT " + select_list(table.keys, {}) + from_clause(table);
   if (!method.empty()) {
     char pct[32];
@@ -105,7 +106,17 @@ std::string keys_only_select(const RangeQuery& table, const std::string& method,
     // (and a re-run during an incident) compares the same ranges.
     sql += " TABLESAMPLE " + method + " (" + pct + ") REPEATABLE (0)";
   }
-  if (!table.where.empty()) sql += " WHERE (" + table.where + ")";
+  std::string cond;
+  if (!table.where.empty()) cond = "(" + table.where + ")";
+  if (keep_one_in > 1 && !table.keys.empty()) {
+    // hashtext over the text form works for every key type and gives the same keys every time.
+    // The whole key is hashed: a composite key's first column alone may take only a few values.
+    std::string key = select_list(table.keys, {});
+    if (table.keys.size() > 1) key = "ROW(" + key + ")";
+    if (!cond.empty()) cond += " AND ";
+    cond += "hashtext((" + key + ")::text) % " + std::to_string(keep_one_in) + " = 0";
+  }
+  if (!cond.empty()) sql += " WHERE " + cond;
   return sql;
 }
 

@@ -35,8 +35,11 @@ std::string keys_select(const RangeQuery& table, const std::vector<std::string>&
                         std::size_t begin, std::size_t end);
 
 /// SELECT of the key columns only: every row (`method` empty) or a TABLESAMPLE
-/// (`method` "SYSTEM"/"BERNOULLI", `percent` in (0, 100]).
-std::string keys_only_select(const RangeQuery& table, const std::string& method, double percent);
+/// (`method` "SYSTEM"/"BERNOULLI", `percent` in (0, 100]). With `keep_one_in` > 1 the server keeps
+/// about one row in that many, chosen by a hash of the key: deterministic (the same table gives the
+/// same keys) and spread over every sampled page.
+std::string keys_only_select(const RangeQuery& table, const std::string& method, double percent,
+                             std::size_t keep_one_in = 1);
 
 /// COPY (select) TO STDOUT (FORMAT binary)
 std::string copy_binary(const std::string& select);

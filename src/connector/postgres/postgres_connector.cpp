@@ -186,13 +186,13 @@ KeySample PostgresConnector::sample_keys(const RangeQuery& whole_table, std::siz
   const std::string what = "sampling keys of " + describe_target(whole_table.table);
 
   RowBatch batch;
-  auto run = [&](const std::string& method, double pct) {
+  auto run = [&](const std::string& method, double pct, std::size_t keep_one_in) {
     batch.clear();
     CopyDecoder decoder = make_copy_decoder(whole_table, /*with_values=*/false);
-    copy_into(copy_binary(keys_only_select(whole_table, method, pct)), decoder, batch, what);
+    copy_into(copy_binary(keys_only_select(whole_table, method, pct, keep_one_in)), decoder, batch, what);
   };
   if (static_cast<double>(est.rows) <= 2 * n || est.total <= 0) {
-    run("", 0);
+    run("", 0, 1);
   } else {
     const double pct = std::clamp(100.0 * n / est.total, 0.0001, 100.0);
     // SYSTEM reads whole pages: cheap, but each page is a clump of neighbouring keys, and ranges
@@ -204,8 +204,13 @@ KeySample PostgresConnector::sample_keys(const RangeQuery& whole_table, std::siz
     const double pages = static_cast<double>(std::max<std::int64_t>(est.pages, 1));
     const double want_pages = std::clamp(n / 8.0, kMinPages, pages);
     const double system_pct = std::clamp(std::max(pct, 100.0 * want_pages / pages), 0.0001, 100.0);
-    if (system_pct / 100.0 * pages >= kMinPages) run("SYSTEM", system_pct);
-    if (static_cast<double>(batch.size()) < n / 4) run("BERNOULLI", pct);
+    // The sampled pages hold far more keys than needed, and sending and decoding them cost more
+    // than the sampling: the server keeps about 2n (four times what is used, so a row estimate
+    // that is off by a lot still leaves enough), the loop below thins the rest.
+    const double in_pages = est.total * system_pct / 100.0;
+    const auto keep_one_in = static_cast<std::size_t>(std::max(1.0, std::floor(in_pages / (2 * n))));
+    if (system_pct / 100.0 * pages >= kMinPages) run("SYSTEM", system_pct, keep_one_in);
+    if (static_cast<double>(batch.size()) < n / 4) run("BERNOULLI", pct, 1);
   }
   // Whole pages give far more keys than asked for; every k-th key (in physical order) keeps every
   // sampled page represented while the planner sorts a few thousand keys, not a hundred thousand.
