@@ -1,5 +1,7 @@
 #include "recon/engine/prepare.hpp"
 
+#include <future>
+
 #include <fmt/format.h>
 
 #include "recon/engine/columns.hpp"
@@ -73,8 +75,11 @@ void JobRules::attach(TableContext& ctx) {
 PreparedJob prepare_job(const RunOptions& opts) {
   PreparedJob p;
   p.rules = std::make_unique<JobRules>(opts);
+  // Both logins at once (a SCRAM or TLS login is tens of milliseconds before anything can start);
+  // a source failure is still the one reported when both fail.
+  auto target = std::async(std::launch::async, [&opts] { return open_connector(opts.target, Side::Target); });
   p.source = open_connector(opts.source, Side::Source);
-  p.target = open_connector(opts.target, Side::Target);
+  p.target = target.get();
   p.contexts = validate(opts, *p.source, *p.target);
   for (auto& ctx : p.contexts) p.rules->attach(ctx);
   return p;
