@@ -214,3 +214,32 @@ TEST(CanonicalTime, RoundingFollowsPostgresInputBitForBit) {
   EXPECT_EQ(canon::fraction_micros(9'999'995, 10'000'000, TimeRounding::HalfEven), 1'000'000);
   EXPECT_EQ(canon::fraction_micros(9'999'995, 10'000'000, TimeRounding::Truncate), 999'999);
 }
+
+// PostgreSQL's base-10000 layout written directly must give exactly what the digit path gives,
+// for any weight, sign, leading/trailing zero groups and fraction.
+TEST(Canonical, DecimalGroupsAgreeWithTheDigitPath) {
+  std::uint64_t state = 12345;
+  auto next = [&state] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<unsigned>(state >> 33);
+  };
+  for (int round = 0; round < 20000; ++round) {
+    const std::size_t n = next() % 7;
+    std::vector<std::uint16_t> groups(n);
+    std::string digits;
+    for (auto& g : groups) {
+      const unsigned kind = next() % 4;
+      g = static_cast<std::uint16_t>(kind == 0 ? 0 : kind == 1 ? next() % 10 : next() % 10000);
+      char quad[8];
+      std::snprintf(quad, sizeof quad, "%04u", static_cast<unsigned>(g));
+      digits += quad;
+    }
+    const int weight = static_cast<int>(next() % 9) - 4;
+    const bool negative = next() % 2 == 0;
+    std::string fast, reference;
+    canon::put_decimal_groups(fast, negative, weight, groups.data(), n);
+    canon::put_decimal_digits(reference, negative, digits.empty() ? "0" : digits,
+                              4 * (weight - static_cast<int>(n) + 1));
+    ASSERT_EQ(fast, reference) << "weight " << weight << " digits " << digits << " negative " << negative;
+  }
+}
