@@ -211,4 +211,16 @@ TableContext resolve_table(const TableJob& job, const TableInfo& src, const Tabl
   return ctx;
 }
 
+bool same_wire_values(const TableContext& ctx, const RunOptions& opts) {
+  if (opts.source.kind != "postgres" || opts.target.kind != "postgres") return false;
+  for (std::size_t i = 0; i < ctx.select_values_source.size(); ++i) {
+    const SelectColumn& s = ctx.select_values_source[i];
+    const SelectColumn& t = ctx.select_values_target[i];
+    if (s.native.type_oid == 0 || s.native.type_oid != t.native.type_oid || s.compare_as != t.compare_as ||
+        s.single_float != t.single_float || s.trim_padding != t.trim_padding || s.time_rounding != t.time_rounding)
+      return false;
+  }
+  return true;
+}
+
 }  // namespace recon

@@ -31,6 +31,13 @@ void compare_batches(const RowBatch& src, const RowBatch& tgt, RangeOutcome& out
   RangeCounts& c = out.counts;
   c.rows_source += static_cast<std::int64_t>(src.size());
   c.rows_target += static_cast<std::int64_t>(tgt.size());
+  // Raw bytes may be compared directly only when both sides hold the same form.
+  const bool same_form = src.raw() == tgt.raw();
+  std::string src_buf, tgt_buf;
+  // Divergences always carry canonical values, and digests of them (the audit trail's identity).
+  auto digest_of = [](const RowBatch& batch, std::size_t k, std::string_view canonical) {
+    return batch.raw() ? row_digest(canonical) : batch.row(k).digest;
+  };
   std::size_t i = 0, j = 0;
   // A key on one side only: that side's values and digest, the other side's left empty.
   auto one_sided = [&](const RowBatch& batch, std::size_t k, Category category) {
@@ -38,8 +45,9 @@ void compare_batches(const RowBatch& src, const RowBatch& tgt, RangeOutcome& out
     d.key.assign(batch.key(k));
     d.category = category;
     const bool from_source = category == Category::MissingInTarget;
-    (from_source ? d.source_values : d.target_values).assign(batch.values(k));
-    (from_source ? d.source_digest : d.target_digest) = batch.row(k).digest;
+    const std::string_view values = batch.canonical_values(k, src_buf);
+    (from_source ? d.source_values : d.target_values).assign(values);
+    (from_source ? d.source_digest : d.target_digest) = digest_of(batch, k, values);
     out.divergences.push_back(std::move(d));
     ++(from_source ? c.missing_in_target : c.missing_in_source);
   };
@@ -52,20 +60,26 @@ void compare_batches(const RowBatch& src, const RowBatch& tgt, RangeOutcome& out
     } else if (cmp > 0) {
       only_target(j++);
     } else {
-      const auto sv = src.values(i), tv = tgt.values(j);
-      if (src.row(i).digest == tgt.row(j).digest && sv == tv) {
+      if (same_form && src.row(i).digest == tgt.row(j).digest && src.values(i) == tgt.values(j)) {
         ++c.matched;
       } else {
-        Divergence d;
-        d.key.assign(src.key(i));
-        d.category = Category::Changed;
-        d.columns = differing_columns(sv, tv);
-        d.source_values.assign(sv);
-        d.target_values.assign(tv);
-        d.source_digest = src.row(i).digest;
-        d.target_digest = tgt.row(j).digest;
-        out.divergences.push_back(std::move(d));
-        ++c.changed;
+        // Different bytes (or forms): decide on canonical values — raw bytes can differ for equal
+        // values (numeric 1.50 and 1.5).
+        const std::string_view sv = src.canonical_values(i, src_buf), tv = tgt.canonical_values(j, tgt_buf);
+        if (sv == tv) {
+          ++c.matched;
+        } else {
+          Divergence d;
+          d.key.assign(src.key(i));
+          d.category = Category::Changed;
+          d.columns = differing_columns(sv, tv);
+          d.source_values.assign(sv);
+          d.target_values.assign(tv);
+          d.source_digest = digest_of(src, i, sv);
+          d.target_digest = digest_of(tgt, j, tv);
+          out.divergences.push_back(std::move(d));
+          ++c.changed;
+        }
       }
       ++i;
       ++j;

@@ -14,6 +14,7 @@
 
 #include "recon/audit/audit_db.hpp"
 #include "recon/connector/sqlserver.hpp"
+#include "recon/engine/columns.hpp"
 #include "recon/engine/prepare.hpp"
 #include "recon/engine/recheck.hpp"
 #include "recon/engine/triage.hpp"
@@ -220,8 +221,9 @@ RunResult run_check(const RunOptions& opts, std::string& out_dir_used) {
     tr.slo = ctx.slo;
     for (const auto& c : ctx.target_values) tr.columns.push_back(c.name);
     p.started = now_epoch();
-    const RangeQuery qs = whole_table(job.source, ctx.select_keys_source, ctx.select_values_source, job.source_where);
-    const RangeQuery qt = whole_table(job.target, ctx.select_keys_target, ctx.select_values_target, job.target_where);
+    RangeQuery qs = whole_table(job.source, ctx.select_keys_source, ctx.select_values_source, job.source_where);
+    RangeQuery qt = whole_table(job.target, ctx.select_keys_target, ctx.select_values_target, job.target_where);
+    qs.raw_values = qt.raw_values = same_wire_values(ctx, opts);
     try {
       std::vector<KeyRange> ranges;
       const CollisionMark collisions_before = mark_collisions(pool);

@@ -328,6 +328,38 @@ TEST(PostgresCopyDecoder, EverySplitPointGivesTheSameRows) {
   expect_two_rows(b);
 }
 
+TEST(PostgresCopyDecoder, RawValuesAreKeptAsSentAndCanonicalOnDemand) {
+  const std::string s = two_row_stream();
+  for (std::size_t cut = 0; cut <= s.size(); ++cut) {  // a tuple split anywhere is still kept whole
+    RowBatch raw;
+    CopyDecoder d("target table t", {col(Wire::Int4, TypeClass::Integer)}, {col(Wire::Text, TypeClass::Text)}, true);
+    raw.set_raw([values = d.value_decoders()](std::string_view r, std::string& out) {
+      CopyDecoder::canonicalize_raw(values, r, out);
+    });
+    d.feed(s.data(), cut, raw);
+    d.feed(s.data() + cut, s.size() - cut, raw);
+    d.finish();
+    ASSERT_EQ(raw.size(), 2u);
+    std::string wire_one;
+    be32(wire_one, 3);
+    wire_one += "one";
+    EXPECT_EQ(raw.values(0), wire_one);                      // [length]["one"], as sent
+    EXPECT_EQ(raw.values(1), std::string(4, '\xff'));        // NULL: length -1
+    EXPECT_EQ(raw.row(0).digest, row_digest(raw.values(0)));  // digests cover the wire bytes
+    // On demand, exactly what the canonical decoder gives.
+    RowBatch canonical;
+    CopyDecoder c = int_text_decoder();
+    c.feed(s.data(), s.size(), canonical);
+    std::string buf;
+    for (std::size_t i = 0; i < 2; ++i) {
+      EXPECT_EQ(raw.key(i), canonical.key(i));
+      EXPECT_EQ(raw.canonical_values(i, buf), canonical.values(i));
+    }
+    raw.clear();
+    EXPECT_FALSE(raw.raw());
+  }
+}
+
 TEST(PostgresCopyDecoder, TruncatedStreamIsAnError) {
   const std::string s = two_row_stream();
   RowBatch b;

@@ -71,3 +71,62 @@ TEST(Compare, EqualDigestsAreConfirmedByValue) {
   EXPECT_EQ(out.counts.changed, 1);
   EXPECT_EQ(out.counts.matched, 1);
 }
+
+namespace {
+/// A made-up wire form for raw batches: "decimal|text".
+void add_raw(RowBatch& b, std::int64_t key, const std::string& wire) {
+  b.begin_row();
+  canon::put_integer(b.arena(), key);
+  b.end_key();
+  b.arena() += wire;
+  b.end_row();
+}
+void canonical_of_wire(std::string_view raw, std::string& out) {
+  const std::size_t bar = raw.find('|');
+  canon::put_decimal(out, raw.substr(0, bar));
+  canon::put_text(out, raw.substr(bar + 1));
+}
+}  // namespace
+
+TEST(Compare, RawBatchesMatchOnBytesAndDecideTheRestCanonically) {
+  RowBatch s, t;
+  s.set_raw(canonical_of_wire);
+  t.set_raw(canonical_of_wire);
+  add_raw(s, 1, "1.50|a");  // different bytes, same value
+  add_raw(t, 1, "1.5|a");
+  add_raw(s, 2, "7|b");     // same bytes
+  add_raw(t, 2, "7|b");
+  add_raw(s, 3, "2|c");     // a real difference
+  add_raw(t, 3, "3|c");
+  add_raw(s, 4, "9|only source");
+  RangeOutcome out;
+  compare_batches(s, t, out);
+  EXPECT_EQ(out.counts.matched, 2);
+  EXPECT_EQ(out.counts.changed, 1);
+  EXPECT_EQ(out.counts.missing_in_target, 1);
+  ASSERT_EQ(out.divergences.size(), 2u);
+  std::string want;
+  canonical_of_wire("2|c", want);
+  EXPECT_EQ(out.divergences[0].source_values, want);  // divergences carry canonical values…
+  EXPECT_EQ(out.divergences[0].source_digest, row_digest(want));  // …and their digests
+  EXPECT_EQ(out.divergences[0].columns, std::vector<std::uint32_t>{0});
+  want.clear();
+  canonical_of_wire("9|only source", want);
+  EXPECT_EQ(out.divergences[1].source_values, want);
+  EXPECT_EQ(out.divergences[1].source_digest, row_digest(want));
+}
+
+TEST(Compare, ARawSideAgainstACanonicalSideIsComparedCanonically) {
+  RowBatch s, t;
+  s.set_raw(canonical_of_wire);
+  add_raw(s, 1, "1.50|a");
+  t.begin_row();
+  canon::put_integer(t.arena(), 1);
+  t.end_key();
+  canon::put_decimal(t.arena(), "1.5");
+  canon::put_text(t.arena(), "a");
+  t.end_row();
+  RangeOutcome out;
+  compare_batches(s, t, out);
+  EXPECT_EQ(out.counts.matched, 1);
+}

@@ -56,6 +56,10 @@ struct RangeQuery {
   std::optional<std::string> lower;  ///< inclusive
   std::optional<std::string> upper;  ///< exclusive
   std::string where;                 ///< the job author's filter for this side, or empty
+  /// read_range may hand values in the engine's wire form (RowBatch::set_raw). The engine asks
+  /// only when both sides are the same engine with identical column types and conversions, so
+  /// equal wire bytes mean equal values; a connector without a raw form ignores it.
+  bool raw_values = false;
 };
 
 /// Statistics the planner uses.

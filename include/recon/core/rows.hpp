@@ -2,6 +2,7 @@
 /// A batch of rows read from one side for one key range, already in canonical form.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,15 +47,33 @@ class RowBatch {
   std::string_view values(std::size_t i) const { return {arena_.data() + rows_[i].val_off, rows_[i].val_len}; }
   std::size_t bytes() const { return arena_.size(); }
 
+  /// Raw mode (RangeQuery::raw_values): the connector appended each row's values in its engine's
+  /// own wire form, and digests cover those bytes; keys are always canonical. Turning every value
+  /// canonical costs more than reading it, and when both sides are the same engine with the same
+  /// column types, equal wire bytes mean equal canonical values — so only rows whose bytes differ
+  /// are converted, by `canonicalize` (raw values of one row → canonical encodings appended to out).
+  using Canonicalizer = std::function<void(std::string_view raw, std::string& out)>;
+  void set_raw(Canonicalizer canonicalize) { canonicalize_ = std::move(canonicalize); }
+  bool raw() const { return static_cast<bool>(canonicalize_); }
+  /// The canonical values of row i: a view into the batch, or in raw mode into `buf` (overwritten).
+  std::string_view canonical_values(std::size_t i, std::string& buf) const {
+    if (!raw()) return values(i);
+    buf.clear();
+    canonicalize_(values(i), buf);
+    return buf;
+  }
+
   /// Sorts rows by key (compare_keys) unless already sorted; returns the index of the first
   /// duplicate key found, or -1.
   std::ptrdiff_t sort_by_key();
-  void clear() { arena_.clear(); rows_.clear(); }
+  /// Empties the batch and leaves raw mode.
+  void clear() { arena_.clear(); rows_.clear(); canonicalize_ = nullptr; }
   void reserve(std::size_t rows, std::size_t bytes) { rows_.reserve(rows); arena_.reserve(bytes); }
 
  private:
   std::string arena_;
   std::vector<Row> rows_;
+  Canonicalizer canonicalize_;
   std::size_t row_start_ = 0, key_end_ = 0;
 };
 

@@ -23,4 +23,9 @@ std::optional<TypeClass> compare_class(const ColumnInfo& source, const ColumnInf
 TableContext resolve_table(const TableJob& job, const TableInfo& source, const TableInfo& target,
                            const RunOptions& opts, std::vector<std::string>& errors);
 
+/// Whether range reads of this table may keep values in wire form (RangeQuery::raw_values): both
+/// sides PostgreSQL, and every compared column of the same type with the same conversion, so that
+/// equal wire bytes can only mean equal canonical values.
+bool same_wire_values(const TableContext& ctx, const RunOptions& opts);
+
 }  // namespace recon

@@ -29,6 +29,8 @@ struct RangeOutcome {
 /// Merges two batches sorted by key (RowBatch::sort_by_key). A key on both sides is matched only
 /// when the value encodings are byte-equal: equal digests are confirmed by value, so a digest
 /// collision can never hide a difference. Differing columns are found column by column.
+/// Raw batches (RowBatch::raw): equal wire bytes match at once; otherwise both rows are made
+/// canonical and compared as such. Divergences always carry canonical values and their digests.
 void compare_batches(const RowBatch& source, const RowBatch& target, RangeOutcome& out);
 
 /// Indexes of the columns whose encodings differ between two value encodings of the same layout.

@@ -289,9 +289,26 @@ bool numeric_to_text(const char* p, std::size_t len, std::string& text) {
   return true;
 }
 
+void CopyDecoder::canonicalize_raw(const std::vector<ColumnDecoder>& values, std::string_view raw, std::string& out) {
+  std::string scratch;
+  const char* p = raw.data();
+  const char* const end = p + raw.size();
+  for (const ColumnDecoder& col : values) {
+    if (end - p < 4) throw CopyFormatError("a kept row of raw values is truncated");
+    const auto flen = static_cast<std::int32_t>(be32(p));
+    p += 4;
+    if (flen < 0) {
+      canon::put_null(out);
+      continue;
+    }
+    decode_value(col, p, static_cast<std::size_t>(flen), out, scratch);
+    p += flen;
+  }
+}
+
 CopyDecoder::CopyDecoder(std::string table, std::vector<ColumnDecoder> keys,
-                         std::vector<ColumnDecoder> values)
-    : table_(std::move(table)), cols_(std::move(keys)), nkeys_(cols_.size()) {
+                         std::vector<ColumnDecoder> values, bool raw_values)
+    : table_(std::move(table)), cols_(std::move(keys)), nkeys_(cols_.size()), raw_values_(raw_values) {
   cols_.insert(cols_.end(), std::make_move_iterator(values.begin()), std::make_move_iterator(values.end()));
 }
 
@@ -339,7 +356,24 @@ std::size_t CopyDecoder::parse(const char* p, const char* end, RowBatch& out) {
     std::string& arena = out.arena();
     bool complete = true;
     for (std::size_t i = 0; i < ncols; ++i) {
-      if (i == nkeys_) out.end_key();
+      if (i == nkeys_) {
+        out.end_key();
+        if (raw_values_) {
+          // The value fields, as they are: walk their lengths to find the tuple's end, copy once.
+          const char* const values = q;
+          for (std::size_t v = i; v < ncols && complete; ++v) {
+            if (end - q < 4) { complete = false; break; }
+            const auto flen = static_cast<std::int32_t>(be32(q));
+            q += 4;
+            if (flen > 0) {
+              if (end - q < flen) { complete = false; break; }
+              q += flen;
+            }
+          }
+          if (complete) arena.append(values, static_cast<std::size_t>(q - values));
+          break;
+        }
+      }
       if (end - q < 4) { complete = false; break; }
       const auto flen = static_cast<std::int32_t>(be32(q));
       q += 4;

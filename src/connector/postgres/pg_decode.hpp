@@ -53,8 +53,11 @@ bool numeric_to_text(const char* data, std::size_t len, std::string& text);
 /// Complete tuples go to the batch as rows; an incomplete tail is kept until the next chunk.
 class CopyDecoder {
  public:
-  /// `table` names the table in messages; keys come first in each tuple, then values.
-  CopyDecoder(std::string table, std::vector<ColumnDecoder> keys, std::vector<ColumnDecoder> values);
+  /// `table` names the table in messages; keys come first in each tuple, then values. With
+  /// `raw_values` the value fields are kept as they arrive ([int32 length][bytes] each, length −1
+  /// for NULL) and canonicalize_raw() converts them on demand.
+  CopyDecoder(std::string table, std::vector<ColumnDecoder> keys, std::vector<ColumnDecoder> values,
+              bool raw_values = false);
 
   /// Decodes every complete tuple of `data` (plus any kept tail) into `out`.
   /// Throws CopyFormatError on a malformed stream, InputError when a key field is NULL.
@@ -63,6 +66,10 @@ class CopyDecoder {
   /// with the trailer and nothing is left over.
   void finish() const;
   std::size_t rows() const { return rows_; }
+  /// Converts one row's raw value fields (as kept with raw_values) to canonical encodings.
+  static void canonicalize_raw(const std::vector<ColumnDecoder>& values, std::string_view raw, std::string& out);
+  /// The value columns' decoders (for a RowBatch canonicalizer).
+  std::vector<ColumnDecoder> value_decoders() const { return {cols_.begin() + static_cast<std::ptrdiff_t>(nkeys_), cols_.end()}; }
 
  private:
   std::size_t parse(const char* p, const char* end, RowBatch& out);
@@ -70,6 +77,7 @@ class CopyDecoder {
   std::string table_;
   std::vector<ColumnDecoder> cols_;  // keys then values
   std::size_t nkeys_;
+  bool raw_values_ = false;
   bool header_done_ = false, trailer_seen_ = false;
   std::size_t rows_ = 0;
   std::string pending_;  // incomplete tail of the previous chunk

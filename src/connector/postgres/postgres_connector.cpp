@@ -110,16 +110,20 @@ TableInfo PostgresConnector::describe(const TableRef& table) {
   return info;
 }
 
-CopyDecoder PostgresConnector::make_copy_decoder(const RangeQuery& q, bool with_values) const {
+CopyDecoder PostgresConnector::make_copy_decoder(const RangeQuery& q, bool with_values, bool raw_values) const {
   std::vector<ColumnDecoder> keys, values;
   for (const auto& k : q.keys) keys.push_back(make_decoder(k));
   if (with_values)
     for (const auto& v : q.values) values.push_back(make_decoder(v));
-  return CopyDecoder(describe_target(q.table), std::move(keys), std::move(values));
+  return CopyDecoder(describe_target(q.table), std::move(keys), std::move(values), raw_values);
 }
 
 void PostgresConnector::read_range(const RangeQuery& range, RowBatch& out) {
-  CopyDecoder decoder = make_copy_decoder(range, /*with_values=*/true);
+  CopyDecoder decoder = make_copy_decoder(range, /*with_values=*/true, range.raw_values);
+  if (range.raw_values)
+    out.set_raw([values = decoder.value_decoders()](std::string_view raw, std::string& canonical) {
+      CopyDecoder::canonicalize_raw(values, raw, canonical);
+    });
   out.reserve(out.size() + last_rows_ + last_rows_ / 8, out.bytes() + last_bytes_ + last_bytes_ / 8);
   const std::size_t rows0 = out.size(), bytes0 = out.bytes();
   copy_into(copy_binary(range_select(range)), decoder, out, "reading a range of " + describe_target(range.table));

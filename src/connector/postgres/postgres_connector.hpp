@@ -36,7 +36,7 @@ class PostgresConnector final : public Connector {
   SizeEstimate estimate_rows(const RangeQuery& table);
   /// "target table public.x" — for messages.
   std::string describe_target(const TableRef& table) const;
-  CopyDecoder make_copy_decoder(const RangeQuery& q, bool with_values) const;
+  CopyDecoder make_copy_decoder(const RangeQuery& q, bool with_values, bool raw_values = false) const;
   /// Maps libpqxx exceptions of a catalog query to ConnectorError (poisoned when the connection
   /// is gone, not for a plain SQL error).
   [[noreturn]] void rethrow_pqxx(const std::string& what) const;
