@@ -70,22 +70,27 @@ key = ["id"]
 TOML
 
 now() { date +%s.%N; }
-best_copy=""; best_recon=""; rss=""
+# Busy CPU seconds of the whole machine (user + nice + system + irq + softirq from /proc/stat): on a
+# host whose wall clock is noisy, the CPU work of each phase is the steadier measure.
+busy() { awk '/^cpu /{printf "%.2f", ($2 + $3 + $4 + $7 + $8) / 100}' /proc/stat; }
+best_copy=""; best_recon=""; rss=""; ratios=""; cpu_ratios=""
 for r in $(seq "$REPEAT"); do
-  t0=$(now)
+  t0=$(now); c0=$(busy)
   psql -d bench_src -c "COPY simulacoes TO STDOUT (FORMAT binary)" >/dev/null &
   psql -d bench_tgt -c "COPY simulacoes TO STDOUT (FORMAT binary)" >/dev/null &
   wait
-  t1=$(now)
-  copy=$(echo "$t1 - $t0" | bc -l)
+  t1=$(now); c1=$(busy)
+  copy=$(echo "$t1 - $t0" | bc -l); copy_cpu=$(echo "$c1 - $c0" | bc -l)
   rm -rf "$OUT/report"
-  t0=$(now)
+  t0=$(now); c0=$(busy)
   /usr/bin/time -f "%M" -o "$OUT/rss.txt" "$RECON_BIN" check --config "$OUT/job.toml" --out "$OUT/report" --quiet --no-progress >/dev/null || true
-  t1=$(now)
-  recon=$(echo "$t1 - $t0" | bc -l)
+  t1=$(now); c1=$(busy)
+  recon=$(echo "$t1 - $t0" | bc -l); recon_cpu=$(echo "$c1 - $c0" | bc -l)
   kb=$(tail -n 1 "$OUT/rss.txt")  # time(1) prepends a line when the exit code is not 0
-  printf 'bench: run %d  raw COPY both sides %.2f s  recon check %.2f s  ratio %.3f  peak RSS %d MB\n' \
-    "$r" "$copy" "$recon" "$(echo "$recon / $copy" | bc -l)" "$((kb / 1024))"
+  ratio=$(echo "$recon / $copy" | bc -l); cpu_ratio=$(echo "$recon_cpu / $copy_cpu" | bc -l)
+  ratios="$ratios $ratio"; cpu_ratios="$cpu_ratios $cpu_ratio"
+  printf 'bench: run %d  raw COPY both sides %.2f s (CPU %.2f s)  recon check %.2f s (CPU %.2f s)  ratio %.3f  CPU ratio %.3f  peak RSS %d MB\n' \
+    "$r" "$copy" "$copy_cpu" "$recon" "$recon_cpu" "$ratio" "$cpu_ratio" "$((kb / 1024))"
   if [ -z "$best_copy" ] || (( $(echo "$copy < $best_copy" | bc -l) )); then best_copy=$copy; fi
   if [ -z "$best_recon" ] || (( $(echo "$recon < $best_recon" | bc -l) )); then best_recon=$recon; fi
   rss=$kb
@@ -93,6 +98,9 @@ done
 printf 'bench: rows=%d threads=%d chunk_rows=%d  best raw COPY %.2f s  best recon %.2f s  ratio %.3f  (%.0f rows/s per side)  peak RSS %d MB\n' \
   "$ROWS" "$THREADS" "$CHUNK" "$best_copy" "$best_recon" "$(echo "$best_recon / $best_copy" | bc -l)" \
   "$(echo "$ROWS / $best_recon" | bc -l)" "$((rss / 1024))"
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR] = $1} END {printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+printf 'bench: median of the per-run ratios %s  median CPU ratio %s (busy CPU of the whole machine during each phase)\n' \
+  "$(echo "$ratios" | median)" "$(echo "$cpu_ratios" | median)"
 python3 - "$OUT/report/summary.json" <<'PY' 2>/dev/null || true
 import json, sys
 s = json.load(open(sys.argv[1]))
