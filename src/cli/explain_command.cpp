@@ -54,6 +54,26 @@ void print_chain(const TableContext& ctx, const Divergence& d) {
                            f.rule.empty() ? "" : fmt::format("  (rule '{}')", f.rule));
 }
 
+/// What a run recorded for a key, from the audit DB alone (no column names without the engines).
+void print_recorded_offline(RunLookup& past, const std::string& table, const std::string& key) {
+  auto stored = past.audit.find_divergence(past.run.run_id, table, key);
+  if (!stored) stored = past.audit.find_divergence(past.run.run_id, table, "[\"" + key + "\"]");  // a bare text key
+  if (!stored) {
+    std::cout << fmt::format("run {}: no divergence recorded for {} key {}\n", past.run.run_id, table, key);
+    return;
+  }
+  const Finding& f = stored->finding;
+  std::cout << fmt::format("{} key {}\nrun {} recorded: {} — {} P{} {}, status {}\n", stored->table_name, stored->key_json,
+                           past.run.run_id, category_name(stored->category), f.category, f.severity, action_name(f.action),
+                           status_name(f.status));
+  if (!f.explanation.empty()) std::cout << "  " << f.explanation << "\n";
+  for (const auto& [label, values] : {std::pair{"source", &stored->source_values}, std::pair{"target", &stored->target_values}}) {
+    std::string shown;
+    for (std::size_t pos = 0; pos < values->size();) shown += (shown.empty() ? "" : ", ") + canon::to_display(canon::read_value(*values, pos));
+    std::cout << fmt::format("  {}: {}\n", label, values->empty() ? "(absent)" : "[" + shown + "]");
+  }
+}
+
 const TableContext& find_table(const PreparedJob& job, const std::string& name) {
   for (const auto& ctx : job.contexts)
     if (ctx.name == name || ctx.job->target.display() == name || ctx.job->source.display() == name) return ctx;
@@ -76,7 +96,17 @@ int run_explain_command(const po::variables_map& vm) {
     flags.config = vm["config"].as<std::string>();
     opts = load_run_options(flags);
   }
-  PreparedJob job = prepare_job(opts);
+  PreparedJob job;
+  try {
+    job = prepare_job(opts);
+  } catch (const ConnectorError& e) {
+    // On call, an engine that is down must not hide what the run recorded.
+    if (!past || e.login()) throw;
+    std::cerr << fmt::format("recon: {} side unreachable ({}); showing what run {} recorded\n", side_name(e.side()),
+                             redact_secrets(e.what()), past->run.run_id);
+    print_recorded_offline(*past, vm["table"].as<std::string>(), vm["key"].as<std::string>());
+    return kExitRuntime;
+  }
   const TableContext& ctx = find_table(job, vm["table"].as<std::string>());
   const std::string key = parse_key(ctx, vm["key"].as<std::string>());
   const std::string key_json = canon::key_to_json(key);

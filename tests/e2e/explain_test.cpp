@@ -165,6 +165,19 @@ TEST_F(PgOnCall, ExplainShowsTheRuleChainAndExitsByTheRowsStateNow) {
 
   const ProcResult bad_table = run_recon({"explain", "--config", job.string(), "--table", "nope", "--key", "[1]"});
   EXPECT_EQ(bad_table.exit_code, 2) << bad_table.describe();
+
+  // An engine down during the incident: what the run recorded is still shown, exit 3.
+  std::string text = read_file(job);
+  const std::size_t port = text.find("port=");
+  ASSERT_NE(port, std::string::npos) << text;
+  text.replace(port, text.find(' ', port) - port, "port=1");
+  write_file(dir / "unreachable.toml", text);
+  const ProcResult down = run_recon({"explain", "--run", "latest", "--audit", (dir / "audit.db").string(), "--config",
+                                     (dir / "unreachable.toml").string(), "--table", "pl_ex", "--key", std::to_string(off)});
+  EXPECT_EQ(down.exit_code, 3) << down.describe();
+  EXPECT_NE(down.err.find("unreachable"), std::string::npos) << down.err;
+  EXPECT_NE(down.out.find("recorded: changed"), std::string::npos) << down.out;
+  EXPECT_NE(down.out.find("[" + std::to_string(off) + "]"), std::string::npos) << down.out;
 }
 
 }  // namespace
