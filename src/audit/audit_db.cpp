@@ -253,17 +253,7 @@ void AuditDb::divergences(const TableContext& ctx, const std::vector<Divergence>
         bind_blob(s, 13, d.target_values);
       }
       bind_blob(s, 11, d.key);
-      const Finding& f = d.finding;
-      // A finding nobody filled in still says what the row is: its raw category.
-      bind_text(s, 14, f.category.empty() ? std::string(category_name(d.category)) : f.category);
-      sqlite3_bind_int(s, 15, f.severity);
-      bind_text(s, 16, action_name(f.action));
-      bind_text(s, 17, f.rule);
-      bind_text(s, 18, f.explanation);
-      if (d.category == Category::Changed) bind_text(s, 19, audit::join_indexes(f.fix_columns));
-      bind_text(s, 20, status_name(f.status));
-      sqlite3_bind_int(s, 21, f.recheck_attempts);
-      if (f.status == Status::Converged) sqlite3_bind_double(s, 22, f.converged_after_s);
+      audit::bind_finding(s, 14, d);
       if (sqlite3_step(s) != SQLITE_DONE) fail("cannot record divergences of table " + ctx.name);
     }
     sqlite3_reset(s);

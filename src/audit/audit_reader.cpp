@@ -231,15 +231,7 @@ void AuditDb::record_recheck(std::int64_t divergence_id, const std::string& rech
              " fix_columns_idx = ?7, status = ?8, recheck_attempts = ?9, converged_after_s = ?10 WHERE id = ?1");
       if (!s.ok()) fail("cannot prepare divergence update");
       sqlite3_bind_int64(s, 1, divergence_id);
-      bind_text(s, 2, category);
-      sqlite3_bind_int(s, 3, f.severity);
-      bind_text(s, 4, action_name(f.action));
-      bind_text(s, 5, f.rule);
-      bind_text(s, 6, f.explanation);
-      if (now.category == Category::Changed) bind_text(s, 7, audit::join_indexes(f.fix_columns));
-      bind_text(s, 8, status_name(f.status));
-      sqlite3_bind_int(s, 9, f.recheck_attempts);
-      if (f.status == Status::Converged) sqlite3_bind_double(s, 10, f.converged_after_s);
+      audit::bind_finding(s, 2, now);
       if (sqlite3_step(s) != SQLITE_DONE) fail("cannot update divergence " + std::to_string(divergence_id));
     }
     exec("COMMIT");

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "recon/engine/result.hpp"
+
 namespace recon::audit {
 
 /// A prepared statement finalized on scope exit. `ok()` is false when preparing failed (the
@@ -78,6 +80,23 @@ inline std::vector<std::uint32_t> parse_indexes(std::string_view text) {
   }
   if (in_number) out.push_back(static_cast<std::uint32_t>(cur));
   return out;
+}
+
+/// Binds a divergence's finding to nine consecutive parameters from `first`, in the divergences
+/// table's column order: finding_category, severity, action, rule, explanation, fix_columns_idx,
+/// status, recheck_attempts, converged_after_s. A finding nobody filled in still says what the row
+/// is: its raw category.
+inline void bind_finding(sqlite3_stmt* s, int first, const Divergence& d) {
+  const Finding& f = d.finding;
+  bind_text(s, first, f.category.empty() ? std::string_view(category_name(d.category)) : std::string_view(f.category));
+  sqlite3_bind_int(s, first + 1, f.severity);
+  bind_text(s, first + 2, action_name(f.action));
+  bind_text(s, first + 3, f.rule);
+  bind_text(s, first + 4, f.explanation);
+  if (d.category == Category::Changed) bind_text(s, first + 5, join_indexes(f.fix_columns));
+  bind_text(s, first + 6, status_name(f.status));
+  sqlite3_bind_int(s, first + 7, f.recheck_attempts);
+  if (f.status == Status::Converged) sqlite3_bind_double(s, first + 8, f.converged_after_s);
 }
 
 }  // namespace recon::audit
