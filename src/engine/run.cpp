@@ -15,6 +15,7 @@
 #include "recon/audit/audit_db.hpp"
 #include "recon/connector/sqlserver.hpp"
 #include "recon/engine/columns.hpp"
+#include "recon/engine/lookup.hpp"
 #include "recon/engine/prepare.hpp"
 #include "recon/engine/recheck.hpp"
 #include "recon/engine/triage.hpp"
@@ -43,16 +44,6 @@ std::string utc(double epoch, const char* format) {
   return buf;
 }
 std::string iso_utc(double epoch) { return utc(epoch, "%Y-%m-%dT%H:%M:%SZ"); }
-
-RangeQuery whole_table(const TableRef& ref, const std::vector<SelectColumn>& keys, const std::vector<SelectColumn>& values,
-                       const std::string& where) {
-  RangeQuery q;
-  q.table = ref;
-  q.keys = keys;
-  q.values = values;
-  q.where = where;
-  return q;
-}
 
 /// Plans on the union of both sides' sampled keys, so a key block that exists on one side only
 /// (a target ahead through CDC, a source never migrated) is split like the rest instead of landing
@@ -221,8 +212,7 @@ RunResult run_check(const RunOptions& opts, std::string& out_dir_used) {
     tr.slo = ctx.slo;
     for (const auto& c : ctx.target_values) tr.columns.push_back(c.name);
     p.started = now_epoch();
-    RangeQuery qs = whole_table(job.source, ctx.select_keys_source, ctx.select_values_source, job.source_where);
-    RangeQuery qt = whole_table(job.target, ctx.select_keys_target, ctx.select_values_target, job.target_where);
+    RangeQuery qs = table_query(ctx, Side::Source), qt = table_query(ctx, Side::Target);
     qs.raw_values = qt.raw_values = same_wire_values(ctx, opts);
     try {
       std::vector<KeyRange> ranges;
