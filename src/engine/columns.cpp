@@ -74,6 +74,8 @@ std::optional<TypeClass> compare_class(const ColumnInfo& s, const ColumnInfo& t,
   return std::nullopt;
 }
 
+namespace {
+
 /// The column a CDC table's update time is read from: a date, timestamp or timestamptz (a SQLite
 /// column is read as a timestamp).
 template <typename Err>
@@ -98,6 +100,8 @@ std::optional<SelectColumn> update_time_column(const TableInfo& info, const std:
   }
   return sel;
 }
+
+}  // namespace
 
 TableContext resolve_table(const TableJob& job, const TableInfo& src, const TableInfo& tgt, const RunOptions& opts,
                            std::vector<std::string>& errors) {
