@@ -35,22 +35,32 @@ void RowBatch::end_row() {
   r.key_len = static_cast<std::uint32_t>(key_end_ - row_start_);
   r.val_off = static_cast<std::uint32_t>(key_end_);
   r.val_len = static_cast<std::uint32_t>(arena_.size() - key_end_);
-  r.digest = row_digest(std::string_view(arena_.data() + r.val_off, r.val_len));
+  // Raw rows are compared by their bytes; a digest of raw bytes would identify nothing outside
+  // this run, so divergent raw rows are digested later, from their canonical values.
+  if (!raw()) r.digest = row_digest(std::string_view(arena_.data() + r.val_off, r.val_len));
   rows_.push_back(r);
 }
 
 std::ptrdiff_t RowBatch::sort_by_key() {
   auto key_of = [this](const Row& r) { return std::string_view(arena_.data() + r.key_off, r.key_len); };
+  // One pass finds both disorder and duplicates: engines stream rows in key order, so the sort is
+  // the exception.
+  std::ptrdiff_t duplicate = -1;
   bool sorted = true;
-  for (std::size_t i = 1; i < rows_.size() && sorted; ++i)
-    sorted = canon::compare_keys(key_of(rows_[i - 1]), key_of(rows_[i])) <= 0;
-  if (!sorted) {
-    std::stable_sort(rows_.begin(), rows_.end(), [&](const Row& a, const Row& b) {
-      return canon::compare_keys(key_of(a), key_of(b)) < 0;
-    });
+  for (std::size_t i = 1; i < rows_.size(); ++i) {
+    const int c = canon::compare_keys(key_of(rows_[i - 1]), key_of(rows_[i]));
+    if (c > 0) {
+      sorted = false;
+      break;
+    }
+    if (c == 0 && duplicate < 0) duplicate = static_cast<std::ptrdiff_t>(i);
   }
+  if (sorted) return duplicate;
+  std::stable_sort(rows_.begin(), rows_.end(), [&](const Row& a, const Row& b) {
+    return canon::compare_keys(key_of(a), key_of(b)) < 0;
+  });
   for (std::size_t i = 1; i < rows_.size(); ++i)
-    if (key_of(rows_[i - 1]) == key_of(rows_[i])) return static_cast<std::ptrdiff_t>(i);
+    if (canon::compare_keys(key_of(rows_[i - 1]), key_of(rows_[i])) == 0) return static_cast<std::ptrdiff_t>(i);
   return -1;
 }
 

@@ -60,6 +60,8 @@ void compare_batches(const RowBatch& src, const RowBatch& tgt, RangeOutcome& out
     } else if (cmp > 0) {
       only_target(j++);
     } else {
+      // Digests only short-cut the byte comparison (raw rows carry none); equal digests alone
+      // never make a match, so a digest collision cannot hide a difference.
       if (same_form && src.row(i).digest == tgt.row(j).digest && src.values(i) == tgt.values(j)) {
         ++c.matched;
       } else {

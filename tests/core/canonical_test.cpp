@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 #include "recon/core/canonical.hpp"
 #include "recon/core/errors.hpp"
@@ -177,6 +178,46 @@ TEST(RowBatch, SortsAndFindsDuplicates) {
   EXPECT_EQ(batch.sort_by_key(), 2);
   std::size_t p = 0;
   EXPECT_EQ(canon::read_value(batch.key(0), p).as_int64(), 1);
+}
+
+TEST(RowBatch, SortedInputIsCheckedInOnePass) {
+  auto batch_of = [](std::vector<int> keys) {
+    RowBatch batch;
+    for (int k : keys) {
+      batch.begin_row();
+      canon::put_integer(batch.arena(), k);
+      batch.end_key();
+      canon::put_text(batch.arena(), "v");
+      batch.end_row();
+    }
+    return batch;
+  };
+  EXPECT_EQ(batch_of({-5, 1, 2, 9}).sort_by_key(), -1);
+  EXPECT_EQ(batch_of({1, 2, 2, 3, 3}).sort_by_key(), 2);  // the first duplicate, already in order
+  EXPECT_EQ(batch_of({}).sort_by_key(), -1);
+  RowBatch late = batch_of({1, 1, 4, 0});  // a duplicate seen before the disorder: sorted, then found again
+  EXPECT_EQ(late.sort_by_key(), 2);
+}
+
+TEST(CanonicalKeys, OneIntegerFastPathOrdersLikeTheGeneralPath) {
+  auto key = [](std::int64_t v) {
+    std::string k;
+    canon::put_integer(k, v);
+    return k;
+  };
+  const std::int64_t values[] = {std::numeric_limits<std::int64_t>::min(), -300, -1, 0, 1, 255, 256,
+                                 std::numeric_limits<std::int64_t>::max()};
+  for (std::int64_t a : values)
+    for (std::int64_t b : values) EXPECT_EQ(canon::compare_keys(key(a), key(b)), (a > b) - (a < b)) << a << " " << b;
+  // A composite key starting with the same integer goes through the general path.
+  std::string ab = key(7), ac = key(7);
+  canon::put_text(ab, "b");
+  canon::put_text(ac, "c");
+  EXPECT_LT(canon::compare_keys(ab, ac), 0);
+  EXPECT_LT(canon::compare_keys(key(7), ab), 0);  // a prefix sorts first
+  std::string text_key;
+  canon::put_text(text_key, "12345678");  // same length as an integer key, another class
+  EXPECT_GT(canon::compare_keys(text_key, key(5)), 0);
 }
 
 TEST(Redaction, PasswordsNeverSurvive) {

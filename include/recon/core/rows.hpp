@@ -28,11 +28,12 @@ class RowBatch {
   struct Row {
     std::uint32_t key_off = 0, key_len = 0;  ///< canonical encodings of the key columns
     std::uint32_t val_off = 0, val_len = 0;  ///< canonical encodings of the compared columns
-    Digest digest;
+    Digest digest;  ///< of the canonical values; left zero in raw mode (see set_raw)
   };
 
   /// Writer protocol used by connectors: begin_row(); append key values to arena();
-  /// end_key(); append compared values to arena(); end_row() (computes the digest).
+  /// end_key(); append compared values to arena(); end_row() (computes the digest, except in raw
+  /// mode). Call set_raw() before the first row.
   void begin_row() { row_start_ = arena_.size(); }
   std::string& arena() { return arena_; }
   void end_key() { key_end_ = arena_.size(); }
@@ -48,10 +49,13 @@ class RowBatch {
   std::size_t bytes() const { return arena_.size(); }
 
   /// Raw mode (RangeQuery::raw_values): the connector appended each row's values in its engine's
-  /// own wire form, and digests cover those bytes; keys are always canonical. Turning every value
-  /// canonical costs more than reading it, and when both sides are the same engine with the same
-  /// column types, equal wire bytes mean equal canonical values — so only rows whose bytes differ
-  /// are converted, by `canonicalize` (raw values of one row → canonical encodings appended to out).
+  /// own wire form; keys are always canonical. Turning every value canonical costs more than
+  /// reading it, and when both sides are the same engine with the same column types, equal wire
+  /// bytes mean equal canonical values — so only rows whose bytes differ are converted, by
+  /// `canonicalize` (raw values of one row → canonical encodings appended to out). Raw rows get no
+  /// per-row digest: both sides are in memory and compared byte for byte, and a digest of wire bytes
+  /// would not match the canonical digest the audit trail records; divergent rows are digested from
+  /// their canonical values instead.
   using Canonicalizer = std::function<void(std::string_view raw, std::string& out)>;
   void set_raw(Canonicalizer canonicalize) { canonicalize_ = std::move(canonicalize); }
   bool raw() const { return static_cast<bool>(canonicalize_); }
