@@ -92,17 +92,7 @@ int compare_values(const ValueView& a, const ValueView& b) {
   }
 }
 
-int compare_keys(std::string_view a, std::string_view b) {
-  // The common key, one integer column, is compared without walking the encoding: the merge and
-  // the order check call this for every row.
-  constexpr std::size_t kOneInteger = 5 + sizeof(std::int64_t);
-  if (a.size() == kOneInteger && b.size() == kOneInteger && a[0] == static_cast<char>(TypeClass::Integer) &&
-      b[0] == static_cast<char>(TypeClass::Integer)) {
-    std::int64_t x, y;
-    std::memcpy(&x, a.data() + 5, sizeof x);
-    std::memcpy(&y, b.data() + 5, sizeof y);
-    return cmp(x, y);
-  }
+int compare_keys_general(std::string_view a, std::string_view b) {
   std::size_t pa = 0, pb = 0;
   while (pa < a.size() && pb < b.size()) {
     const int c = compare_values(read_value(a, pa), read_value(b, pb));

@@ -12,6 +12,7 @@
 ///    valid value; it is a divergence, never an exception.
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -126,7 +127,20 @@ ValueView read_value(std::string_view buf, std::size_t& pos);
 /// The engines are asked for the same order (COLLATE "C" / BINARY).
 int compare_values(const ValueView& a, const ValueView& b);
 /// compare_values over two concatenated key encodings, column by column.
-int compare_keys(std::string_view a, std::string_view b);
+int compare_keys_general(std::string_view a, std::string_view b);
+/// compare_keys_general, with the common key — one integer column — compared in line: the merge
+/// and the order check call this for every row.
+inline int compare_keys(std::string_view a, std::string_view b) {
+  constexpr std::size_t kOneInteger = 5 + sizeof(std::int64_t);
+  if (a.size() == kOneInteger && b.size() == kOneInteger && a[0] == static_cast<char>(TypeClass::Integer) &&
+      b[0] == static_cast<char>(TypeClass::Integer)) {
+    std::int64_t x, y;
+    std::memcpy(&x, a.data() + 5, sizeof x);
+    std::memcpy(&y, b.data() + 5, sizeof y);
+    return (x > y) - (x < y);
+  }
+  return compare_keys_general(a, b);
+}
 
 /// Human/JSON rendering of one value: numbers and booleans as JSON literals, everything else as a
 /// JSON string in the ISO/hex form documented in docs/canonical-values.md; NULL as null.
