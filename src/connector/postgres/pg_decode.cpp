@@ -28,6 +28,21 @@ inline std::uint64_t be64(const char* p) {
   return std::endian::native == std::endian::little ? __builtin_bswap64(v) : v;
 }
 
+/// The end of `count` binary COPY fields ([int32 length][bytes], length −1 for NULL) starting at
+/// `p`, or nullptr when they do not all lie before `end`. Offsets, not pointers, carry the
+/// untrusted lengths: a huge length cannot overflow anything, it just runs past `end`. Every value
+/// of every raw row goes through here, hence one comparison per field.
+inline const char* skip_fields(const char* p, const char* end, std::size_t count) {
+  const auto size = static_cast<std::size_t>(end - p);
+  std::size_t at = 0;
+  for (std::size_t f = 0; f < count; ++f) {
+    if (at + 4 > size) return nullptr;  // at ≤ size + 2^31 here, so this cannot wrap
+    const auto flen = static_cast<std::int32_t>(be32(p + at));
+    at += 4 + (flen > 0 ? static_cast<std::size_t>(flen) : 0);
+  }
+  return at <= size ? p + at : nullptr;
+}
+
 constexpr char kSignature[11] = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', '\377', '\r', '\n', '\0'};
 constexpr std::int64_t kPgEpochMicros = std::int64_t{kPostgresEpochDays} * kMicrosPerDay;
 
@@ -359,18 +374,13 @@ std::size_t CopyDecoder::parse(const char* p, const char* end, RowBatch& out) {
       if (i == nkeys_) {
         out.end_key();
         if (raw_values_) {
-          // The value fields, as they are: walk their lengths to find the tuple's end, copy once.
-          const char* const values = q;
-          for (std::size_t v = i; v < ncols && complete; ++v) {
-            if (end - q < 4) { complete = false; break; }
-            const auto flen = static_cast<std::int32_t>(be32(q));
-            q += 4;
-            if (flen > 0) {
-              if (end - q < flen) { complete = false; break; }
-              q += flen;
-            }
+          // The value fields, as they are: find the tuple's end, copy once.
+          const char* const values_end = skip_fields(q, end, ncols - i);
+          complete = values_end != nullptr;
+          if (complete) {
+            arena.append(q, static_cast<std::size_t>(values_end - q));
+            q = values_end;
           }
-          if (complete) arena.append(values, static_cast<std::size_t>(q - values));
           break;
         }
       }
