@@ -369,6 +369,38 @@ TEST(PostgresCopyDecoder, TruncatedStreamIsAnError) {
   EXPECT_EQ(b.size(), 1u);  // the half row was dropped, the whole one kept
 }
 
+TEST(PostgresCopyDecoder, RawRowWithAHugeLengthWaitsAndNeverReadsPastTheData) {
+  // A value length near 2^31 (a corrupt stream) must leave the row incomplete, not wrap or overrun.
+  std::string s = header();
+  be16(s, 3);
+  field(s, int4(1));
+  be32(s, 0x7fffffffu);
+  s += "abc";
+  RowBatch raw;
+  CopyDecoder d("target table t", {col(Wire::Int4, TypeClass::Integer)},
+                {col(Wire::Text, TypeClass::Text), col(Wire::Text, TypeClass::Text)}, true);
+  raw.set_raw([values = d.value_decoders()](std::string_view r, std::string& out) {
+    CopyDecoder::canonicalize_raw(values, r, out);
+  });
+  d.feed(s.data(), s.size(), raw);
+  EXPECT_EQ(raw.size(), 0u);
+  EXPECT_THROW(d.finish(), CopyFormatError);
+}
+
+TEST(PostgresCopyDecoder, RawRowsFedByteByByte) {
+  const std::string s = two_row_stream();
+  RowBatch raw;
+  CopyDecoder d("target table t", {col(Wire::Int4, TypeClass::Integer)}, {col(Wire::Text, TypeClass::Text)}, true);
+  raw.set_raw([values = d.value_decoders()](std::string_view r, std::string& out) {
+    CopyDecoder::canonicalize_raw(values, r, out);
+  });
+  for (char c : s) d.feed(&c, 1, raw);
+  d.finish();
+  ASSERT_EQ(raw.size(), 2u);
+  EXPECT_EQ(raw.values(0), std::string("\0\0\0\3one", 7));
+  EXPECT_EQ(raw.values(1), std::string(4, '\xff'));
+}
+
 TEST(PostgresCopyDecoder, NullKeyNamesTheColumn) {
   std::string s = header();
   be16(s, 2);
