@@ -59,6 +59,10 @@ class PostgresIntegration : public ::testing::Test {
     tx.exec(R"(INSERT INTO ukey SELECT md5(g::text)::uuid, g FROM generate_series(1, 500) g)");
     tx.exec("CREATE TABLE big (id int8 PRIMARY KEY, v text)");
     tx.exec("INSERT INTO big SELECT g, md5(g::text) FROM generate_series(1, 200000) g");
+    // Rows far wider than the connector's 64 KiB receive buffer arrive in pieces.
+    tx.exec("CREATE TABLE wide (id int4 PRIMARY KEY, v text, b bytea)");
+    tx.exec(R"(INSERT INTO wide SELECT g, repeat(chr(65 + g), 70000 * g), decode(repeat('ab', 50000), 'hex')
+               FROM generate_series(1, 3) g)");
     tx.exec("CREATE TABLE nullkey (k int UNIQUE, v int)");
     tx.exec("INSERT INTO nullkey VALUES (1, 1), (NULL, 2)");
     tx.commit();
@@ -387,6 +391,24 @@ TEST_F(PostgresIntegration, NullKeyIsInputError) {
   RowBatch b;
   conn_->read_range(q, b);
   EXPECT_EQ(b.size(), 1u);
+}
+
+TEST_F(PostgresIntegration, RowsWiderThanTheReceiveBufferArriveWhole) {
+  for (bool raw : {false, true}) {
+    RangeQuery q = query("wide", {"id"}, {"v", "b"});
+    q.raw_values = raw;
+    RowBatch b;
+    conn_->read_range(q, b);
+    ASSERT_EQ(b.size(), 3u) << "raw " << raw;
+    std::string buf;
+    for (std::size_t i = 0; i < 3; ++i) {
+      const std::string_view values = b.canonical_values(i, buf);
+      std::size_t pos = 0;
+      const canon::ValueView v = canon::read_value(values, pos);
+      EXPECT_EQ(v.payload, std::string(70000 * (i + 1), static_cast<char>('A' + i + 1))) << "raw " << raw;
+      EXPECT_EQ(canon::read_value(values, pos).payload.size(), 50000u) << "raw " << raw;
+    }
+  }
 }
 
 TEST_F(PostgresIntegration, FetchKeysInChunks) {

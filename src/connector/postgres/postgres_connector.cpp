@@ -2,8 +2,11 @@
 #include "postgres_connector.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <map>
+
+#include <poll.h>
 
 #include <pqxx/pqxx>
 
@@ -22,6 +25,18 @@ namespace pg {
 namespace {
 
 constexpr std::size_t kFetchChunk = 1000;  // keys per IN list: keeps statements well under limits
+
+/// Blocks until the connection's socket has data (or is closed). False when it cannot be polled.
+bool wait_readable(PGconn* c) {
+  pollfd fd{};
+  fd.fd = PQsocket(c);
+  fd.events = POLLIN;
+  if (fd.fd < 0) return false;
+  for (;;) {
+    if (::poll(&fd, 1, -1) >= 0) return true;
+    if (errno != EINTR) return false;
+  }
+}
 
 /// Fills the type-dependent fields of a column from its base type and typmod.
 void fill_type(ColumnInfo& c, std::uint32_t base_oid, int typmod, const std::string& category) {
@@ -238,17 +253,21 @@ void PostgresConnector::copy_into(const std::string& sql, CopyDecoder& decoder, 
   }
   PQclear(res);
   try {
+    // PQgetlineAsync copies each CopyData message into one reused buffer: PQgetCopyData would
+    // allocate and free a block per row, a sizeable share of the client's work on a full check.
+    // A row longer than the buffer arrives in pieces, which the decoder joins.
+    copy_buffer_.resize(kCopyBuffer);
     for (;;) {
-      char* buf = nullptr;
-      const int n = PQgetCopyData(c, &buf, /*async=*/0);
+      const int n = PQgetlineAsync(c, copy_buffer_.data(), static_cast<int>(copy_buffer_.size()));
       if (n > 0) {
-        const std::unique_ptr<char, decltype(&PQfreemem)> owned(buf, &PQfreemem);
-        decoder.feed(buf, static_cast<std::size_t>(n), out);
+        decoder.feed(copy_buffer_.data(), static_cast<std::size_t>(n), out);
         continue;
       }
-      if (n == -1) break;  // COPY done; the final status follows
-      throw ConnectorError(side_, what + ": connection lost while streaming (" + one_line(PQerrorMessage(c)) + ")",
-                           true);
+      if (n < 0) break;  // COPY done (or failed): the final status follows
+      // Nothing complete is buffered: wait for the socket, then take in what arrived.
+      if (!wait_readable(c) || PQconsumeInput(c) == 0)
+        throw ConnectorError(side_, what + ": connection lost while streaming (" + one_line(PQerrorMessage(c)) + ")",
+                             true);
     }
     std::string error;
     bool ok = false;

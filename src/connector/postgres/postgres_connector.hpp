@@ -47,6 +47,9 @@ class PostgresConnector final : public Connector {
   // Size of the previous range: ranges are planned to similar sizes, so it is the best guess
   // to reserve the next batch with.
   std::size_t last_rows_ = 0, last_bytes_ = 0;
+  // Receives each COPY message; a row is usually a few hundred bytes, a wide one comes in pieces.
+  static constexpr std::size_t kCopyBuffer = 64 * 1024;
+  std::string copy_buffer_;
 };
 
 }  // namespace recon::pg
