@@ -4,14 +4,16 @@
 #   bench/run.sh [ROWS]        (default 2,000,000; BENCH_THREADS=2 BENCH_CHUNK=50000 BENCH_REPEAT=3)
 # Builds recon first if needed; starts its own throwaway cluster with pg_virtualenv. With PGHOST set
 # it uses that cluster instead; BENCH_SKIP_LOAD=1 then reuses the databases of an earlier run.
-# RECON_BIN picks the binary (default build/recon).
+# RECON_BIN picks the binary (default build/recon); BENCH_SHARED_BUFFERS the cluster's shared_buffers
+# (default 1GB: the 2 M tables fit, the 10 M ones do not).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${1:-2000000}
 RECON_BIN=${RECON_BIN:-build/recon}
 if [ -z "${PGHOST:-}" ]; then
   [ -x "$RECON_BIN" ] || scripts/build.sh
-  exec pg_virtualenv -t -v 15 -o shared_buffers=1GB -o max_wal_size=4GB -o synchronous_commit=off "$0" "$@"
+  exec pg_virtualenv -t -v 15 -o shared_buffers="${BENCH_SHARED_BUFFERS:-1GB}" -o max_wal_size=4GB \
+    -o synchronous_commit=off "$0" "$@"
 fi
 THREADS=${BENCH_THREADS:-2}
 CHUNK=${BENCH_CHUNK:-50000}

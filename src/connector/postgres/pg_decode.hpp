@@ -48,8 +48,9 @@ void decode_value(const ColumnDecoder& col, const char* data, std::size_t len, s
 /// Returns false for NaN/±Infinity (the text is still written) and for a malformed buffer.
 bool numeric_to_text(const char* data, std::size_t len, std::string& text);
 
-/// Parses a whole binary COPY stream fed in arbitrary chunks (PQgetCopyData hands out one
-/// CopyData message per call; a tuple normally fits one message, but nothing guarantees it).
+/// Parses a whole binary COPY stream fed in arbitrary chunks (libpq hands out one CopyData
+/// message per call, or a piece of one larger than the receive buffer; a tuple normally fits one
+/// message, but the decoder does not rely on it).
 /// Complete tuples go to the batch as rows; an incomplete tail is kept until the next chunk.
 class CopyDecoder {
  public:
