@@ -284,6 +284,13 @@ std::string two_row_stream() {
   return s;
 }
 
+/// Puts `batch` in raw mode, converting with `decoder`'s value columns (as read_range does).
+void set_raw_from(RowBatch& batch, const CopyDecoder& decoder) {
+  batch.set_raw([values = decoder.value_decoders()](std::string_view r, std::string& out) {
+    CopyDecoder::canonicalize_raw(values, r, out);
+  });
+}
+
 CopyDecoder int_text_decoder() {
   return CopyDecoder("target table t", {col(Wire::Int4, TypeClass::Integer)}, {col(Wire::Text, TypeClass::Text)});
 }
@@ -333,9 +340,7 @@ TEST(PostgresCopyDecoder, RawValuesAreKeptAsSentAndCanonicalOnDemand) {
   for (std::size_t cut = 0; cut <= s.size(); ++cut) {  // a tuple split anywhere is still kept whole
     RowBatch raw;
     CopyDecoder d("target table t", {col(Wire::Int4, TypeClass::Integer)}, {col(Wire::Text, TypeClass::Text)}, true);
-    raw.set_raw([values = d.value_decoders()](std::string_view r, std::string& out) {
-      CopyDecoder::canonicalize_raw(values, r, out);
-    });
+    set_raw_from(raw, d);
     d.feed(s.data(), cut, raw);
     d.feed(s.data() + cut, s.size() - cut, raw);
     d.finish();
@@ -379,9 +384,7 @@ TEST(PostgresCopyDecoder, RawRowWithAHugeLengthWaitsAndNeverReadsPastTheData) {
   RowBatch raw;
   CopyDecoder d("target table t", {col(Wire::Int4, TypeClass::Integer)},
                 {col(Wire::Text, TypeClass::Text), col(Wire::Text, TypeClass::Text)}, true);
-  raw.set_raw([values = d.value_decoders()](std::string_view r, std::string& out) {
-    CopyDecoder::canonicalize_raw(values, r, out);
-  });
+  set_raw_from(raw, d);
   d.feed(s.data(), s.size(), raw);
   EXPECT_EQ(raw.size(), 0u);
   EXPECT_THROW(d.finish(), CopyFormatError);
@@ -391,9 +394,7 @@ TEST(PostgresCopyDecoder, RawRowsFedByteByByte) {
   const std::string s = two_row_stream();
   RowBatch raw;
   CopyDecoder d("target table t", {col(Wire::Int4, TypeClass::Integer)}, {col(Wire::Text, TypeClass::Text)}, true);
-  raw.set_raw([values = d.value_decoders()](std::string_view r, std::string& out) {
-    CopyDecoder::canonicalize_raw(values, r, out);
-  });
+  set_raw_from(raw, d);
   for (char c : s) d.feed(&c, 1, raw);
   d.finish();
   ASSERT_EQ(raw.size(), 2u);
