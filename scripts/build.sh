@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Configures and builds recon into build/ (the binary is build/recon).
 # Extra arguments go to the CMake configure step, e.g. -DRECON_FORCE_DIGEST_COLLISIONS=ON.
+# BUILD_DIR picks the folder (default build); BUILD_TARGET builds one target only (e.g. recon:
+# the binary without the test suites), default everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
-cmake --build "$BUILD_DIR" -j"$(nproc)"
+cmake --build "$BUILD_DIR" -j"$(nproc)" ${BUILD_TARGET:+--target "$BUILD_TARGET"}

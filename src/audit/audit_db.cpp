@@ -33,7 +33,7 @@ std::string user_name() {
   return {};
 }
 
-std::string endpoint_text(const Endpoint& e) { return redact_secrets(e.kind + " " + e.url); }
+std::string endpoint_text(const Endpoint& e) { return redact_secrets(std::string(engine_kind_name(e.kind)) + " " + e.url); }
 
 constexpr const char* kInsertDivergence =
     "INSERT INTO divergences (run_id, table_name, key_json, category, columns_json, source_values_json,"
@@ -74,16 +74,14 @@ AuditRunInfo AuditRunInfo::from(const RunOptions& options, const RunResult& run,
 AuditDb::~AuditDb() { close(); }
 
 void AuditDb::close() {
-  sqlite3_finalize(insert_divergence_);
-  sqlite3_finalize(upsert_table_);
-  insert_divergence_ = upsert_table_ = nullptr;
-  if (db_) sqlite3_close(db_);
-  db_ = nullptr;
+  insert_divergence_ = sqlite::Stmt();
+  upsert_table_ = sqlite::Stmt();
+  db_.reset();
 }
 
 void AuditDb::fail(const std::string& what) const {
   throw std::runtime_error("audit database " + path_.string() + ": " + what + ": " +
-                           (db_ ? sqlite3_errmsg(db_) : "not open") +
+                           db_.error() +
                            " (check the file, its folder's permissions and free space, or use --audit)");
 }
 
@@ -103,7 +101,7 @@ void AuditDb::open(const std::filesystem::path& path) {
     std::error_code ec;
     std::filesystem::create_directories(path.parent_path(), ec);  // failure shows up in open below
   }
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK)
+  if (db_.open(path.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) != SQLITE_OK)
     fail("cannot open");
   sqlite3_busy_timeout(db_, 10'000);  // another scheduled run may be writing the same file
 
@@ -123,12 +121,11 @@ void AuditDb::open(const std::filesystem::path& path) {
   // Check and create inside one write transaction so two processes cannot both create the schema.
   exec("BEGIN IMMEDIATE");
   try {
-    sqlite3_stmt* s = nullptr;
     auto scalar = [&](const char* sql) -> std::optional<std::int64_t> {
-      if (sqlite3_prepare_v2(db_, sql, -1, &s, nullptr) != SQLITE_OK) fail("cannot read schema");
+      const sqlite::Stmt s(db_, sql);
+      if (!s.ok()) fail("cannot read schema");
       std::optional<std::int64_t> v;
-      if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) v = sqlite3_column_int64(s, 0);
-      sqlite3_finalize(s);
+      if (sqlite3_step(s) == SQLITE_ROW && !sqlite::column_null(s, 0)) v = sqlite3_column_int64(s, 0);
       return v;
     };
     const auto has_version = scalar("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='schema_version'");
@@ -156,9 +153,9 @@ void AuditDb::open(const std::filesystem::path& path) {
     close();
     throw;
   }
-  if (sqlite3_prepare_v2(db_, kInsertDivergence, -1, &insert_divergence_, nullptr) != SQLITE_OK ||
-      sqlite3_prepare_v2(db_, kUpsertTable, -1, &upsert_table_, nullptr) != SQLITE_OK)
-    fail("cannot prepare statements");
+  insert_divergence_ = sqlite::Stmt(db_, kInsertDivergence);
+  upsert_table_ = sqlite::Stmt(db_, kUpsertTable);
+  if (!insert_divergence_.ok() || !upsert_table_.ok()) fail("cannot prepare statements");
 }
 
 void AuditDb::require_open(const char* method) const {
@@ -173,13 +170,11 @@ void AuditDb::require_run(const char* method) const {
 void AuditDb::begin_run(const AuditRunInfo& info) {
   if (!db_) throw std::logic_error("AuditDb::begin_run called before open()");
   run_id_ = info.run_id;
-  sqlite3_stmt* s = nullptr;
-  if (sqlite3_prepare_v2(db_,
-                         "INSERT INTO runs (run_id, started_at, host, user, job_file, job_hash, mode, seed,"
-                         " sample_rate, status, source_endpoint, target_endpoint, recon_version)"
-                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'running', ?10, ?11, ?12)",
-                         -1, &s, nullptr) != SQLITE_OK)
-    fail("cannot prepare run insert");
+  const sqlite::Stmt s(db_,
+                       "INSERT INTO runs (run_id, started_at, host, user, job_file, job_hash, mode, seed,"
+                       " sample_rate, status, source_endpoint, target_endpoint, recon_version)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'running', ?10, ?11, ?12)");
+  if (!s.ok()) fail("cannot prepare run insert");
   bind_text(s, 1, info.run_id);
   bind_text(s, 2, info.started_at);
   bind_opt_text(s, 3, info.host);
@@ -192,9 +187,7 @@ void AuditDb::begin_run(const AuditRunInfo& info) {
   bind_opt_text(s, 10, redact_secrets(info.source_endpoint));
   bind_opt_text(s, 11, redact_secrets(info.target_endpoint));
   bind_opt_text(s, 12, info.recon_version);
-  const int rc = sqlite3_step(s);
-  sqlite3_finalize(s);
-  if (rc != SQLITE_DONE) fail("cannot record run " + info.run_id);
+  if (sqlite3_step(s) != SQLITE_DONE) fail("cannot record run " + info.run_id);
 }
 
 void AuditDb::begin_table(const TableContext&) { require_run("begin_table"); }
@@ -306,20 +299,16 @@ void AuditDb::finish_run(const RunResult& run) {
   require_run("finish_run");
   exec("BEGIN IMMEDIATE");
   try {
-    sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v2(db_,
-                           "UPDATE runs SET finished_at = ?2, status = ?3, consistency_index = ?4, error = ?5"
-                           " WHERE run_id = ?1",
-                           -1, &s, nullptr) != SQLITE_OK)
-      fail("cannot prepare run update");
+    const sqlite::Stmt s(db_,
+                         "UPDATE runs SET finished_at = ?2, status = ?3, consistency_index = ?4, error = ?5"
+                         " WHERE run_id = ?1");
+    if (!s.ok()) fail("cannot prepare run update");
     bind_text(s, 1, run_id_);
     bind_opt_text(s, 2, run.finished_at);
     bind_text(s, 3, run.status.empty() ? std::string("error") : run.status);
     sqlite3_bind_double(s, 4, run.consistency_index());
     bind_opt_text(s, 5, redact_secrets(run.error));
-    const int rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE) fail("cannot record the end of run " + run_id_);
+    if (sqlite3_step(s) != SQLITE_DONE) fail("cannot record the end of run " + run_id_);
     for (const TableResult& t : run.tables) write_table_result(t);
     exec("COMMIT");
   } catch (...) {

@@ -1,5 +1,6 @@
 #pragma once
-// Private to the audit module: small SQLite helpers shared by the writer and the readers.
+// Private to the audit module: what the writer and the readers share on top of the SQLite handles
+// (recon/sqlite/handle.hpp): index lists and the finding's columns.
 #include <sqlite3.h>
 
 #include <cstdint>
@@ -7,52 +8,18 @@
 #include <string_view>
 #include <vector>
 
-#include "recon/engine/result.hpp"
+#include "recon/model/result.hpp"
+#include "recon/sqlite/handle.hpp"
 
 namespace recon::audit {
 
-/// A prepared statement finalized on scope exit. `ok()` is false when preparing failed (the
-/// caller reports it with the connection's error message).
-class Stmt {
- public:
-  Stmt(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &s_, nullptr); }
-  ~Stmt() { sqlite3_finalize(s_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  bool ok() const { return s_ != nullptr; }
-  sqlite3_stmt* get() const { return s_; }
-  operator sqlite3_stmt*() const { return s_; }
-
- private:
-  sqlite3_stmt* s_ = nullptr;
-};
-
-inline void bind_text(sqlite3_stmt* s, int i, std::string_view v) {
-  sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-}
-/// Empty text is stored as NULL.
-inline void bind_opt_text(sqlite3_stmt* s, int i, const std::string& v) {
-  if (v.empty()) sqlite3_bind_null(s, i);
-  else bind_text(s, i, v);
-}
-/// A zero-length blob stays a (non-NULL) zero-length blob: std::string::data() is never null.
-inline void bind_blob(sqlite3_stmt* s, int i, std::string_view v) {
-  sqlite3_bind_blob(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-}
-
-/// Column text, "" for NULL.
-inline std::string column_text(sqlite3_stmt* s, int i) {
-  const auto* t = sqlite3_column_text(s, i);
-  return t ? std::string(reinterpret_cast<const char*>(t), static_cast<std::size_t>(sqlite3_column_bytes(s, i)))
-           : std::string();
-}
-/// Column bytes, "" for NULL.
-inline std::string column_blob(sqlite3_stmt* s, int i) {
-  const void* b = sqlite3_column_blob(s, i);
-  const int n = sqlite3_column_bytes(s, i);
-  return b ? std::string(static_cast<const char*>(b), static_cast<std::size_t>(n)) : std::string();
-}
-inline bool column_null(sqlite3_stmt* s, int i) { return sqlite3_column_type(s, i) == SQLITE_NULL; }
+using sqlite::bind_blob;
+using sqlite::bind_opt_text;
+using sqlite::bind_text;
+using sqlite::column_blob;
+using sqlite::column_null;
+using sqlite::column_text;
+using sqlite::Stmt;
 
 /// {0, 3} -> "0,3"
 inline std::string join_indexes(const std::vector<std::uint32_t>& v) {

@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "recon/config/job.hpp"
+#include "recon/core/defaults.hpp"
 #include "recon/engine/run.hpp"
 #include "recon/report/terminal.hpp"
 
@@ -17,8 +18,8 @@ void describe_check(po::options_description& desc) {
       ("mode", po::value<std::string>()->value_name("full|sample"), "full compares every range, sample a seeded subset; default: [check].mode or full")
       ("sample-rate", po::value<double>()->value_name("R"), "fraction of ranges compared in sample mode (implies --mode sample); default: [check].sample_rate or 0.1")
       ("seed", po::value<std::uint64_t>()->value_name("N"), "seed of the sampled ranges (recorded in summary.json); default: random")
-      ("threads", po::value<int>()->value_name("N"), "parallel workers, each with its own connections; default: [check].threads or 4")
-      ("chunk-rows", po::value<std::int64_t>()->value_name("N"), "target rows per key range; default: [check].chunk_rows or 50000")
+      ("threads", po::value<int>()->value_name("N"), fmt::format("parallel workers, each with its own connections; default: [check].threads or {}", kDefaultThreads).c_str())
+      ("chunk-rows", po::value<std::int64_t>()->value_name("N"), fmt::format("target rows per key range; default: [check].chunk_rows or {}", kDefaultChunkRows).c_str())
       ("out", po::value<std::string>()->value_name("DIR"), "output folder; default: reports/<run_id>/")
       ("audit", po::value<std::string>()->value_name("FILE"), "SQLite audit trail; default: [check].audit or recon-audit.db beside the job file")
       ("recheck-attempts", po::value<int>()->value_name("N"), "delayed looks at divergent keys after the main pass (0: none); default: [check.recheck].attempts or 3, for tables with lag or recheck = true")

@@ -1,4 +1,4 @@
-// The subcommand table and the mapping of failures to exit codes (CONTRACT.md).
+// The subcommand table and the mapping of failures to exit codes (docs/cli.md).
 #include "recon/cli/cli.hpp"
 
 #include <iostream>

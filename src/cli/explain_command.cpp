@@ -123,12 +123,7 @@ int run_explain_command(const po::variables_map& vm) {
                                f.category, f.severity, action_name(f.action), status_name(f.status),
                                f.recheck_attempts ? fmt::format(", {} recheck look(s)", f.recheck_attempts) : "");
       if (!f.explanation.empty()) std::cout << "  " << f.explanation << "\n";
-      Divergence d;
-      d.key = stored->key;
-      d.category = stored->category;
-      d.columns = stored->columns;
-      d.source_values = stored->source_values;
-      d.target_values = stored->target_values;
+      Divergence d = stored->to_divergence();
       print_values(ctx, d, !d.source_values.empty() || d.category != Category::MissingInSource,
                    !d.target_values.empty() || d.category != Category::MissingInTarget);
       ctx.rules->evaluate(d);

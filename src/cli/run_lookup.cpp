@@ -11,15 +11,6 @@
 namespace recon {
 namespace fs = std::filesystem;
 
-std::string iso_utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 std::unique_ptr<RunLookup> open_run_lookup(const boost::program_options::variables_map& vm) {
   CheckFlags flags;
   if (vm.count("config")) flags.config = vm["config"].as<std::string>();

@@ -26,6 +26,4 @@ struct RunLookup {
 /// file when the run is unknown, and the job file when it is gone (suggesting --config).
 std::unique_ptr<RunLookup> open_run_lookup(const boost::program_options::variables_map& vm);
 
-std::string iso_utc_now();
-
 }  // namespace recon

@@ -1,5 +1,6 @@
 // Job file (TOML) -> RunOptions. Validation here is everything that can be checked without a
 // database; the engine checks tables and columns against the engines before any data moves.
+#include "recon/core/did_you_mean.hpp"
 #include "recon/config/job.hpp"
 
 #include <algorithm>
@@ -10,7 +11,7 @@
 #include <fmt/format.h>
 #include <xxhash.h>
 
-#include "recon/config/duration.hpp"
+#include "recon/core/duration.hpp"
 #include "recon/config/toml_reader.hpp"
 #include "recon/core/errors.hpp"
 
@@ -52,8 +53,6 @@ const std::vector<std::string> kTableKeys = {"name", "source", "target", "key", 
                                              "column_map", "where", "source_where", "target_where",
                                              "trust_key", "chunk_rows", "slo", "json_columns", "time_rounding",
                                              "rules", "updated_at", "updated_at_zone", "lag", "recheck"};
-const std::vector<std::string> kKinds = {"postgres", "sqlite", "sqlserver", "csv"};
-
 fs::path resolve(const fs::path& base, const std::string& p) {
   fs::path path(p);
   return path.is_absolute() || base.empty() ? path : (base / path).lexically_normal();
@@ -67,21 +66,23 @@ Endpoint read_endpoint(const toml::table& top, const std::string& name, const st
   TableReader r(*node->as_table(), origin, "[" + name + "]");
   Endpoint ep;
   ep.line = r.line();
-  ep.kind = r.require_str("kind");
-  if (std::find(kKinds.begin(), kKinds.end(), ep.kind) == kKinds.end()) {
-    const std::string hint = config_detail::did_you_mean(ep.kind, kKinds);
-    r.fail("kind", fmt::format("'{}' is not a known engine{}; use one of {}", ep.kind,
-                               hint.empty() ? "" : " (did you mean '" + hint + "'?)", fmt::join(kKinds, ", ")));
+  const std::string kind = r.require_str("kind");
+  const std::optional<EngineKind> parsed = parse_engine_kind(kind);
+  if (!parsed) {
+    const std::vector<std::string> kinds = engine_kind_names();
+    const std::string hint = did_you_mean(kind, kinds);
+    r.fail("kind", fmt::format("'{}' is not an engine this build reads{}; use one of {}", kind,
+                               hint.empty() ? "" : " (did you mean '" + hint + "'?)", fmt::join(kinds, ", ")));
   }
+  ep.kind = *parsed;
   ep.url = r.require_str("url");
-  if (ep.kind == "sqlite" || ep.kind == "csv") {
-    if (ep.url.rfind("file:", 0) != 0) ep.url = resolve(base, ep.url).string();
-  }
+  // A file path is relative to the job file, not to wherever recon was started.
+  if (ep.kind == EngineKind::Sqlite && ep.url.rfind("file:", 0) != 0) ep.url = resolve(base, ep.url).string();
   ep.password_env = r.str("password_env").value_or("");
   if (!ep.password_env.empty()) {
     const char* pw = std::getenv(ep.password_env.c_str());
     if (!pw)
-      r.fail("password_env", fmt::format("environment variable {} is not set; export it with the {} password "
+      r.fail("password_env", fmt::format("names {0}, but the environment variable {0} is not set; export it with the {1} password "
                                          "(secrets never go in the job file)", ep.password_env, name));
     ep.password = pw;
   }
@@ -104,7 +105,7 @@ std::vector<fs::path> rule_files(TableReader& r, const fs::path& base) {
   for (const auto& rule : r.strings("rules")) {
     files.push_back(resolve(base, rule));
     if (!base.empty() && !fs::exists(files.back()))
-      r.fail("rules", fmt::format("rules file {} does not exist (paths are relative to the job file's folder)",
+      r.fail("rules", fmt::format("names {}, which does not exist (paths are relative to the job file's folder)",
                                   files.back().string()));
   }
   return files;
@@ -119,7 +120,7 @@ void read_updated_at(TableReader& r, const toml::table& t, const std::string& or
     job.updated_at_target = u.str("target").value_or("");
     u.reject_unknown({"source", "target"});
     if (job.updated_at_source.empty() && job.updated_at_target.empty())
-      u.fail("target", "name the update-time column of at least one side: updated_at = { source = \"…\", target = \"…\" }");
+      u.fail("target", "is missing: name the update-time column of at least one side: updated_at = { source = \"…\", target = \"…\" }");
     r.sub_table("updated_at");  // mark as read
   } else if (auto col = r.str("updated_at")) {
     job.updated_at_target = *col;
@@ -138,9 +139,9 @@ void read_updated_at(TableReader& r, const toml::table& t, const std::string& or
   }
   if (auto lag = r.str("lag")) job.lag_us = duration_of(r, "lag", *lag);
   if (job.lag_us && job.updated_at_source.empty() && job.updated_at_target.empty())
-    r.fail("lag", "a lag window needs updated_at = \"column\" (the update time of a row on each side)");
+    r.fail("lag", "needs updated_at = \"column\" (the update time of a row on each side)");
   if (!job.lag_us && (!job.updated_at_source.empty() || !job.updated_at_target.empty()))
-    r.fail("updated_at", "updated_at is only used with a lag window: add lag = \"5m\" (how far CDC may trail)");
+    r.fail("updated_at", "is only used with a lag window: add lag = \"5m\" (how far CDC may trail)");
 }
 
 TableJob read_table(const toml::table& t, const std::string& origin, const fs::path& base, std::size_t index) {
@@ -260,7 +261,7 @@ RunOptions parse_job_text(const std::string& text, const std::string& origin, co
   for (const auto& [k, node] : top) {
     const std::string key(k.str());
     if (std::find(kTopKeys.begin(), kTopKeys.end(), key) == kTopKeys.end()) {
-      const std::string hint = config_detail::did_you_mean(key, kTopKeys);
+      const std::string hint = did_you_mean(key, kTopKeys);
       throw InputError(fmt::format("{}: unknown top-level key '{}'{}", config_detail::where(origin, node), key,
                                    hint.empty() ? " (expected [source], [target], [check], [[tables]])"
                                                 : " — did you mean '" + hint + "'?"));

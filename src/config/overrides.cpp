@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "recon/config/duration.hpp"
+#include "recon/core/duration.hpp"
 #include "recon/config/job.hpp"
 #include "recon/core/errors.hpp"
 

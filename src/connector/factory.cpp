@@ -1,6 +1,5 @@
-// open_connector: picks the connector for an endpoint's kind.
-#include <string>
-
+// open_connector: one line per engine kind. A new connector is a folder beside postgres/, sqlite/
+// and sqlserver/, its kind in recon/config/engine_kind.hpp, and one case here.
 #include "recon/connector/connector.hpp"
 #include "recon/connector/postgres.hpp"
 #include "recon/connector/sqlite.hpp"
@@ -9,16 +8,12 @@
 namespace recon {
 
 std::unique_ptr<Connector> open_connector(const Endpoint& endpoint, Side side) {
-  if (endpoint.kind == "postgres") return make_postgres_connector(endpoint, side);
-  if (endpoint.kind == "sqlite") return make_sqlite_connector(endpoint, side);
-  if (endpoint.kind == "sqlserver") return make_sqlserver_connector(endpoint, side);
-  const std::string where = std::string("[") + side_name(side) + "]" +
-                            (endpoint.line > 0 ? " (line " + std::to_string(endpoint.line) + ")" : "");
-  if (endpoint.kind == "csv")
-    throw InputError(where + " kind = \"" + endpoint.kind +
-                     "\" is not supported yet by this build; use postgres or sqlite");
-  throw InputError(where + " kind = \"" + endpoint.kind +
-                   "\" is not a known engine; valid kinds: postgres, sqlserver, sqlite, csv");
+  switch (endpoint.kind) {  // no default: the compiler names a kind left out
+    case EngineKind::Postgres: return make_postgres_connector(endpoint, side);
+    case EngineKind::Sqlite: return make_sqlite_connector(endpoint, side);
+    case EngineKind::SqlServer: return make_sqlserver_connector(endpoint, side);
+  }
+  throw InputError(std::string("[") + side_name(side) + "] kind is not one this build reads");
 }
 
 }  // namespace recon

@@ -278,4 +278,13 @@ std::string column_list(Dialect dialect, const std::vector<SelectColumn>& keys,
   return out;
 }
 
+std::string order_by_list(const std::vector<SelectColumn>& keys, std::string (*key_expr)(const SelectColumn&)) {
+  std::string out;
+  for (const auto& k : keys) {
+    if (!out.empty()) out += ", ";
+    out += key_expr(k);
+  }
+  return out;
+}
+
 }  // namespace recon

@@ -8,14 +8,15 @@
 namespace recon::canon {
 
 // Civil-from-days and days-from-civil use the well-known era/day-of-era decomposition
-// (400-year eras of 146097 days), exact for every int32 day count.
+// (400-year eras of 146097 days), exact for every int32 day count. The day count is computed in
+// 64 bits: near the ends of the int32 range `era * 146097` alone would overflow an int.
 std::int32_t days_from_civil(int y, unsigned m, unsigned d) {
   y -= m <= 2;
   const int era = (y >= 0 ? y : y - 399) / 400;
   const unsigned yoe = static_cast<unsigned>(y - era * 400);
   const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
   const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int>(doe) - 719468;
+  return static_cast<std::int32_t>(static_cast<std::int64_t>(era) * 146097 + static_cast<std::int64_t>(doe) - 719468);
 }
 
 void civil_from_days(std::int32_t z0, int& y, unsigned& m, unsigned& d) {

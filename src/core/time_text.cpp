@@ -1,5 +1,5 @@
 // Date/time text parsing. Rounding of sub-microsecond digits follows PostgreSQL's input: half to
-// even on the dropped digits (CONTRACT.md, Clarifications), or truncation when a job asks for it.
+// even on the dropped digits (docs/cli.md, Equality), or truncation when a job asks for it.
 #include "time_text.hpp"
 
 #include <cmath>

@@ -17,22 +17,15 @@ Writer::Writer(const std::filesystem::path& path) : path_(path) {
       throw InputError("cannot replace demo database " + path.string() + suffix + ": " + ec.message() +
                        "; choose another --out folder");
   }
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                      nullptr) != SQLITE_OK) {
-    const std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
-    db_ = nullptr;
+  if (db_.open(path.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX) != SQLITE_OK) {
+    const std::string msg = db_ ? db_.error() : "out of memory";
+    db_.reset();
     throw InputError("cannot create demo database " + path.string() + ": " + msg +
                      "; check that the --out folder exists and is writable");
   }
   exec(sql::demo_build_pragmas);
   exec(sql::demo_schema);
   exec("BEGIN");
-}
-
-Writer::~Writer() {
-  for (auto* s : stmts_) sqlite3_finalize(s);
-  sqlite3_close(db_);
 }
 
 void Writer::fail(const std::string& what) const {
@@ -45,15 +38,14 @@ void Writer::exec(std::string_view sql) {
 }
 
 std::size_t Writer::prepare(std::string_view sql) {
-  sqlite3_stmt* s = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &s, nullptr) != SQLITE_OK)
-    fail("preparing an insert");
-  stmts_.push_back(s);
+  sqlite::Stmt s(db_, sql);
+  if (!s.ok()) fail("preparing an insert");
+  stmts_.push_back(std::move(s));
   return stmts_.size() - 1;
 }
 
 void Writer::insert(std::size_t stmt, std::initializer_list<Param> params) {
-  sqlite3_stmt* s = stmts_[stmt];
+  sqlite3_stmt* s = stmts_[stmt].get();
   int i = 1;
   for (const Param& p : params) {
     int rc = SQLITE_OK;

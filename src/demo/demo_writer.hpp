@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "recon/sqlite/handle.hpp"
+
 namespace recon::demo {
 
 /// One bound parameter: NULL, an integer or text (viewed, not copied: it must outlive insert()).
@@ -33,7 +35,6 @@ struct Param {
 class Writer {
  public:
   explicit Writer(const std::filesystem::path& path);
-  ~Writer();
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
 
@@ -48,8 +49,8 @@ class Writer {
   void exec(std::string_view sql);
 
   std::filesystem::path path_;
-  sqlite3* db_ = nullptr;
-  std::vector<sqlite3_stmt*> stmts_;
+  sqlite::Db db_;
+  std::vector<sqlite::Stmt> stmts_;
 };
 
 }  // namespace recon::demo

@@ -215,8 +215,9 @@ TableContext resolve_table(const TableJob& job, const TableInfo& src, const Tabl
   return ctx;
 }
 
-bool same_wire_values(const TableContext& ctx, const RunOptions& opts) {
-  if (opts.source.kind != "postgres" || opts.target.kind != "postgres") return false;
+bool same_wire_values(const TableContext& ctx, const Connector& source, const Connector& target) {
+  const std::string wire = source.wire_format();
+  if (wire.empty() || wire != target.wire_format()) return false;
   for (std::size_t i = 0; i < ctx.select_values_source.size(); ++i) {
     const SelectColumn& s = ctx.select_values_source[i];
     const SelectColumn& t = ctx.select_values_target[i];

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "recon/engine/compare.hpp"
+#include "recon/engine/table_query.hpp"
 #include "recon/engine/triage.hpp"
 
 namespace recon {
@@ -35,23 +36,6 @@ std::optional<std::pair<std::string, std::string>> fetch_one(Connector& c, const
 }
 
 }  // namespace
-
-RangeQuery table_query(const TableContext& ctx, Side side) {
-  const bool source = side == Side::Source;
-  const TableJob& job = *ctx.job;
-  RangeQuery q;
-  q.table = source ? job.source : job.target;
-  q.keys = source ? ctx.select_keys_source : ctx.select_keys_target;
-  q.values = source ? ctx.select_values_source : ctx.select_values_target;
-  q.where = source ? job.source_where : job.target_where;
-  return q;
-}
-
-RangeQuery key_fetch_query(const TableContext& ctx, Side side) {
-  RangeQuery q = table_query(ctx, side);
-  if (const auto& at = side == Side::Source ? ctx.updated_at_source : ctx.updated_at_target) q.values.push_back(*at);
-  return q;
-}
 
 std::string parse_key(const TableContext& ctx, const std::string& text) {
   nlohmann::json parsed;

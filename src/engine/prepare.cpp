@@ -10,12 +10,6 @@ namespace recon {
 
 namespace {
 
-Dialect dialect_of(const Endpoint& e) {
-  if (e.kind == "sqlite") return Dialect::Sqlite;
-  if (e.kind == "sqlserver") return Dialect::SqlServer;
-  return Dialect::Postgres;
-}
-
 /// Validated, ready-to-run tables. Every problem of every table is reported at once.
 std::vector<TableContext> validate(const RunOptions& opts, Connector& src, Connector& tgt) {
   std::vector<TableContext> contexts;
@@ -35,7 +29,8 @@ std::vector<TableContext> validate(const RunOptions& opts, Connector& src, Conne
       continue;
     }
     TableContext ctx = resolve_table(job, s, t, opts, errors);
-    ctx.target_dialect = dialect_of(opts.target);
+    ctx.target_dialect = tgt.dialect();
+    ctx.compare_wire_bytes = same_wire_values(ctx, src, tgt);
     ctx.source_endpoint = src.endpoint();
     ctx.target_endpoint = tgt.endpoint();
     contexts.push_back(std::move(ctx));

@@ -9,16 +9,13 @@
 #include <fmt/format.h>
 
 #include "recon/core/canonical.hpp"
+#include "recon/core/utc_time.hpp"
 #include "recon/engine/compare.hpp"
-#include "recon/engine/lookup.hpp"
+#include "recon/engine/table_query.hpp"
 
 namespace recon {
 
 namespace {
-
-double system_epoch() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 /// One side's rows of the open keys, by key: compared values, then the update time (if read).
 struct SideRows {
@@ -40,17 +37,10 @@ struct SideRows {
 /// Fetches `keys` from one side, reopening a poisoned connection up to opts.retries times.
 void fetch_side(const RunOptions& opts, ConnectionPool& pool, Side side, const RangeQuery& q,
                 const std::vector<std::string>& keys, SideRows& rows) {
-  for (int attempt = 1;; ++attempt) {
+  retry_on_lost_connection(opts, pool, 0, [&] {
     rows.batch.clear();
-    try {
-      pool.get(0, side).fetch_keys(q, keys, rows.batch);
-      break;
-    } catch (const ConnectorError& e) {
-      if (!e.poisoned() || attempt > opts.retries) throw;
-      std::this_thread::sleep_for(std::chrono::milliseconds(250 << std::min(attempt - 1, 4)));
-      pool.reopen(0, side);
-    }
-  }
+    pool.get(0, side).fetch_keys(q, keys, rows.batch);
+  });
   rows.by_key.clear();
   for (std::size_t i = 0; i < rows.batch.size(); ++i) rows.by_key.emplace(rows.batch.key(i), i);
 }
@@ -135,7 +125,7 @@ RecheckSettings recheck_settings_for(const RunOptions& opts, const TableJob& tab
 RecheckReport recheck_divergences(const RunOptions& opts, const TableContext& ctx, ConnectionPool& pool,
                                   std::vector<HeldDivergence>& held, const RecheckSettings& settings) {
   RecheckReport report;
-  const auto clock = settings.clock ? settings.clock : std::function<double()>(system_epoch);
+  const auto clock = settings.clock ? settings.clock : std::function<double()>(now_epoch);
   const auto sleep = settings.sleep ? settings.sleep : std::function<void(std::int64_t)>([](std::int64_t us) {
     std::this_thread::sleep_for(std::chrono::microseconds(us));
   });

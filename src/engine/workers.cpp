@@ -48,6 +48,10 @@ void ConnectionPool::reopen(std::size_t w, Side side) {
   slot = open_connector(side == Side::Source ? opts_.source : opts_.target, side);
 }
 
+void pause_before_retry(int attempt) {
+  std::this_thread::sleep_for(std::chrono::milliseconds(250 << std::min(attempt - 1, 4)));
+}
+
 namespace {
 
 struct WorkerBuffers {
@@ -101,7 +105,7 @@ RangeOutcome compare_range(const RunOptions& opts, ConnectionPool& pool, std::si
       return out;
     } catch (const ConnectorError& e) {
       if (e.poisoned() && attempt <= opts.retries) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(250 << std::min(attempt - 1, 4)));
+        pause_before_retry(attempt);
         try {
           pool.reopen(w, e.side());
         } catch (const std::exception&) {

@@ -9,6 +9,8 @@
 #include <system_error>
 
 #include "output_file.hpp"
+#include "recon/connector/connector.hpp"
+#include "recon/core/utc_time.hpp"
 
 namespace recon {
 
@@ -243,7 +245,7 @@ void FixupWriter::end_table(const TableContext& ctx, TableResult& result) {
   head += "-- run:        " + one_line(run_id_) + "\n";
   head += "-- source:     " + one_line(result.source) + " @ " + one_line(redact_secrets(ctx.source_endpoint)) + "\n";
   head += "-- target:     " + one_line(result.target) + " @ " + one_line(redact_secrets(ctx.target_endpoint)) + "\n";
-  head += "-- generated:  " + report::utc_now_iso() + "\n";
+  head += "-- generated:  " + iso_utc_now() + "\n";
   head += "-- rows:       compared " + std::to_string(result.rows_compared) + ", matched " +
           std::to_string(result.matched) + ", missing_in_target " + std::to_string(result.missing_in_target) +
           ", missing_in_source " + std::to_string(result.missing_in_source) + ", changed " +

@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "output_file.hpp"
-#include "recon/report/summary.hpp"
+#include "recon/report/metrics.hpp"
 
 namespace recon {
 namespace {

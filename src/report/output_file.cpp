@@ -43,15 +43,6 @@ void write_file_atomically(const std::filesystem::path& file, std::string_view c
   }
 }
 
-std::string utc_now_iso() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 std::string one_line(std::string_view text) {
   std::string out(text);
   for (char& c : out)

@@ -11,9 +11,6 @@ namespace recon::report {
 /// the temp file is removed in that case.
 void write_file_atomically(const std::filesystem::path& file, std::string_view content);
 
-/// Current UTC time as "2026-11-23T10:15:00Z".
-std::string utc_now_iso();
-
 /// Replaces CR/LF (and other control characters) by spaces, for text put in a "--" comment line
 /// or a one-line label.
 std::string one_line(std::string_view text);

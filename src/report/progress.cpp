@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <iostream>
 
-#include "recon/report/terminal.hpp"
+#include "recon/report/progress.hpp"
 
 namespace recon {
 namespace {

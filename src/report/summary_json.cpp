@@ -1,7 +1,8 @@
-// summary.json: CONTRACT.md's schema, built with nlohmann::json.
+// summary.json: the schema of docs/cli.md, built with nlohmann::json.
 #include <nlohmann/json.hpp>
 
 #include "output_file.hpp"
+#include "recon/core/errors.hpp"
 #include "recon/report/summary.hpp"
 
 namespace recon {

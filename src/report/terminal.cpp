@@ -4,6 +4,7 @@
 #include <tuple>
 #include <vector>
 
+#include "recon/core/errors.hpp"
 #include "recon/report/terminal.hpp"
 
 namespace recon {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "expression_node.hpp"
+#include "recon/core/did_you_mean.hpp"
 #include "recon/config/toml_reader.hpp"
 #include "recon/core/errors.hpp"
 
@@ -327,13 +328,13 @@ class Parser {
       if (info) fail("`" + t.text + "` is a function: write " + t.text + "(…)", t.offset);
       std::vector<std::string> candidates = kNames;
       for (const auto& f : kFuncs) candidates.emplace_back(f.name);
-      const std::string hint = config_detail::did_you_mean(t.text, candidates);
+      const std::string hint = did_you_mean(t.text, candidates);
       fail("unknown name `" + t.text + "`" + (hint.empty() ? "" : " (did you mean `" + hint + "`?)"), t.offset);
     }
     if (!info) {
       std::vector<std::string> names;
       for (const auto& f : kFuncs) names.emplace_back(f.name);
-      const std::string hint = config_detail::did_you_mean(t.text, names);
+      const std::string hint = did_you_mean(t.text, names);
       fail("unknown function `" + t.text + "`" +
                (hint.empty() ? " (functions: abs, length, lower, upper, trim, rtrim, ltrim)"
                              : " (did you mean `" + hint + "`?)"),

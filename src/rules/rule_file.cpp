@@ -8,7 +8,8 @@
 
 #include <fmt/format.h>
 
-#include "recon/config/duration.hpp"
+#include "recon/core/did_you_mean.hpp"
+#include "recon/core/duration.hpp"
 #include "recon/config/toml_reader.hpp"
 #include "recon/core/errors.hpp"
 #include "rule_check.hpp"
@@ -16,7 +17,6 @@
 namespace recon::rules {
 namespace {
 
-using config_detail::did_you_mean;
 using config_detail::where;
 
 const std::vector<std::string> kTopKeys = {"rule", "unmatched"};
@@ -39,76 +39,9 @@ const std::pair<const char*, const char*> kTypeAliases[] = {
 
 std::string join(const std::vector<std::string>& v) { return fmt::format("{}", fmt::join(v, ", ")); }
 
-/// One TOML table of a rule file ([[rule]], its match/interpret/outcome, or [unmatched]) with the
-/// messages of rule files: "file:line: rule 'x': match.category …".
-class Section {
- public:
-  Section(const toml::table& t, const std::string& origin, std::string subject, std::string prefix)
-      : t_(t), origin_(origin), subject_(std::move(subject)), prefix_(std::move(prefix)) {}
-
-  const toml::node* get(const std::string& key) const { return t_.get(key); }
-  std::string at(const std::string& key) const {
-    const toml::node* n = t_.get(key);
-    return where(origin_, n ? *n : static_cast<const toml::node&>(t_));
-  }
-  std::string key(const std::string& k) const { return prefix_ + k; }
-  [[noreturn]] void fail(const std::string& k, const std::string& what) const {
-    throw InputError(fmt::format("{}: {}: {} {}", at(k), subject_, key(k), what));
-  }
-
-  std::optional<std::string> str(const std::string& k) const {
-    const toml::node* n = get(k);
-    if (!n) return std::nullopt;
-    if (!n->is_string()) fail(k, "must be a string (put it in double quotes)");
-    return *n->value<std::string>();
-  }
-  std::optional<bool> boolean(const std::string& k) const {
-    const toml::node* n = get(k);
-    if (!n) return std::nullopt;
-    if (!n->is_boolean()) fail(k, "must be true or false");
-    return *n->value<bool>();
-  }
-  /// A string or an array of strings ("any of").
-  std::vector<std::string> strings(const std::string& k) const {
-    std::vector<std::string> out;
-    const toml::node* n = get(k);
-    if (!n) return out;
-    if (n->is_string()) {
-      out.push_back(*n->value<std::string>());
-      return out;
-    }
-    const toml::array* arr = n->as_array();
-    if (!arr) fail(k, "must be a string or an array of strings, e.g. [\"a\", \"b\"]");
-    for (const auto& el : *arr) {
-      if (!el.is_string()) fail(k, "must be a string or an array of strings, e.g. [\"a\", \"b\"]");
-      out.push_back(*el.value<std::string>());
-    }
-    return out;
-  }
-  /// The sub-table `k` (match, interpret, outcome), whether written [rule.k], k.x = … or k = { … }.
-  const toml::table* table(const std::string& k) const {
-    const toml::node* n = get(k);
-    if (!n) return nullptr;
-    if (!n->is_table()) fail(k, fmt::format("must be a table: write {}.<key> = … lines", k));
-    return n->as_table();
-  }
-  void reject_unknown(const std::vector<std::string>& known) const {
-    for (const auto& [k, node] : t_) {
-      const std::string name(k.str());
-      if (std::find(known.begin(), known.end(), name) != known.end()) continue;
-      const std::string hint = did_you_mean(name, known);
-      throw InputError(fmt::format("{}: {}: unknown key '{}'{}", where(origin_, node), subject_, key(name),
-                                   hint.empty() ? fmt::format(" (known keys here: {})", join(known))
-                                                : fmt::format(" — did you mean '{}'?", hint)));
-    }
-  }
-
- private:
-  const toml::table& t_;
-  const std::string& origin_;
-  std::string subject_;  ///< "rule 'x'", "[[rule]] #3", "[unmatched]"
-  std::string prefix_;   ///< "match.", "" …
-};
+/// One TOML table of a rule file ([[rule]], its match/interpret/outcome, or [unmatched]), read
+/// with the job file's checked reader: messages say "file:line: rule 'x': match.category …".
+using Section = config_detail::TableReader;
 
 std::string hint_for(const std::string& word, const std::vector<std::string>& candidates) {
   const std::string h = did_you_mean(word, candidates);
@@ -253,9 +186,9 @@ Rule read_rule(const toml::table& t, const std::string& origin, std::size_t inde
   Section s(t, origin, subject, "");
   s.reject_unknown(kRuleKeys);  // first: a misspelt `outcome` must not read as a missing one
   rule.description = s.str("description").value_or("");
-  if (const toml::table* m = s.table("match")) rule.match = read_match(Section(*m, origin, subject, "match."));
-  if (const toml::table* i = s.table("interpret")) rule.interpret = read_interpretation(Section(*i, origin, subject, "interpret."));
-  const toml::table* o = s.table("outcome");
+  if (const toml::table* m = s.sub_table("match")) rule.match = read_match(Section(*m, origin, subject, "match."));
+  if (const toml::table* i = s.sub_table("interpret")) rule.interpret = read_interpretation(Section(*i, origin, subject, "interpret."));
+  const toml::table* o = s.sub_table("outcome");
   const auto no_category = [&] {
     return InputError(fmt::format("{}: {} has no outcome.category: add outcome.category = \"…\" (the name this kind "
                                   "of difference is reported under, e.g. \"precision_drift\")", here, subject));

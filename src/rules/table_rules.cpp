@@ -123,7 +123,7 @@ void TableRules::evaluate(Divergence& d) const {
   Finding& f = d.finding;
   f.fix_columns.clear();
   f.explanation.clear();
-  if (!configured_) {  // CONTRACT: with no rules every difference counts
+  if (!configured_) {  // docs/cli.md, Equality: with no rules every difference counts
     f.category = category_name(d.category);
     f.severity = kDefaultSeverity;
     f.action = Action::Fix;

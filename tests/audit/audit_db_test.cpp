@@ -33,9 +33,9 @@ TEST(AuditDb, RecordsAFakeRun) {
   opts.mode = Mode::Sample;
   opts.seed = 18446744073709551615ull;
   opts.sample_rate = 0.25;
-  opts.source.kind = "postgres";
+  opts.source.kind = EngineKind::Postgres;
   opts.source.url = "postgresql://recon:s3cret@db/src";
-  opts.target.kind = "sqlite";
+  opts.target.kind = EngineKind::Sqlite;
   opts.target.url = "/data/t.db";
   RunResult run;
   run.run_id = "20261123T101500Z-3f9a";

@@ -1,7 +1,6 @@
 // The job file's CDC keys: updated_at, updated_at_zone, lag, recheck, and [check.recheck].
 #include <gtest/gtest.h>
 
-#include "recon/config/duration.hpp"
 #include "recon/config/job.hpp"
 #include "recon/core/errors.hpp"
 
@@ -23,17 +22,6 @@ std::string message_of(const std::string& check, const std::string& table) {
     return e.what();
   }
   return "";
-}
-
-TEST(Duration, ParsesUnits) {
-  EXPECT_EQ(parse_duration_us("250ms"), 250'000);
-  EXPECT_EQ(parse_duration_us("1.5s"), 1'500'000);
-  EXPECT_EQ(parse_duration_us("5m"), 300'000'000);
-  EXPECT_EQ(parse_duration_us("2h"), 7'200'000'000LL);
-  EXPECT_EQ(parse_duration_us("3us"), 3);
-  EXPECT_FALSE(parse_duration_us("5"));
-  EXPECT_FALSE(parse_duration_us("-1s"));
-  EXPECT_FALSE(parse_duration_us("5 minutes"));
 }
 
 TEST(CdcOptions, OneNameForBothSidesFollowsTheColumnMap) {

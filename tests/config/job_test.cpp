@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include <fmt/format.h>
+
 #include "recon/config/job.hpp"
 #include "recon/core/errors.hpp"
 
@@ -42,7 +44,7 @@ std::string message_of(const std::string& text) {
 
 TEST(JobFile, ParsesTheContractExample) {
   RunOptions o = parse_job_text(kJob, "job.toml", "/jobs");
-  EXPECT_EQ(o.source.kind, "postgres");
+  EXPECT_EQ(o.source.kind, EngineKind::Postgres);
   EXPECT_EQ(o.target.url, "/jobs/data/target.db");  // relative paths resolve against the job's folder
   EXPECT_EQ(o.threads, 3);
   EXPECT_EQ(o.chunk_rows, 1000);
@@ -70,6 +72,21 @@ TEST(JobFile, UnknownKeySuggestsTheClosestOne) {
   EXPECT_NE(m.find("job.toml:11"), std::string::npos) << m;
   EXPECT_NE(m.find("did you mean 'chunk_rows'"), std::string::npos) << m;
   EXPECT_NE(message_of(std::string(kJob) + "[extra]\n").find("unknown top-level key 'extra'"), std::string::npos);
+}
+
+TEST(JobFile, OnlyKindsThisBuildReadsAreAccepted) {
+  for (const char* kind : {"csv", "oracle"}) {
+    std::string text = kJob;
+    text.replace(text.find("kind = \"sqlite\""), 15, fmt::format("kind = \"{}\"", kind));
+    const std::string m = message_of(text);
+    EXPECT_NE(m.find("job.toml:6: [target]: kind '" + std::string(kind) + "' is not an engine this build reads"),
+              std::string::npos) << m;
+    EXPECT_NE(m.find("use one of postgres, sqlite, sqlserver"), std::string::npos) << m;
+  }
+  for (const auto& k : kEngineKinds) {
+    EXPECT_EQ(parse_engine_kind(k.name), k.kind);
+    EXPECT_STREQ(engine_kind_name(k.kind), k.name);
+  }
 }
 
 TEST(JobFile, BadValuesAreRejectedWithTheirKey) {

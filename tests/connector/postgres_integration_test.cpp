@@ -70,7 +70,7 @@ class PostgresIntegration : public ::testing::Test {
 
   void SetUp() override {
     if (std::getenv("PGHOST") == nullptr) GTEST_SKIP() << "PGHOST not set: no PostgreSQL to test against";
-    endpoint_.kind = "postgres";
+    endpoint_.kind = EngineKind::Postgres;
     endpoint_.url = "";  // PGHOST/PGPORT/PGUSER/PGDATABASE/PGPASSWORD from pg_virtualenv
     conn_ = make_postgres_connector(endpoint_, Side::Target);
   }
@@ -117,7 +117,7 @@ std::vector<std::string> display_keys(const RowBatch& b) {
 
 TEST_F(PostgresIntegration, EndpointHasNoPassword) {
   Endpoint ep;
-  ep.kind = "postgres";
+  ep.kind = EngineKind::Postgres;
   ep.url = "postgresql://u:topsecret@127.0.0.1:1/db";
   try {
     make_postgres_connector(ep, Side::Source);

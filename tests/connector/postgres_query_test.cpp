@@ -90,7 +90,7 @@ TEST(PostgresQuery, SampleSelect) {
 
 TEST(PostgresConninfo, UriWithPasswordFromEnvironment) {
   Endpoint ep;
-  ep.kind = "postgres";
+  ep.kind = EngineKind::Postgres;
   ep.url = "postgresql://recon:inurl@db.example:6543/src?sslmode=disable";
   ep.password = "it's \\ secret";
   ep.login_timeout_s = 7;
@@ -142,31 +142,9 @@ TEST(PostgresConninfo, OneLine) {
 namespace recon {
 namespace {
 
-TEST(PostgresFactory, UnsupportedAndUnknownKindsAreInputErrors) {
-  Endpoint ep;
-  ep.kind = "csv";
-  ep.line = 7;
-  try {
-    open_connector(ep, Side::Source);
-    FAIL();
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("not supported yet"), std::string::npos) << e.what();
-  }
-  ep.kind = "oracle";
-  try {
-    open_connector(ep, Side::Target);
-    FAIL();
-  } catch (const InputError& e) {
-    const std::string msg = e.what();
-    EXPECT_NE(msg.find("\"oracle\""), std::string::npos) << msg;
-    EXPECT_NE(msg.find("postgres, sqlserver, sqlite, csv"), std::string::npos) << msg;
-    EXPECT_NE(msg.find("[target] (line 7)"), std::string::npos) << msg;
-  }
-}
-
 TEST(PostgresFactory, MalformedPostgresUrlIsInputError) {
   Endpoint ep;
-  ep.kind = "postgres";
+  ep.kind = EngineKind::Postgres;
   ep.url = "postgresql://u:pw@h:notaport/db?bogus=1";
   EXPECT_THROW(open_connector(ep, Side::Source), InputError);
 }

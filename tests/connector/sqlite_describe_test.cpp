@@ -18,7 +18,7 @@ const ColumnInfo& col(const TableInfo& t, const std::string& name) {
 
 TEST(SqliteOpen, MissingFileIsALoginErrorNamingThePathAndTheSetting) {
   Endpoint ep;
-  ep.kind = "sqlite";
+  ep.kind = EngineKind::Sqlite;
   ep.url = "/nonexistent/dir/recon_missing.db";
   try {
     make_sqlite_connector(ep, Side::Source);
@@ -34,7 +34,7 @@ TEST(SqliteOpen, MissingFileIsALoginErrorNamingThePathAndTheSetting) {
 
 TEST(SqliteOpen, MissingFileViaUriIsALoginError) {
   Endpoint ep;
-  ep.kind = "sqlite";
+  ep.kind = EngineKind::Sqlite;
   ep.url = "file:/nonexistent/dir/recon_missing.db?mode=ro";
   EXPECT_THROW(make_sqlite_connector(ep, Side::Target), ConnectorError);
 }
@@ -43,7 +43,7 @@ TEST(SqliteOpen, AFileThatIsNotADatabaseIsALoginError) {
   const auto path = std::filesystem::temp_directory_path() / "recon_sqlite_not_a_db.db";
   { std::ofstream(path) << "this is a text file, not a SQLite database, padded to be long enough....\n"; }
   Endpoint ep;
-  ep.kind = "sqlite";
+  ep.kind = EngineKind::Sqlite;
   ep.url = path.string();
   try {
     make_sqlite_connector(ep, Side::Target);
@@ -62,7 +62,7 @@ TEST(SqliteOpen, ConnectionIsReadOnlyAndEndpointNamesTheFile) {
   EXPECT_EQ(c->endpoint(), "sqlite " + db.path().string());
   // The file URI form works too.
   Endpoint ep;
-  ep.kind = "sqlite";
+  ep.kind = EngineKind::Sqlite;
   ep.url = "file:" + db.path().string();
   EXPECT_NO_THROW(make_sqlite_connector(ep, Side::Source));
 }

@@ -40,7 +40,7 @@ class TempDb {
   const std::filesystem::path& path() const { return path_; }
   std::unique_ptr<Connector> open(Side side = Side::Target) const {
     Endpoint ep;
-    ep.kind = "sqlite";
+    ep.kind = EngineKind::Sqlite;
     ep.url = path_.string();
     return make_sqlite_connector(ep, side);
   }

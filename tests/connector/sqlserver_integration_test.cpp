@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "recon/connector/sqlserver.hpp"
@@ -24,6 +25,7 @@ namespace recon {
 namespace {
 
 namespace fs = std::filesystem;
+using ::testing::HasSubstr;
 constexpr const char* kUser = "recon";
 constexpr const char* kPassword = "S3cret-pw";
 
@@ -116,7 +118,7 @@ class TdsServer {
 
 Endpoint endpoint(int port, const std::string& password = kPassword, const std::string& db = "recon_test") {
   Endpoint ep;
-  ep.kind = "sqlserver";
+  ep.kind = EngineKind::SqlServer;
   ep.url = "sqlserver://" + std::string(kUser) + "@127.0.0.1:" + std::to_string(port) + "/" + db;
   ep.password = password;
   ep.password_env = "RECON_TEST_MSSQL_PASSWORD";
@@ -297,9 +299,15 @@ TEST_F(SqlServerIntegration, TextAndUuidKeysFollowCanonicalOrder) {
   std::vector<std::string> order;
   for (std::size_t i = 0; i < batch.size(); ++i) order.push_back(row_text(batch, i));
   EXPECT_EQ(order, (std::vector<std::string>{"\"ABC\" | 6", "\"B\" | 2", "\"Z\" | 4", "\"a\" | 3", "\"abc\" | 5", "\"b\" | 1"}));
-  const CaseCollisions* cc = sqlserver_case_collisions(*conn);
-  ASSERT_NE(cc, nullptr);
-  EXPECT_EQ(cc->keys, 2u) << "b/B and abc/ABC collide under SQL_Latin1_General_CP1_CI_AS";
+  const std::vector<std::string> notes = conn->take_notes();
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_THAT(notes[0], HasSubstr("2 keys of the source table differ from another key only in letter case"))
+      << "b/B and abc/ABC collide under SQL_Latin1_General_CP1_CI_AS";
+  EXPECT_THAT(notes[0], HasSubstr("(e.g. "));
+  EXPECT_TRUE(conn->take_notes().empty()) << "each note is handed out once";
+  batch.clear();
+  conn->read_range(q, batch);
+  EXPECT_TRUE(conn->take_notes().empty()) << "the same keys read again are not counted again";
 
   const TableInfo guids = conn->describe(TableRef{"dbo", "Guids"});
   RangeQuery g = whole(guids, {"g"}, {"n"});

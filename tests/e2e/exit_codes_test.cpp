@@ -1,4 +1,4 @@
-// Exit codes (CONTRACT.md: 0 at/above SLO, 1 below, 2 bad input, 3 runtime failure) and the
+// Exit codes (docs/cli.md: 0 at/above SLO, 1 below, 2 bad input, 3 runtime failure) and the
 // quality of the one-line error messages: they name the problem and never contain a password.
 #include <algorithm>
 

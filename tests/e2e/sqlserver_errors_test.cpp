@@ -1,4 +1,4 @@
-// SQL Server failures through the real binary (CONTRACT exit codes): a wrong password and an
+// SQL Server failures through the real binary (the exit codes of docs/cli.md): a wrong password and an
 // unknown table are bad input (2, nothing compared); a server that dies mid-stream or a port
 // nobody listens on are runtime failures (3, partial results kept and marked). No message may
 // contain a password.

@@ -1,6 +1,6 @@
 // The type matrix's data. Each PostgreSQL literal is what a correct migration of the SQL Server
 // value holds — written out by hand (sub-microsecond rounding done here, half to even, per
-// CONTRACT Clarifications), never computed by PostgreSQL's own rounding of the same text.
+// docs/cli.md, Equality), never computed by PostgreSQL's own rounding of the same text.
 #include "sqlserver_matrix.hpp"
 
 #include <cmath>

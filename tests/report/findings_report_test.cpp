@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "recon/report/metrics.hpp"
+#include "recon/report/progress.hpp"
 #include "recon/report/summary.hpp"
 #include "recon/report/terminal.hpp"
 #include "report_test_support.hpp"

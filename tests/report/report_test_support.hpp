@@ -7,7 +7,7 @@
 #include <sstream>
 #include <string>
 
-#include "recon/engine/result.hpp"
+#include "recon/model/result.hpp"
 
 namespace recon::testing_support {
 

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "recon/report/metrics.hpp"
+#include "recon/report/progress.hpp"
 #include "recon/report/summary.hpp"
 #include "recon/report/terminal.hpp"
 #include "report_test_support.hpp"
@@ -59,7 +61,7 @@ TEST(SummaryJson, HasTheContractFieldsAndValues) {
   EXPECT_EQ(t["error"], "lost postgresql://u:***@h/db");
   EXPECT_EQ(t["ranges_total"], 4);
   EXPECT_EQ(t["columns"], nlohmann::json::array({"nome", "saldo"}));
-  // Nothing compared: index 1.0 (CONTRACT), no "error" when not partial.
+  // Nothing compared: index 1.0 (docs/cli.md), no "error" when not partial.
   EXPECT_DOUBLE_EQ(j["tables"][1]["consistency_index"].get<double>(), 1.0);
   EXPECT_FALSE(j["tables"][1].contains("error"));
 }

@@ -28,7 +28,7 @@ TEST(ShippedRules, DefaultClassifiesButNeverTolerates) {
   ASSERT_GE(set.rules.size(), 9u);
   EXPECT_NE(set.unmatched_action, Action::Tolerate);
   for (const Rule& r : set.rules) {
-    EXPECT_NE(r.outcome.action, Action::Tolerate) << r.name;  // CONTRACT "Equality"
+    EXPECT_NE(r.outcome.action, Action::Tolerate) << r.name;  // docs/cli.md, Equality
     EXPECT_FALSE(r.interpret.ignore) << r.name;
     EXPECT_FALSE(r.description.empty()) << r.name;
   }

@@ -8,10 +8,8 @@
 #include <vector>
 
 #include "recon/config/job.hpp"
-#include "recon/engine/result.hpp"
-
-struct sqlite3;
-struct sqlite3_stmt;
+#include "recon/model/result.hpp"
+#include "recon/sqlite/handle.hpp"
 
 namespace recon {
 
@@ -48,6 +46,18 @@ struct StoredDivergence {
   std::vector<std::uint32_t> columns;   ///< differing compared-column indexes (changed)
   std::string source_values, target_values;  ///< canonical encodings; empty when the side is absent
   Finding finding;                      ///< the latest: after the run's rules and every recheck
+
+  /// The divergence as the engine knows it: key, raw category, columns, values and finding.
+  Divergence to_divergence() const {
+    Divergence d;
+    d.key = key;
+    d.category = category;
+    d.columns = columns;
+    d.source_values = source_values;
+    d.target_values = target_values;
+    d.finding = finding;
+    return d;
+  }
 };
 
 /// SQLite audit database (schema: sql/audit/schema.sql, version kSchemaVersion), WAL mode.
@@ -136,9 +146,9 @@ class AuditDb : public ResultSink {
   /// InputError when the run's divergences were recorded by a version 1 recon.
   void refuse_v1_run(const std::string& run_id, const char* what);
 
-  sqlite3* db_ = nullptr;
-  sqlite3_stmt* insert_divergence_ = nullptr;
-  sqlite3_stmt* upsert_table_ = nullptr;
+  sqlite::Db db_;
+  sqlite::Stmt insert_divergence_;
+  sqlite::Stmt upsert_table_;
   std::filesystem::path path_;
   std::string run_id_;
 };

@@ -9,7 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "recon/config/engine_kind.hpp"
 #include "recon/core/canonical.hpp"
+#include "recon/core/defaults.hpp"
 
 namespace recon {
 
@@ -24,7 +26,7 @@ struct TableRef {
 
 /// One side of a job.
 struct Endpoint {
-  std::string kind;          ///< postgres | sqlite | sqlserver | csv
+  EngineKind kind = EngineKind::Postgres;  ///< parsed from `kind`; only what this build reads
   std::string url;           ///< as written (may contain a password: never log it, use redact_secrets)
   std::string password_env;  ///< name of the variable holding the password, if any
   std::string password;      ///< resolved from password_env at parse time; never printed
@@ -77,9 +79,9 @@ struct RunOptions {
   std::filesystem::path job_file;  ///< absolute; empty for the demo's in-memory job
   std::string job_hash;            ///< XXH3-64 hex of the job file's bytes
   Endpoint source, target;
-  int threads = 4;
-  std::int64_t chunk_rows = 50000;
-  double slo = 0.9999;
+  int threads = kDefaultThreads;
+  std::int64_t chunk_rows = kDefaultChunkRows;
+  double slo = kDefaultSlo;
   std::vector<std::filesystem::path> rules;  ///< resolved against the job file's folder
   std::vector<TableJob> tables;
   Mode mode = Mode::Full;

@@ -11,42 +11,9 @@
 #include "recon/core/canonical.hpp"
 #include "recon/core/errors.hpp"
 #include "recon/core/rows.hpp"
+#include "recon/model/columns.hpp"
 
 namespace recon {
-
-/// A column as the engine describes it.
-struct ColumnInfo {
-  std::string name;       ///< as the engine spells it
-  std::string type_name;  ///< as the engine spells it, e.g. "numeric(18,2)", "character varying"
-  /// The class this engine's type maps to; nullopt when the type is not supported (the name says
-  /// which type, config validation turns it into an error naming the column).
-  std::optional<TypeClass> type_class;
-  int precision = -1;     ///< numeric precision / time fractional digits, -1 when not applicable
-  int scale = -1;
-  bool single_float = false;  ///< real/float4
-  bool padded_char = false;   ///< char(n)/bpchar: trailing spaces are not significant
-  bool nullable = true;
-  /// SQLite: values carry their own storage class, so the column accepts conversion to any class.
-  bool dynamic = false;
-  std::uint32_t type_oid = 0;  ///< PostgreSQL type oid (0 elsewhere)
-};
-
-struct TableInfo {
-  TableRef ref;
-  std::vector<ColumnInfo> columns;
-  /// Column sets that are unique (primary key first, then unique constraints/indexes).
-  std::vector<std::vector<std::string>> unique_keys;
-  const ColumnInfo* find(const std::string& column) const;
-};
-
-/// One column to read, with the class both sides are compared in.
-struct SelectColumn {
-  ColumnInfo native;         ///< this side's column (native.name is what goes in the SQL)
-  TypeClass compare_as = TypeClass::Text;
-  bool single_float = false;  ///< either side is float4: round to single before comparing
-  bool trim_padding = false;  ///< either side is char(n): trailing spaces are not significant
-  TimeRounding time_rounding = TimeRounding::HalfEven;
-};
 
 /// A key range: rows with lower <= key < upper (bounds are canonical key encodings; absent = open).
 struct RangeQuery {
@@ -75,6 +42,24 @@ class Connector {
   /// Password-free description for logs and reports ("postgres postgresql://u@h:5432/db").
   virtual std::string endpoint() const = 0;
 
+  // ---- capabilities: what the engine may rely on, so it never asks which engine this is ----
+
+  /// How this engine spells SQL (quoting, literals, casts). Fix-up SQL for a target is written in
+  /// the target's dialect.
+  virtual Dialect dialect() const = 0;
+
+  /// The wire form read_range can hand values in when RangeQuery::raw_values asks for it, or ""
+  /// when it has none. Two sides with the same non-empty wire form send byte-equal values for
+  /// equal values of columns with the same non-zero ColumnInfo::type_oid, so the engine may
+  /// compare those bytes without converting them. Default: none.
+  virtual std::string wire_format() const { return ""; }
+
+  /// Notes a person should know about what this connector has read since the last call, once
+  /// each (e.g. keys that a case-insensitive collation treats as one). The engine takes them
+  /// before and after planning a table and reports the second batch with that table.
+  /// Default: none.
+  virtual std::vector<std::string> take_notes() { return {}; }
+
   /// Columns, types and unique keys. Throws InputError when the table does not exist (message
   /// names the table and the side), ConnectorError on connection trouble.
   virtual TableInfo describe(const TableRef& table) = 0;
@@ -95,16 +80,18 @@ class Connector {
 };
 
 /// Opens a connector for one side. Throws ConnectorError(login=true) when it cannot connect
-/// (message without password), InputError for an unknown kind or malformed url.
+/// (message without password), InputError for a malformed url.
 std::unique_ptr<Connector> open_connector(const Endpoint& endpoint, Side side);
 
 /// Renders a canonical value as a SQL literal of the given dialect, for range bounds and fix-up SQL.
 /// `column` is the column the literal is compared with / assigned to (its type picks casts).
-enum class Dialect { Postgres, Sqlite, SqlServer };
 std::string sql_literal(Dialect dialect, const ColumnInfo& column, const canon::ValueView& v);
 /// Quotes an identifier for the dialect ("a""b" / [a]]b]).
 std::string quote_ident(Dialect dialect, const std::string& ident);
 std::string quote_table(Dialect dialect, const TableRef& table);
+/// The ORDER BY list that reads `keys` in binary (canonical) key order: each key column as the
+/// engine's `key_expr` spells it for bytewise comparison, comma-separated: "k1" COLLATE "C", "k2".
+std::string order_by_list(const std::vector<SelectColumn>& keys, std::string (*key_expr)(const SelectColumn&));
 /// "k1", "k2", "v1", … — the quoted native names of the key columns, then the value columns.
 std::string column_list(Dialect dialect, const std::vector<SelectColumn>& keys,
                         const std::vector<SelectColumn>& values);

@@ -50,7 +50,7 @@ inline constexpr std::int64_t kMicrosPerDay = 86'400LL * kMicrosPerSecond;
 inline constexpr std::int32_t kPostgresEpochDays = 10957;
 
 /// How a finer time value is brought to microseconds (or a coarser column precision).
-/// HalfEven is PostgreSQL's own input behaviour and the default (CONTRACT, Clarifications):
+/// HalfEven is PostgreSQL's own input behaviour and the default (docs/cli.md, Equality):
 /// PostgreSQL reads the fraction of a second as a double and rounds it to µs with rint(), ties to
 /// even — so exact halves go to even (…0000005 → 0, …0000015 → 2) and every other value follows
 /// the double (…0001255 is 125.4999… µs → 125). recon reproduces that bit for bit

@@ -36,7 +36,7 @@ class ConnectorError : public std::runtime_error {
   bool login_;
 };
 
-/// Named exit codes (CONTRACT.md).
+/// Named exit codes (docs/cli.md).
 enum ExitCode : int {
   kExitConsistent = 0,
   kExitDivergent = 1,

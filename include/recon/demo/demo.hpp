@@ -31,7 +31,7 @@ struct DemoTruth {
 DemoTruth build_demo_databases(const std::filesystem::path& source_db,
                                const std::filesystem::path& target_db, const DemoPlan& plan);
 
-/// The job file text comparing the two demo databases (CONTRACT.md job format): sqlite on both
+/// The job file text comparing the two demo databases (the job format of docs/job-file.md): sqlite on both
 /// sides, threads 2, chunk_rows 50000, slo 0.9999, the four tables keyed by id, and
 /// simulacoes.parametros_entrada compared as JSON; with `rules_file`, [check].rules names it (the
 /// shipped rules/default.toml, which classifies divergences and tolerates none).

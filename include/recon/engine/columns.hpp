@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "recon/connector/connector.hpp"
-#include "recon/engine/result.hpp"
+#include "recon/model/result.hpp"
 
 namespace recon {
 
@@ -24,8 +24,9 @@ TableContext resolve_table(const TableJob& job, const TableInfo& source, const T
                            const RunOptions& opts, std::vector<std::string>& errors);
 
 /// Whether range reads of this table may keep values in wire form (RangeQuery::raw_values): both
-/// sides PostgreSQL, and every compared column of the same type with the same conversion, so that
-/// equal wire bytes can only mean equal canonical values.
-bool same_wire_values(const TableContext& ctx, const RunOptions& opts);
+/// connectors have the same wire form (Connector::wire_format), and every compared column pair has
+/// the same engine type (ColumnInfo::type_oid) and the same conversion, so that equal wire bytes
+/// can only mean equal canonical values.
+bool same_wire_values(const TableContext& ctx, const Connector& source, const Connector& target);
 
 }  // namespace recon

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "recon/core/rows.hpp"
-#include "recon/engine/result.hpp"
+#include "recon/model/result.hpp"
 
 namespace recon {
 

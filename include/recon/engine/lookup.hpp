@@ -4,7 +4,7 @@
 #include <string>
 
 #include "recon/connector/connector.hpp"
-#include "recon/engine/result.hpp"
+#include "recon/model/result.hpp"
 
 namespace recon {
 
@@ -13,14 +13,6 @@ namespace recon {
 /// SP). Each element is read in its key column's comparison class. Throws InputError naming the
 /// table and key columns when the count or a value does not fit.
 std::string parse_key(const TableContext& ctx, const std::string& text);
-
-/// The whole table on one side, as compared: its key and compared columns and the side's filter
-/// (ranges and fetches set their own bounds or keys).
-RangeQuery table_query(const TableContext& ctx, Side side);
-
-/// The query that fetches rows of `ctx` by key on one side: its key and compared columns, then
-/// the side's updated_at column when the table has one (rechecks and lookups read it last).
-RangeQuery key_fetch_query(const TableContext& ctx, Side side);
 
 struct KeyLookup {
   bool source_present = false, target_present = false;

@@ -8,7 +8,7 @@
 
 #include "recon/config/job.hpp"
 #include "recon/connector/connector.hpp"
-#include "recon/engine/result.hpp"
+#include "recon/model/result.hpp"
 #include "recon/rules/rules.hpp"
 
 namespace recon {

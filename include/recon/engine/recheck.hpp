@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "recon/config/job.hpp"
-#include "recon/engine/result.hpp"
+#include "recon/model/result.hpp"
 #include "recon/engine/triage.hpp"
 #include "recon/engine/workers.hpp"
 

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "recon/config/job.hpp"
-#include "recon/engine/result.hpp"
+#include "recon/model/result.hpp"
 
 namespace recon {
 
@@ -15,7 +15,7 @@ namespace recon {
 /// still written. `out_dir` receives the output folder actually used.
 RunResult run_check(const RunOptions& opts, std::string& out_dir);
 
-/// Exit code for a finished run (CONTRACT.md): 3 error, 1 a table below its SLO, else 0.
+/// Exit code for a finished run (docs/cli.md): 3 error, 1 a table below its SLO, else 0.
 int exit_code_for(const RunResult& result);
 
 /// "20261123T101500Z-3f9a": UTC start time plus 4 random hex digits.

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "recon/engine/compare.hpp"
-#include "recon/engine/result.hpp"
+#include "recon/model/result.hpp"
 
 namespace recon {
 

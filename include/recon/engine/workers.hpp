@@ -9,7 +9,7 @@
 
 #include "recon/connector/connector.hpp"
 #include "recon/engine/compare.hpp"
-#include "recon/engine/result.hpp"
+#include "recon/model/result.hpp"
 #include "recon/plan/planner.hpp"
 
 namespace recon {
@@ -31,6 +31,25 @@ class ConnectionPool {
   const RunOptions& opts_;
   std::vector<std::unique_ptr<Connector>> source_, target_;
 };
+
+/// Sleeps before try `attempt + 1` after a lost connection: 250 ms, doubling, at most 4 s.
+void pause_before_retry(int attempt);
+
+/// Calls `work()` until it returns. After a ConnectorError that poisoned its connection, reopens
+/// that side's connection of `worker` and tries again, up to opts.retries times; anything else,
+/// and the last failure, propagate.
+template <class Work>
+auto retry_on_lost_connection(const RunOptions& opts, ConnectionPool& pool, std::size_t worker, Work&& work) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return work();
+    } catch (const ConnectorError& e) {
+      if (!e.poisoned() || attempt > opts.retries) throw;
+      pause_before_retry(attempt);
+      pool.reopen(worker, e.side());
+    }
+  }
+}
 
 /// Called on the writer thread after each range: (ranges done, ranges total, rows read so far).
 using ProgressFn = std::function<void(std::size_t, std::size_t, std::int64_t)>;

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "recon/engine/result.hpp"
+#include "recon/model/result.hpp"
 
 namespace recon {
 

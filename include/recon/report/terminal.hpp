@@ -1,13 +1,11 @@
 #pragma once
-/// What a person sees in the terminal: the end-of-run table and the live progress line.
+/// What a person sees in the terminal at the end of a run: the table of results and the findings
+/// by severity (the live progress line is recon/report/progress.hpp).
 
 #include <cstdint>
-#include <functional>
-#include <iosfwd>
-#include <mutex>
 #include <string>
 
-#include "recon/engine/result.hpp"
+#include "recon/model/result.hpp"
 
 namespace recon {
 
@@ -36,45 +34,5 @@ std::string format_index_percent(std::int64_t matched, std::int64_t compared);
 /// "P1 critical", "P2 high", "P3 medium", "P4 informational" (the platform runbook's scale);
 /// "P<n>" for anything else.
 std::string severity_label(int severity);
-
-/// "table: ranges 12/40  1.2M rows  850k rows/s  ETA 0:14", redrawn in place with '\r'.
-///
-/// Draws only when enabled (default: stderr is a terminal, so logs and pipes stay clean), at most
-/// 5 times a second, and erases itself on clear() / destruction. Thread-safe.
-class ProgressLine {
- public:
-  /// Monotonic seconds; injectable so tests control time.
-  using Clock = std::function<double()>;
-
-  explicit ProgressLine(bool enabled = stderr_is_terminal());
-  ProgressLine(bool enabled, std::ostream& out, Clock clock);
-  ~ProgressLine();
-  ProgressLine(const ProgressLine&) = delete;
-  ProgressLine& operator=(const ProgressLine&) = delete;
-
-  /// Reports progress of `label` (a table, or e.g. "3 tables"). The rate and ETA are measured from
-  /// the first update with this label. `force` draws even inside the throttle interval.
-  void update(const std::string& label, std::int64_t ranges_done, std::int64_t ranges_total,
-              std::int64_t rows, bool force = false);
-  /// Erases the line (before printing anything else on stderr, and at the end).
-  void clear();
-
-  static bool stderr_is_terminal();
-  /// The line's text (no '\r'), for a given elapsed time.
-  static std::string format(const std::string& label, std::int64_t ranges_done, std::int64_t ranges_total,
-                            std::int64_t rows, double elapsed_s);
-  /// 999 -> "999", 1234 -> "1.2k", 850000 -> "850k", 1200000 -> "1.2M".
-  static std::string human_count(double v);
-
- private:
-  bool enabled_;
-  std::ostream* out_;
-  Clock clock_;
-  std::mutex mu_;
-  std::string label_;
-  double label_start_ = 0;
-  double last_draw_ = -1;
-  std::size_t drawn_len_ = 0;
-};
 
 }  // namespace recon

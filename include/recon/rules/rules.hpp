@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "recon/core/canonical.hpp"
-#include "recon/engine/result.hpp"
+#include "recon/model/result.hpp"
 #include "recon/rules/expression.hpp"
 #include "recon/rules/interpret.hpp"
 
@@ -79,7 +79,7 @@ class TableRules {
              std::vector<RuleColumn> columns);
 
   /// False when the job has no rule files at all: every divergence is then category = its raw
-  /// category, P2, fix, rule "" (CONTRACT: with no rules every difference counts).
+  /// category, P2, fix, rule "" (docs/cli.md, Equality: with no rules every difference counts).
   bool configured() const { return configured_; }
 
   /// Fills d.finding (category, severity, action, rule, explanation, fix_columns) and sets

@@ -176,15 +176,8 @@ void format_uuid(const unsigned char* b, std::string& s) {
 }  // namespace
 
 ColumnDecoder make_decoder(const SelectColumn& column) {
-  ColumnDecoder d;
   const bool text_like = column.native.type_class == TypeClass::Text;
-  d.wire = wire_for_oid(column.native.type_oid, text_like);
-  d.compare_as = column.compare_as;
-  d.single_float = column.single_float || column.native.single_float;
-  d.trim_padding = column.trim_padding;
-  d.rounding = column.time_rounding;
-  d.name = column.native.name;
-  return d;
+  return ColumnDecoder::of(column, wire_for_oid(column.native.type_oid, text_like));
 }
 
 void decode_value(const ColumnDecoder& col, const char* p, std::size_t len, std::string& out,

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "../column_decoder.hpp"
 #include "pg_types.hpp"
 #include "recon/connector/connector.hpp"
 #include "recon/core/rows.hpp"
@@ -23,16 +24,7 @@ class CopyFormatError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// Everything needed to decode one column, fixed before the stream starts so the per-value work
-/// is a switch on `wire` and nothing else.
-struct ColumnDecoder {
-  Wire wire = Wire::Text;
-  TypeClass compare_as = TypeClass::Text;
-  bool single_float = false;
-  bool trim_padding = false;
-  TimeRounding rounding = TimeRounding::HalfEven;
-  std::string name;  ///< for messages only
-};
+using ColumnDecoder = ColumnDecoderFor<Wire>;
 
 /// Builds the decoder of a selected column from its native type oid (the base type for domains)
 /// and the class both sides compare in.

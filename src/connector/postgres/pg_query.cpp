@@ -45,15 +45,6 @@ std::string select_list(const std::vector<SelectColumn>& keys, const std::vector
   return column_list(kPg, keys, values);
 }
 
-std::string order_by(const std::vector<SelectColumn>& keys) {
-  std::string out;
-  for (const auto& k : keys) {
-    if (!out.empty()) out += ", ";
-    out += key_expr(k);
-  }
-  return out;
-}
-
 std::string key_literal(const std::vector<SelectColumn>& keys, const std::string& encoding) {
   std::string out;
   std::size_t pos = 0;
@@ -76,7 +67,7 @@ std::string range_where(const RangeQuery& range) {
 
 std::string range_select(const RangeQuery& range) {
   return "SELECT " + select_list(range.keys, range.values) + from_clause(range) + range_where(range) +
-         " ORDER BY " + order_by(range.keys);
+         " ORDER BY " + order_by_list(range.keys, key_expr);
 }
 
 std::string keys_select(const RangeQuery& table, const std::vector<std::string>& keys,
@@ -93,7 +84,7 @@ std::string keys_select(const RangeQuery& table, const std::vector<std::string>&
   std::string sql = "SELECT " + select_list(table.keys, table.values) + from_clause(table) + " WHERE " +
                     tuple + " IN (" + in + ")";
   if (!table.where.empty()) sql += " AND (" + table.where + ")";
-  return sql + " ORDER BY " + order_by(table.keys);
+  return sql + " ORDER BY " + order_by_list(table.keys, key_expr);
 }
 
 std::string keys_only_select(const RangeQuery& table, const std::string& method, double percent,

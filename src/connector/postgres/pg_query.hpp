@@ -17,9 +17,6 @@ std::string key_expr(const SelectColumn& key);
 /// "k1", "k2", "v1" — every key then every value column, quoted.
 std::string select_list(const std::vector<SelectColumn>& keys, const std::vector<SelectColumn>& values);
 
-/// "k1" COLLATE "C", "k2"
-std::string order_by(const std::vector<SelectColumn>& keys);
-
 /// The SQL literal(s) of a canonical key encoding: "42" for one column, "('a', 42)" for several.
 std::string key_literal(const std::vector<SelectColumn>& keys, const std::string& encoding);
 

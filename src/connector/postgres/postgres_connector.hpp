@@ -16,6 +16,9 @@ class PostgresConnector final : public Connector {
   PostgresConnector(const Endpoint& endpoint, Side side);
 
   std::string endpoint() const override { return endpoint_; }
+  Dialect dialect() const override { return Dialect::Postgres; }
+  /// Binary COPY: equal values of one type oid are equal bytes (raw_values keeps them so).
+  std::string wire_format() const override { return "postgres-binary-copy"; }
   TableInfo describe(const TableRef& table) override;
   KeySample sample_keys(const RangeQuery& whole_table, std::size_t target_samples) override;
   void read_range(const RangeQuery& range, RowBatch& out) override;

@@ -56,6 +56,7 @@ class SqliteConnector final : public Connector {
   }
 
   std::string endpoint() const override { return "sqlite " + path_; }
+  Dialect dialect() const override { return Dialect::Sqlite; }
 
   TableInfo describe(const TableRef& table) override {
     const std::string schema = table.schema.empty() ? "main" : table.schema;
@@ -175,18 +176,14 @@ class SqliteConnector final : public Connector {
   }
 
   void bind_text(Stmt& st, int index, const std::string& s) {
-    bind_or_fail(sqlite3_bind_text64(st.get(), index, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
-                 "binding a parameter");
+    bind_or_fail(sqlite::bind_text(st, index, s), "binding a parameter");
   }
 
   void bind_or_fail(int rc, const std::string& what) {
     if (rc != SQLITE_OK) fail(rc, what);
   }
 
-  static std::string column_text(Stmt& st, int col) {
-    const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), col));
-    return t ? std::string(t, static_cast<std::size_t>(sqlite3_column_bytes(st.get(), col))) : std::string();
-  }
+  static std::string column_text(Stmt& st, int col) { return sqlite::column_text(st, col); }
 
   /// Query errors (bad where filter, unknown column) are not retried; lock, I/O and corruption
   /// errors poison the connection so the engine reopens and retries the range.

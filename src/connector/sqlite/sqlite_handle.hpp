@@ -1,5 +1,6 @@
 #pragma once
-// Private to the SQLite connector: owning handles around the C API and its error reporting.
+// Private to the SQLite connector: which errors poison a connection, and identifier quoting. The
+// owning handles are the shared ones (recon/sqlite/handle.hpp).
 
 #include <sqlite3.h>
 
@@ -7,50 +8,9 @@
 #include <string_view>
 
 #include "recon/core/errors.hpp"
+#include "recon/sqlite/handle.hpp"
 
 namespace recon::sqlite {
-
-/// Owns a database connection; closes it on destruction.
-class Db {
- public:
-  Db() = default;
-  explicit Db(sqlite3* db) : db_(db) {}
-  Db(Db&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
-  Db& operator=(Db&& o) noexcept {
-    if (this != &o) { reset(); db_ = o.db_; o.db_ = nullptr; }
-    return *this;
-  }
-  Db(const Db&) = delete;
-  Db& operator=(const Db&) = delete;
-  ~Db() { reset(); }
-  sqlite3* get() const { return db_; }
-  void reset() {
-    if (db_) sqlite3_close_v2(db_);
-    db_ = nullptr;
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-};
-
-/// Owns a prepared statement; finalizes it on destruction.
-class Stmt {
- public:
-  Stmt() = default;
-  explicit Stmt(sqlite3_stmt* s) : s_(s) {}
-  Stmt(Stmt&& o) noexcept : s_(o.s_) { o.s_ = nullptr; }
-  Stmt& operator=(Stmt&& o) noexcept {
-    if (this != &o) { if (s_) sqlite3_finalize(s_); s_ = o.s_; o.s_ = nullptr; }
-    return *this;
-  }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  ~Stmt() { if (s_) sqlite3_finalize(s_); }
-  sqlite3_stmt* get() const { return s_; }
-
- private:
-  sqlite3_stmt* s_ = nullptr;
-};
 
 /// True for result codes after which the connection should not be trusted (locks held past the
 /// busy timeout, I/O errors, a damaged or vanished file): the engine reopens and retries.

@@ -45,15 +45,13 @@ std::string where_sql(const RangeQuery& q) {
   return out;
 }
 
-std::string order_sql(const RangeQuery& q) {
-  std::string out = " ORDER BY ";
-  for (std::size_t i = 0; i < q.keys.size(); ++i) {
-    if (i) out += ", ";
-    out += ident(q.keys[i].native.name);
-    if (needs_binary(q.keys[i].compare_as)) out += " COLLATE BINARY";
-  }
-  return out;
+/// A key column as ORDER BY spells it: bytewise for the classes SQLite would otherwise compare
+/// by its own rules.
+std::string key_expr(const SelectColumn& key) {
+  return ident(key.native.name) + (needs_binary(key.compare_as) ? " COLLATE BINARY" : "");
 }
+
+std::string order_sql(const RangeQuery& q) { return " ORDER BY " + order_by_list(q.keys, key_expr); }
 
 std::string select_list(const RangeQuery& q, bool with_values) {
   return column_list(Dialect::Sqlite, q.keys, with_values ? q.values : std::vector<SelectColumn>{});

@@ -6,6 +6,8 @@
 #include <memory>
 #include <unordered_set>
 
+#include <fmt/format.h>
+
 #include "recon/connector/sqlserver.hpp"
 #include "recon/generated/sql_text.hpp"
 #include "sqlserver_types.hpp"
@@ -37,6 +39,14 @@ void fold_case(std::string_view s, std::string& out) {
     }
   }
 }
+
+/// Text keys under a case-insensitive collation (e.g. SQL_Latin1_General_CP1_CI_AS) that differ
+/// only in letter case: SQL Server treats them as the same key in joins and lookups, while recon
+/// (binary collation) keeps them apart. Counted, never thrown: the report says what it means.
+struct CaseCollisions {
+  std::uint64_t keys = 0;             ///< keys that collided with an earlier key of the same read
+  std::vector<std::string> examples;  ///< up to 10 colliding keys, as key_to_json text
+};
 
 /// Everything a connector has learned about case collisions (CaseCollisions plus the folded
 /// keys already counted, so a key seen by sample_keys and again by read_range counts once).
@@ -95,7 +105,22 @@ class SqlServerConnector final : public Connector {
   SqlServerConnector(const Endpoint& ep, Side side) : session_(std::make_unique<Session>(ep, side)) {}
 
   std::string endpoint() const override { return session_->endpoint(); }
-  const CaseCollisions& collisions() const { return collisions_.report; }
+  Dialect dialect() const override { return Dialect::SqlServer; }
+
+  std::vector<std::string> take_notes() override {
+    const CaseCollisions& cc = collisions_.report;
+    if (cc.keys == noted_keys_) return {};
+    std::string examples;
+    for (std::size_t e = noted_examples_; e < cc.examples.size(); ++e)
+      examples += (examples.empty() ? "" : ", ") + cc.examples[e];
+    std::vector<std::string> notes = {fmt::format(
+        "{} keys of the {} table differ from another key only in letter case: its case-insensitive "
+        "collation treats them as one key, recon compares them apart{}",
+        cc.keys - noted_keys_, side(), examples.empty() ? "" : " (e.g. " + examples + ")")};
+    noted_keys_ = cc.keys;
+    noted_examples_ = cc.examples.size();
+    return notes;
+  }
 
   TableInfo describe(const TableRef& table) override {
     TableRef ref = table;
@@ -294,6 +319,8 @@ class SqlServerConnector final : public Connector {
 
   std::unique_ptr<Session> session_;
   CollisionState collisions_;
+  std::uint64_t noted_keys_ = 0;       ///< collisions already handed out by take_notes
+  std::size_t noted_examples_ = 0;
   std::string scratch_;
 };
 
@@ -301,11 +328,6 @@ class SqlServerConnector final : public Connector {
 
 std::unique_ptr<Connector> make_sqlserver_connector(const Endpoint& endpoint, Side side) {
   return std::make_unique<SqlServerConnector>(endpoint, side);
-}
-
-const CaseCollisions* sqlserver_case_collisions(const Connector& c) {
-  const auto* s = dynamic_cast<const SqlServerConnector*>(&c);
-  return s ? &s->collisions() : nullptr;
 }
 
 }  // namespace recon

@@ -162,15 +162,6 @@ std::string select_list(const std::vector<SelectColumn>& keys, const std::vector
   return column_list(kMs, keys, values);
 }
 
-std::string order_by(const std::vector<SelectColumn>& keys) {
-  std::string out;
-  for (const auto& k : keys) {
-    if (!out.empty()) out += ", ";
-    out += key_expr(k);
-  }
-  return out;
-}
-
 std::string range_where(const RangeQuery& q) {
   std::string cond;
   auto add = [&cond](const std::string& c) {
@@ -184,7 +175,7 @@ std::string range_where(const RangeQuery& q) {
 
 std::string range_select(const RangeQuery& q, bool with_values) {
   return "SELECT " + select_list(q.keys, with_values ? q.values : std::vector<SelectColumn>{}) + from(q) +
-         range_where(q) + " ORDER BY " + order_by(q.keys);
+         range_where(q) + " ORDER BY " + order_by_list(q.keys, key_expr);
 }
 
 std::string count_select(const RangeQuery& q) { return "SELECT COUNT_BIG(*)" + from(q) + range_where(q); }
@@ -215,7 +206,7 @@ std::string keys_select(const RangeQuery& q, const std::vector<std::string>& key
   }
   std::string sql = "SELECT " + select_list(q.keys, q.values) + from(q) + " WHERE " + cond;
   if (!q.where.empty()) sql += " AND (" + q.where + ")";
-  return sql + " ORDER BY " + order_by(q.keys);
+  return sql + " ORDER BY " + order_by_list(q.keys, key_expr);
 }
 
 std::string catalog_sql(std::string_view templ, const TableRef& table) {

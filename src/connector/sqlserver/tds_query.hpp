@@ -25,8 +25,6 @@ namespace recon::tds {
 std::string key_expr(const SelectColumn& key);
 /// [k1], [k2], [v1] — every key then every value column.
 std::string select_list(const std::vector<SelectColumn>& keys, const std::vector<SelectColumn>& values);
-/// key_expr of each key, comma-separated.
-std::string order_by(const std::vector<SelectColumn>& keys);
 
 /// `lower <= key < upper` and the job's filter as " WHERE …" (empty when there is neither).
 /// A bound may hold fewer values than there are keys (a key prefix).

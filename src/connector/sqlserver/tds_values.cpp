@@ -208,16 +208,6 @@ const char* wire_name(Wire w) {
   return "unsupported";
 }
 
-ColumnDecoder make_decoder(const SelectColumn& column, Wire wire) {
-  ColumnDecoder d;
-  d.wire = wire;
-  d.compare_as = column.compare_as;
-  d.single_float = column.single_float || column.native.single_float;
-  d.trim_padding = column.trim_padding;
-  d.rounding = column.time_rounding;
-  return d;
-}
-
 void decode_value(const ColumnDecoder& col, const unsigned char* data, std::size_t len, std::string& out,
                   std::string& scratch) {
   if (col.wire == Wire::Text)  // text converts straight from its bytes (trim, JSON, other classes)

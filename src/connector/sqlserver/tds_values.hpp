@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 
+#include "../column_decoder.hpp"
 #include "recon/connector/connector.hpp"
 
 namespace recon::tds {
@@ -27,15 +28,9 @@ Wire wire_for_type(int coltype, int size);
 const char* wire_name(Wire w);
 
 /// Everything needed to decode one column, fixed once per result set.
-struct ColumnDecoder {
-  Wire wire = Wire::Text;
-  TypeClass compare_as = TypeClass::Text;
-  bool single_float = false;
-  bool trim_padding = false;
-  TimeRounding rounding = TimeRounding::HalfEven;
-};
+using ColumnDecoder = ColumnDecoderFor<Wire>;
 
-ColumnDecoder make_decoder(const SelectColumn& column, Wire wire);
+inline ColumnDecoder make_decoder(const SelectColumn& column, Wire wire) { return ColumnDecoder::of(column, wire); }
 
 /// Appends the canonical encoding of one non-NULL value (`len` bytes at `data`, as dbdata() and
 /// dbdatlen() give them) converted to `col.compare_as`. A value whose size does not fit its type
@@ -48,7 +43,7 @@ void decode_value(const ColumnDecoder& col, const unsigned char* data, std::size
 /// Days from 1900-01-01 (SQL Server's day zero) to 1970-01-01.
 inline constexpr std::int32_t kDays1900To1970 = 25567;
 
-/// 100 ns units -> µs under `r` (half-even: PostgreSQL's input rounding; CONTRACT Clarifications).
+/// 100 ns units -> µs under `r` (half-even: PostgreSQL's input rounding; docs/canonical-values.md).
 std::int64_t hundred_ns_to_micros(std::uint64_t units, TimeRounding r);
 /// A datetime's 1/300 s ticks -> the millisecond value SQL Server shows (.000/.003/.007), in µs.
 std::int64_t datetime_ticks_to_micros(std::int64_t ticks);

@@ -1,4 +1,4 @@
-#include "recon/config/duration.hpp"
+#include "recon/core/duration.hpp"
 
 #include <charconv>
 #include <cmath>

@@ -1,5 +1,6 @@
 #pragma once
-/// What a run finds. A divergence is data: the engine produces these, writers consume them.
+/// What a run finds. A divergence is data: the engine produces these; rules read them, rechecks
+/// decide them, and the writers (audit trail, fix-up SQL, reports) consume them.
 
 #include <cstdint>
 #include <map>
@@ -8,8 +9,9 @@
 #include <vector>
 
 #include "recon/config/job.hpp"
-#include "recon/connector/connector.hpp"
+#include "recon/core/defaults.hpp"
 #include "recon/core/rows.hpp"
+#include "recon/model/columns.hpp"
 
 namespace recon {
 namespace rules { class TableRules; }
@@ -58,9 +60,6 @@ inline const char* status_name(Status s) {
   return "suspended";
 }
 
-/// Severity P1 (critical) … P4 (informational), the platform runbook's scale.
-inline constexpr int kDefaultSeverity = 2;
-
 /// The rules' reading of one divergence (filled by rules::TableRules::evaluate, then by rechecks).
 struct Finding {
   std::string category;  ///< the matching rule's category (e.g. "precision_drift"); the raw
@@ -98,17 +97,20 @@ struct TableContext {
   std::vector<ColumnInfo> source_values, target_values;  ///< compared columns, pairwise
   std::vector<SelectColumn> select_keys_source, select_keys_target;
   std::vector<SelectColumn> select_values_source, select_values_target;
-  Dialect target_dialect = Dialect::Postgres;
+  Dialect target_dialect = Dialect::Postgres;  ///< the target connector's (fix-up SQL)
+  /// Range reads may keep values in wire form and compare them as bytes: both connectors share a
+  /// wire form and every compared column pair is sent alike (engine/columns.hpp, same_wire_values).
+  bool compare_wire_bytes = false;
   std::string source_endpoint, target_endpoint;  ///< password-free
   const rules::TableRules* rules = nullptr;  ///< the table's compiled rules; null = no rules
   /// The update-time columns of a CDC table (TableJob::updated_at_*), read by rechecks only.
   std::optional<SelectColumn> updated_at_source, updated_at_target;
   std::vector<std::string> notes;  ///< e.g. columns present on one side only (not compared)
-  std::int64_t chunk_rows = 50000;
-  double slo = 0.9999;
+  std::int64_t chunk_rows = kDefaultChunkRows;
+  double slo = kDefaultSlo;
 };
 
-/// Counts for one table (CONTRACT.md summary.json fields).
+/// Counts for one table (the summary.json fields of docs/cli.md).
 struct TableResult {
   std::string name;
   std::string source, target;  ///< as written in the job
@@ -127,7 +129,7 @@ struct TableResult {
   /// Open and Tolerated divergences by their finding category.
   std::map<std::string, CategoryCount> categories;
   std::int64_t ranges_total = 0, ranges_done = 0, ranges_failed = 0;
-  double slo = 0.9999;
+  double slo = kDefaultSlo;
   bool partial = false;        ///< some ranges could not be compared (runtime failure)
   std::string error;           ///< the failure, password-free, when partial
   std::string fixup_sql;       ///< relative path in the output folder, e.g. "fixup/simulacoes.sql"
@@ -154,7 +156,7 @@ struct RunResult {
   std::string mode = "full";
   std::uint64_t seed = 0;
   double sample_rate = 1.0;
-  double slo = 0.9999;
+  double slo = kDefaultSlo;
   std::string status;   ///< consistent | divergent | error
   std::vector<TableResult> tables;
   std::string error;    ///< run-level failure, password-free

@@ -1,0 +1,19 @@
+#pragma once
+/// The defaults that several modules need to agree on, stated once. docs/job-file.md and
+/// docs/cli.md quote them; a change here is a change of meaning (say it in CHANGELOG.md).
+
+#include <cstdint>
+
+namespace recon {
+
+/// Target rows per key range ([check].chunk_rows, --chunk-rows).
+inline constexpr std::int64_t kDefaultChunkRows = 50'000;
+/// The consistency index a table must reach ([check].slo): the platform's SLO of 99.99 %.
+inline constexpr double kDefaultSlo = 0.9999;
+/// Parallel workers, each with its own source and target connection ([check].threads).
+inline constexpr int kDefaultThreads = 4;
+/// Severity P1 (critical) … P4 (informational), the platform runbook's scale: what a divergence
+/// gets when no rule file is configured, or when rules are configured but none matched.
+inline constexpr int kDefaultSeverity = 2;
+
+}  // namespace recon

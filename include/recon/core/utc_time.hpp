@@ -1,0 +1,18 @@
+#pragma once
+/// Wall-clock time as recon writes it everywhere (summary.json, the audit trail, fix-up headers,
+/// run ids): UTC, to the second.
+
+#include <string>
+
+namespace recon {
+
+/// Seconds since the Unix epoch, with sub-second precision.
+double now_epoch();
+/// "2026-11-23T10:15:00Z" (ISO 8601, UTC; fractions of a second are cut).
+std::string iso_utc(double epoch);
+/// iso_utc(now_epoch()).
+std::string iso_utc_now();
+/// "20261123T101500Z": the same instant, as the start of a run id or a file name.
+std::string compact_utc(double epoch);
+
+}  // namespace recon

@@ -1,0 +1,40 @@
+#pragma once
+/// `recon recheck`: a past run's open divergences, read from its audit DB, fetched again from both
+/// sides; each outcome is recorded against the divergence it decides.
+
+#include <string>
+#include <vector>
+
+#include "recon/audit/audit_db.hpp"
+#include "recon/config/job.hpp"
+#include "recon/engine/recheck.hpp"
+#include "recon/engine/triage.hpp"
+
+namespace recon {
+
+/// What the recheck of one table found.
+struct TableRecheck {
+  std::string table;
+  std::size_t rechecked = 0;  ///< divergences looked at
+  FindingTally tally;         ///< their statuses and findings now
+  std::string error;          ///< password-free, when fetching stopped early
+  int looks = 0;
+  std::int64_t still_open() const { return tally.missing_in_target + tally.missing_in_source + tally.changed; }
+};
+
+struct PastRunRecheck {
+  std::string recheck_id;             ///< like a run id; names the `rechecks` rows written
+  std::vector<TableRecheck> tables;   ///< tables with something open, in job order; empty: nothing open
+  bool failed() const;                ///< a table's fetches stopped early
+  bool still_open() const;            ///< a divergence is still open
+};
+
+/// Rechecks the divergences `run` left open (open, in flight, suspended) in the tables of `job`
+/// (the run's job, possibly restricted to some tables), `settings.attempts` looks each, and records
+/// every outcome in `audit` (AuditDb::record_recheck). Only tables with something open are
+/// connected to and described. Throws InputError / ConnectorError as prepare_job does; connection
+/// trouble while fetching is reported in TableRecheck::error, with the looks done recorded.
+PastRunRecheck recheck_past_run(const RunOptions& job, AuditDb& audit, const StoredRun& run,
+                                const RecheckSettings& settings);
+
+}  // namespace recon

@@ -1,0 +1,70 @@
+#include "recon/engine/past_run_recheck.hpp"
+
+#include "recon/core/utc_time.hpp"
+#include "recon/engine/prepare.hpp"
+#include "recon/engine/run.hpp"
+#include "recon/engine/workers.hpp"
+
+namespace recon {
+
+namespace {
+
+/// Records what the looks decided and counts it.
+TableRecheck record_outcomes(AuditDb& audit, const std::string& recheck_id, const TableContext& ctx,
+                             const std::vector<StoredDivergence>& stored, const std::vector<HeldDivergence>& held,
+                             const RecheckReport& report) {
+  TableRecheck out;
+  out.table = ctx.name;
+  out.rechecked = held.size();
+  out.error = report.error;
+  out.looks = report.looks;
+  const std::string checked_at = iso_utc_now();
+  for (std::size_t k = 0; k < held.size() && report.looks > 0; ++k) {
+    audit.record_recheck(stored[k].id, recheck_id, checked_at, held[k].divergence);
+    out.tally.add(held[k].divergence);
+  }
+  return out;
+}
+
+}  // namespace
+
+bool PastRunRecheck::failed() const {
+  for (const auto& t : tables)
+    if (!t.error.empty()) return true;
+  return false;
+}
+
+bool PastRunRecheck::still_open() const {
+  for (const auto& t : tables)
+    if (t.still_open() > 0) return true;
+  return false;
+}
+
+PastRunRecheck recheck_past_run(const RunOptions& job, AuditDb& audit, const StoredRun& run,
+                                const RecheckSettings& settings) {
+  PastRunRecheck result;
+  std::vector<std::vector<StoredDivergence>> open;
+  RunOptions opts = job;
+  opts.tables.clear();
+  for (const TableJob& table : job.tables) {
+    auto found = audit.open_divergences(run.run_id, table.name);
+    if (found.empty()) continue;
+    opts.tables.push_back(table);
+    open.push_back(std::move(found));
+  }
+  if (opts.tables.empty()) return result;
+
+  PreparedJob prepared = prepare_job(opts);
+  ConnectionPool pool(opts, 1);
+  pool.adopt(std::move(prepared.source), std::move(prepared.target));
+  result.recheck_id = make_run_id();
+  for (std::size_t i = 0; i < open.size(); ++i) {
+    std::vector<HeldDivergence> held;
+    for (const auto& s : open[i]) held.push_back(HeldDivergence{s.to_divergence(), run.started_epoch, 0});
+    const RecheckReport report = recheck_divergences(opts, prepared.contexts[i], pool, held, settings);
+    result.tables.push_back(record_outcomes(audit, result.recheck_id, prepared.contexts[i], open[i], held, report));
+  }
+  return result;
+}
+
+}  // namespace recon

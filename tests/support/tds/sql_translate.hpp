@@ -1,0 +1,133 @@
+#pragma once
+// Private to the SELECT translator: sql_translate.cpp binds the statement (clauses, FROM, select
+// list and its SQL Server types), sql_translate_expr.cpp turns expressions, function calls and
+// column references into SQLite.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "sql.hpp"
+
+namespace tds_test::translation {
+
+using K = Token::Kind;
+
+inline bool is_word(const Token& t, const char* w) { return t.kind == K::Word && iequals(t.text, w); }
+inline bool is_op(const Token& t, const char* o) { return t.kind == K::Op && t.text == o; }
+/// A keyword that cannot name a column (AND, IS, FROM, ORDER, …).
+bool is_expr_keyword(const Token& t);
+/// A SQLite string literal / quoted identifier.
+std::string sql_string(std::string_view s);
+std::string quote_ident(std::string_view s);
+
+/// Where an expression stands: column references get SQL Server's ordering collation in WHERE and
+/// ORDER BY, and ORDER BY may name a select-list alias.
+enum class Ctx { Select, Where, Order };
+
+class Translator {
+ public:
+  Translator(const Statement& st, const Catalog& cat, const SessionInfo& info)
+      : t_(st.tokens), end_(st.tokens.size()), cat_(cat), info_(info) {}
+
+  Query run();
+
+ private:
+  struct ColRef {
+    const ResultColumn* col = nullptr;
+    std::size_t next = 0;
+    std::string written;  // as the query spelled it, for errors
+  };
+  struct Item {
+    std::size_t a, b;  // the expression, including a trailing COLLATE
+    std::string alias;
+  };
+  /// Token ranges of the statement's clauses (0 where a clause is absent).
+  struct Clauses {
+    bool distinct = false;
+    std::optional<std::string> top;
+    std::size_t list_a = 0, list_b = 0, where_a = 0, where_b = 0, order_a = 0;
+  };
+
+  const std::vector<Token>& t_;
+  std::size_t end_;
+  const Catalog& cat_;
+  const SessionInfo& info_;
+  const Table* table_ = nullptr;
+  std::string alias_;
+  std::vector<Item> items_;
+
+  // ---- token navigation ------------------------------------------------------------------------
+  [[noreturn]] void syntax(std::size_t at) const {
+    if (at >= end_) throw SqlError(102, "Incorrect syntax near '" + (end_ ? t_[end_ - 1].text : "") + "'.", 15);
+    if (t_[at].kind == K::Word && is_expr_keyword(t_[at]))
+      throw SqlError(156, "Incorrect syntax near the keyword '" + t_[at].text + "'.", 15);
+    throw SqlError(102, "Incorrect syntax near '" + t_[at].text + "'.", 15);
+  }
+  bool word_at(std::size_t i, const char* w) const { return i < end_ && is_word(t_[i], w); }
+  bool op_at(std::size_t i, const char* o) const { return i < end_ && is_op(t_[i], o); }
+  bool is_name(std::size_t i) const {
+    return i < end_ && (t_[i].kind == K::Quoted || (t_[i].kind == K::Word && !is_expr_keyword(t_[i])));
+  }
+
+  /// Index of the ')' matching the '(' at `open`.
+  std::size_t close_of(std::size_t open, std::size_t b) const {
+    int depth = 0;
+    for (std::size_t i = open; i < b; ++i) {
+      if (is_op(t_[i], "(")) ++depth;
+      if (is_op(t_[i], ")") && --depth == 0) return i;
+    }
+    syntax(b);
+  }
+  /// First index in [a,b) at depth 0 satisfying pred, or b.
+  template <class Pred>
+  std::size_t find_top(std::size_t a, std::size_t b, Pred pred) const {
+    int depth = 0;
+    for (std::size_t i = a; i < b; ++i) {
+      if (depth == 0 && pred(t_[i])) return i;
+      if (is_op(t_[i], "(")) ++depth;
+      if (is_op(t_[i], ")")) --depth;
+    }
+    return b;
+  }
+  std::size_t find_top_comma(std::size_t a, std::size_t b) const {
+    return find_top(a, b, [](const Token& t) { return is_op(t, ","); });
+  }
+  std::vector<std::pair<std::size_t, std::size_t>> split_commas(std::size_t a, std::size_t b) const {
+    std::vector<std::pair<std::size_t, std::size_t>> out;
+    while (true) {
+      const std::size_t c = find_top_comma(a, b);
+      if (c == a) syntax(a);
+      out.emplace_back(a, c);
+      if (c == b) break;
+      a = c + 1;
+    }
+    return out;
+  }
+
+  // ---- the statement (sql_translate.cpp) -------------------------------------------------------
+  Clauses parse_clauses(Query& q);
+  std::optional<std::string> parse_top(std::size_t& i) const;
+  void parse_from(std::size_t& i);
+  std::string select_list(std::size_t a, std::size_t b, Query& q);
+  std::string split_alias(std::size_t a, std::size_t& b) const;
+  std::string order_by(std::size_t a) const;
+  ResultColumn infer(std::size_t a, std::size_t b) const;
+  std::optional<ResultColumn> infer_call(std::size_t a, std::size_t close) const;
+
+  // ---- expressions (sql_translate_expr.cpp) ----------------------------------------------------
+  /// Parses name(.name)* at i as a column of the table; throws 207 / 4104.
+  ColRef column_ref(std::size_t i, std::size_t b, Ctx ctx) const;
+  const Item* alias_item(const std::string& name) const;
+  SqlType parse_type(std::size_t& i, std::size_t b) const;
+  std::string var_value(const Token& v) const;
+  std::string expr(std::size_t a, std::size_t b, Ctx ctx) const;
+  std::size_t term(std::size_t i, std::size_t b, Ctx ctx, std::string& piece) const;
+  std::size_t column_term(std::size_t i, std::size_t b, Ctx ctx, std::string& piece) const;
+  std::string call(std::size_t i, std::size_t close, Ctx ctx) const;
+  std::string convert(const SqlType& to, std::size_t a, std::size_t b) const;
+};
+
+}  // namespace tds_test::translation
