@@ -1,10 +1,11 @@
--- recon audit trail, schema version 2. Applied in one transaction to a new database; a version 1
--- file is brought here by migrate_v1_v2.sql (keep the two in step: same columns, same meaning).
+-- recon audit trail, schema version 3. Applied in one transaction to a new database; older files
+-- are brought here by migrate_v1_v2.sql then migrate_v2_v3.sql (keep them in step: same columns,
+-- same meaning).
 -- Times are ISO-8601 UTC text ("2026-11-23T10:15:00Z"); JSON columns hold JSON text.
 CREATE TABLE schema_version (
   version INTEGER NOT NULL
 );
-INSERT INTO schema_version (version) VALUES (2);
+INSERT INTO schema_version (version) VALUES (3);
 
 CREATE TABLE runs (
   run_id            TEXT PRIMARY KEY,
@@ -17,12 +18,17 @@ CREATE TABLE runs (
   mode              TEXT NOT NULL,
   seed              TEXT,          -- decimal text: a 64-bit unsigned seed does not fit INTEGER
   sample_rate       REAL,
-  status            TEXT NOT NULL, -- running | consistent | divergent | error
-  consistency_index REAL,
+  status            TEXT NOT NULL, -- running | consistent | divergent | error | interrupted | abandoned | failed
+  consistency_index REAL,          -- NULL when a table was not wholly compared
   source_endpoint   TEXT,          -- password-free
   target_endpoint   TEXT,          -- password-free
   recon_version     TEXT,
-  error             TEXT
+  error             TEXT,
+  -- version 3
+  heartbeat_at      TEXT,          -- updated while running; a stale one marks the run abandoned
+  out_dir           TEXT,          -- the output folder (a resumed run writes there again)
+  rules_hash        TEXT,          -- XXH3-64 of every rule file's bytes (resume refuses a change)
+  resumed_at        TEXT           -- the last --resume of this run
 );
 
 CREATE TABLE table_results (
@@ -75,7 +81,9 @@ CREATE TABLE divergences (
   fix_columns_idx    TEXT,           -- changed: compared-column indexes the fix-up sets, "0,3"
   status             TEXT,           -- open | tolerated | in_flight | converged | suspended (latest)
   recheck_attempts   INTEGER,
-  converged_after_s  REAL            -- converged: seconds from first observation to equality
+  converged_after_s  REAL,           -- converged: seconds from first observation to equality
+  -- version 3
+  range_index        INTEGER         -- the range of the table's plan that found it (ranges.range_index)
 );
 CREATE INDEX divergences_run_table ON divergences (run_id, table_name);
 CREATE INDEX runs_started ON runs (started_at);
@@ -96,3 +104,21 @@ CREATE TABLE rechecks (
   target_canon     BLOB
 );
 CREATE INDEX rechecks_divergence ON rechecks (divergence_id);
+
+-- Version 3: a table's plan, one row per key range, so an interrupted run resumes where it stopped.
+CREATE TABLE ranges (
+  run_id            TEXT NOT NULL REFERENCES runs(run_id),
+  table_name        TEXT NOT NULL,
+  range_index       INTEGER NOT NULL,  -- position in the table's (possibly sampled) plan
+  lower_canon       BLOB,              -- canonical key encoding, inclusive; NULL: open
+  upper_canon       BLOB,              -- exclusive; NULL: open
+  status            TEXT NOT NULL,     -- planned | done (compared, its divergences recorded)
+  rows_source       INTEGER NOT NULL DEFAULT 0,  -- raw counts, before rules and rechecks
+  rows_target       INTEGER NOT NULL DEFAULT 0,
+  rows_compared     INTEGER NOT NULL DEFAULT 0,
+  matched           INTEGER NOT NULL DEFAULT 0,
+  missing_in_target INTEGER NOT NULL DEFAULT 0,
+  missing_in_source INTEGER NOT NULL DEFAULT 0,
+  changed           INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (run_id, table_name, range_index)
+);

@@ -39,8 +39,8 @@ constexpr const char* kInsertDivergence =
     "INSERT INTO divergences (run_id, table_name, key_json, category, columns_json, source_values_json,"
     " target_values_json, source_digest, target_digest, columns_idx, key_canon, source_canon, target_canon,"
     " finding_category, severity, action, rule, explanation, fix_columns_idx, status, recheck_attempts,"
-    " converged_after_s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-    " ?18, ?19, ?20, ?21, ?22)";
+    " converged_after_s, range_index) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+    " ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)";
 constexpr const char* kUpsertTable =
     "INSERT OR REPLACE INTO table_results (run_id, table_name, source, target, rows_source, rows_target,"
     " rows_compared, matched, missing_in_target, missing_in_source, changed, consistency_index, partial, error,"
@@ -141,12 +141,12 @@ void AuditDb::open(const std::filesystem::path& path) {
         throw InputError("audit database " + path.string() + " has schema version " + std::to_string(v) +
                          ", newer than this recon understands (" + std::to_string(kSchemaVersion) +
                          "); upgrade recon or point --audit at another file");
-      if (v == 1)  // in place, inside this transaction: a failure leaves the file at version 1
-        exec(std::string(sql::audit_migrate_v1_v2).c_str());
-      else if (v < kSchemaVersion)
+      if (v < 1)
         throw InputError("audit database " + path.string() + " has unknown schema version " + std::to_string(v) +
                          "; point --audit at another file");
+      migrate_from(v);  // in place, inside this transaction: a failure leaves the file as it was
     }
+    mark_abandoned(60);
     exec("COMMIT");
   } catch (...) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -156,6 +156,11 @@ void AuditDb::open(const std::filesystem::path& path) {
   insert_divergence_ = sqlite::Stmt(db_, kInsertDivergence);
   upsert_table_ = sqlite::Stmt(db_, kUpsertTable);
   if (!insert_divergence_.ok() || !upsert_table_.ok()) fail("cannot prepare statements");
+}
+
+void AuditDb::migrate_from(std::int64_t version) {
+  if (version < 2) exec(std::string(sql::audit_migrate_v1_v2).c_str());
+  if (version < 3) exec(std::string(sql::audit_migrate_v2_v3).c_str());
 }
 
 void AuditDb::require_open(const char* method) const {
@@ -172,8 +177,9 @@ void AuditDb::begin_run(const AuditRunInfo& info) {
   run_id_ = info.run_id;
   const sqlite::Stmt s(db_,
                        "INSERT INTO runs (run_id, started_at, host, user, job_file, job_hash, mode, seed,"
-                       " sample_rate, status, source_endpoint, target_endpoint, recon_version)"
-                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'running', ?10, ?11, ?12)");
+                       " sample_rate, status, source_endpoint, target_endpoint, recon_version, rules_hash, out_dir,"
+                       " heartbeat_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'running', ?10, ?11, ?12, ?13,"
+                       " ?14, ?2)");
   if (!s.ok()) fail("cannot prepare run insert");
   bind_text(s, 1, info.run_id);
   bind_text(s, 2, info.started_at);
@@ -187,6 +193,8 @@ void AuditDb::begin_run(const AuditRunInfo& info) {
   bind_opt_text(s, 10, redact_secrets(info.source_endpoint));
   bind_opt_text(s, 11, redact_secrets(info.target_endpoint));
   bind_opt_text(s, 12, info.recon_version);
+  bind_opt_text(s, 13, info.rules_hash);
+  bind_opt_text(s, 14, info.out_dir);
   if (sqlite3_step(s) != SQLITE_DONE) fail("cannot record run " + info.run_id);
 }
 
@@ -247,6 +255,7 @@ void AuditDb::divergences(const TableContext& ctx, const std::vector<Divergence>
       }
       bind_blob(s, 11, d.key);
       audit::bind_finding(s, 14, d);
+      if (d.range_index >= 0) sqlite3_bind_int64(s, 23, d.range_index);
       if (sqlite3_step(s) != SQLITE_DONE) fail("cannot record divergences of table " + ctx.name);
     }
     sqlite3_reset(s);
@@ -269,7 +278,7 @@ void AuditDb::write_table_result(const TableResult& t) {
   const std::int64_t counts[] = {t.rows_source, t.rows_target, t.rows_compared, t.matched,
                                  t.missing_in_target, t.missing_in_source, t.changed};
   for (int i = 0; i < 7; ++i) sqlite3_bind_int64(s, 5 + i, counts[i]);
-  sqlite3_bind_double(s, 12, t.consistency_index());
+  if (const auto index = t.reported_index()) sqlite3_bind_double(s, 12, *index);
   sqlite3_bind_int(s, 13, t.partial ? 1 : 0);
   bind_opt_text(s, 14, redact_secrets(t.error));
   const std::int64_t rules_counts[] = {t.tolerated, t.in_flight, t.converged, t.suspended, t.escalated};
@@ -299,22 +308,28 @@ void AuditDb::finish_run(const RunResult& run) {
   require_run("finish_run");
   exec("BEGIN IMMEDIATE");
   try {
-    const sqlite::Stmt s(db_,
-                         "UPDATE runs SET finished_at = ?2, status = ?3, consistency_index = ?4, error = ?5"
-                         " WHERE run_id = ?1");
-    if (!s.ok()) fail("cannot prepare run update");
-    bind_text(s, 1, run_id_);
-    bind_opt_text(s, 2, run.finished_at);
-    bind_text(s, 3, run.status.empty() ? std::string("error") : run.status);
-    sqlite3_bind_double(s, 4, run.consistency_index());
-    bind_opt_text(s, 5, redact_secrets(run.error));
-    if (sqlite3_step(s) != SQLITE_DONE) fail("cannot record the end of run " + run_id_);
+    set_run_end(run.status.empty() ? std::string("error") : run.status, run.finished_at, run.reported_index(),
+                run.error);
     for (const TableResult& t : run.tables) write_table_result(t);
     exec("COMMIT");
   } catch (...) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }
+}
+
+void AuditDb::set_run_end(const std::string& status, const std::string& finished_at, std::optional<double> index,
+                          const std::string& error) {
+  const sqlite::Stmt s(db_,
+                       "UPDATE runs SET finished_at = ?2, status = ?3, consistency_index = ?4, error = ?5,"
+                       " heartbeat_at = ?2 WHERE run_id = ?1");
+  if (!s.ok()) fail("cannot prepare run update");
+  bind_text(s, 1, run_id_);
+  bind_opt_text(s, 2, finished_at);
+  bind_text(s, 3, status);
+  if (index) sqlite3_bind_double(s, 4, *index);
+  bind_opt_text(s, 5, redact_secrets(error));
+  if (sqlite3_step(s) != SQLITE_DONE) fail("cannot record the end of run " + run_id_);
 }
 
 }  // namespace recon

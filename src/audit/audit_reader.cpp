@@ -77,7 +77,7 @@ Status status_from(const std::string& s) {
 constexpr const char* kDivergenceColumns =
     "SELECT id, run_id, table_name, key_json, category, columns_idx, key_canon, source_canon, target_canon,"
     " finding_category, severity, action, rule, explanation, fix_columns_idx, status, recheck_attempts,"
-    " converged_after_s FROM divergences ";
+    " converged_after_s, range_index FROM divergences ";
 constexpr int kKeyCanonColumn = 6;
 
 StoredDivergence row_to_divergence(sqlite3_stmt* s) {
@@ -102,6 +102,7 @@ StoredDivergence row_to_divergence(sqlite3_stmt* s) {
   f.status = status_from(column_text(s, 15));
   f.recheck_attempts = sqlite3_column_int(s, 16);
   f.converged_after_s = sqlite3_column_double(s, 17);
+  d.range_index = column_null(s, 18) ? -1 : sqlite3_column_int64(s, 18);
   return d;
 }
 
@@ -114,32 +115,73 @@ void AuditDb::refuse_v1_run(const std::string& run_id, const char* what) {
                    " from the audit; run `recon check` again and use the new run's id");
 }
 
+namespace {
+
+constexpr const char* kRunColumns =
+    "SELECT run_id, started_at, finished_at, job_file, job_hash, mode, status, consistency_index, rules_hash,"
+    " out_dir, seed, sample_rate, error FROM runs ";
+
+StoredRun row_to_run(sqlite3_stmt* s) {
+  StoredRun r;
+  r.run_id = column_text(s, 0);
+  r.started_at = column_text(s, 1);
+  r.finished_at = column_text(s, 2);
+  r.job_file = column_text(s, 3);
+  r.job_hash = column_text(s, 4);
+  r.mode = column_text(s, 5);
+  r.status = column_text(s, 6);
+  r.consistency_index = sqlite3_column_double(s, 7);
+  r.rules_hash = column_text(s, 8);
+  r.out_dir = column_text(s, 9);
+  r.seed = column_text(s, 10);
+  r.sample_rate = column_null(s, 11) ? 1.0 : sqlite3_column_double(s, 11);
+  r.error = column_text(s, 12);
+  r.started_epoch = parse_iso_epoch(r.started_at);
+  return r;
+}
+
+}  // namespace
+
 std::optional<StoredRun> AuditDb::find_run(const std::string& run_id) {
   require_open("find_run");
-  constexpr const char* kColumns =
-      "SELECT run_id, started_at, finished_at, job_file, job_hash, mode, status, consistency_index FROM runs ";
-  auto read = [&](const std::string& sql, bool bind_id) -> std::optional<StoredRun> {
-    Stmt s(db_, sql.c_str());
+  auto read = [&](const std::string& where, const std::string& bound) -> std::optional<StoredRun> {
+    Stmt s(db_, std::string(kRunColumns) + where);
     if (!s.ok()) fail("cannot read runs");
-    if (bind_id) bind_text(s, 1, run_id);
+    if (!bound.empty()) bind_text(s, 1, bound);
     const int rc = sqlite3_step(s);
     if (rc == SQLITE_DONE) return std::nullopt;
     if (rc != SQLITE_ROW) fail("cannot read run " + run_id);
-    StoredRun r;
-    r.run_id = column_text(s, 0);
-    r.started_at = column_text(s, 1);
-    r.finished_at = column_text(s, 2);
-    r.job_file = column_text(s, 3);
-    r.job_hash = column_text(s, 4);
-    r.mode = column_text(s, 5);
-    r.status = column_text(s, 6);
-    r.consistency_index = sqlite3_column_double(s, 7);
-    r.started_epoch = parse_iso_epoch(r.started_at);
-    return r;
+    return row_to_run(s);
   };
-  if (auto r = read(std::string(kColumns) + "WHERE run_id = ?1", true)) return r;
-  if (run_id == "latest") return read(std::string(kColumns) + "ORDER BY started_at DESC, rowid DESC LIMIT 1", false);
+  if (auto r = read("WHERE run_id = ?1", run_id)) return r;
+  if (run_id == "latest") return read("WHERE status <> 'running' ORDER BY started_at DESC, rowid DESC LIMIT 1", "");
   return std::nullopt;
+}
+
+std::optional<StoredRun> AuditDb::newer_unfinished(const StoredRun& run) {
+  require_open("newer_unfinished");
+  Stmt s(db_, std::string(kRunColumns) +
+                  "WHERE status = 'running' AND started_at >= ?1 AND run_id <> ?2 ORDER BY started_at DESC LIMIT 1");
+  if (!s.ok()) fail("cannot read runs");
+  bind_text(s, 1, run.started_at);
+  bind_text(s, 2, run.run_id);
+  if (sqlite3_step(s) != SQLITE_ROW) return std::nullopt;
+  return row_to_run(s);
+}
+
+std::vector<Divergence> AuditDb::done_range_divergences(const std::string& run_id, const std::string& table) {
+  require_open("done_range_divergences");
+  Stmt s(db_, std::string(kDivergenceColumns) +
+                  "WHERE run_id = ?1 AND table_name = ?2 AND range_index IN (SELECT range_index FROM ranges"
+                  " WHERE run_id = ?1 AND table_name = ?2 AND status = 'done') ORDER BY id");
+  if (!s.ok()) fail("cannot read divergences");
+  bind_text(s, 1, run_id);
+  bind_text(s, 2, table);
+  std::vector<Divergence> out;
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) out.push_back(row_to_divergence(s).to_divergence());
+  if (rc != SQLITE_DONE) fail("cannot read divergences of run " + run_id);
+  return out;
 }
 
 std::vector<StoredDivergence> AuditDb::open_divergences(const std::string& run_id, const std::string& table) {

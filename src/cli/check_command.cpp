@@ -24,6 +24,7 @@ void describe_check(po::options_description& desc) {
       ("audit", po::value<std::string>()->value_name("FILE"), "SQLite audit trail; default: [check].audit or recon-audit.db beside the job file")
       ("recheck-attempts", po::value<int>()->value_name("N"), "delayed looks at divergent keys after the main pass (0: none); default: [check.recheck].attempts or 3, for tables with lag or recheck = true")
       ("recheck-delay", po::value<std::string>()->value_name("DURATION"), "wait before the first recheck, e.g. 5s; default: [check.recheck].delay or 5s")
+      ("resume", po::value<std::string>()->value_name("RUN|latest"), "continue an interrupted, abandoned or failed run of this job: ranges it compared are kept, only the rest are read (refused when the job or a rule file changed since)")
       ("no-progress", "never draw the progress line (it is drawn only when stderr is a terminal)")
       ("quiet,q", "no terminal summary");
 }
@@ -41,6 +42,7 @@ CheckFlags check_flags(const po::variables_map& vm) {
   if (vm.count("audit")) f.audit = vm["audit"].as<std::string>();
   if (vm.count("recheck-attempts")) f.recheck_attempts = vm["recheck-attempts"].as<int>();
   if (vm.count("recheck-delay")) f.recheck_delay = vm["recheck-delay"].as<std::string>();
+  if (vm.count("resume")) f.resume = vm["resume"].as<std::string>();
   f.no_progress = vm.count("no-progress") > 0;
   f.quiet = vm.count("quiet") > 0;
   return f;

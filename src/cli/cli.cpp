@@ -10,6 +10,7 @@
 
 #include "commands.hpp"
 #include "recon/core/errors.hpp"
+#include "recon/core/interrupt.hpp"
 
 
 namespace recon {
@@ -37,12 +38,14 @@ void print_usage(std::ostream& os) {
   for (const auto& c : kCommands) os << fmt::format("  {:<8} {}\n", c.name, c.summary);
   os << "\nexit codes: 0 consistent (every table at or above its SLO), 1 divergent (a table below its SLO,\n"
         "            or a divergence a rule escalates), 2 bad input (nothing compared), 3 runtime failure\n"
-        "            (partial results kept and marked). recheck/explain: 0 nothing open, 1 still divergent.\n";
+        "            (partial results kept and marked; also a run stopped by SIGINT/SIGTERM). recheck/explain:\n"
+        "            0 nothing open, 1 still divergent.\n";
 }
 
 }  // namespace
 
 int run_cli(int argc, char** argv) {
+  install_interrupt_handlers();  // SIGINT/SIGTERM: stop cleanly, record what is known (exit 3)
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     print_usage(std::cout);

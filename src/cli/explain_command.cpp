@@ -132,7 +132,7 @@ int run_explain_command(const po::variables_map& vm) {
     }
   }
 
-  const KeyLookup now = lookup_key(ctx, *job.source, *job.target, key);
+  const KeyLookup now = lookup_key(opts, ctx, *job.pool, key);
   std::cout << "\nnow:\n";
   if (!now.source_present && !now.target_present) {
     std::cout << "  the key is on neither side\n";

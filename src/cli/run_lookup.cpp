@@ -35,6 +35,10 @@ std::unique_ptr<RunLookup> open_run_lookup(const boost::program_options::variabl
     throw InputError(fmt::format("{}: no run '{}' in this audit DB (use \"latest\", or a run_id from summary.json)",
                                  audit_path.string(), run_id));
   lookup->run = *run;
+  if (run_id == "latest")
+    if (const auto newer = lookup->audit.newer_unfinished(*run))
+      std::cerr << fmt::format("note: run {} (started {}) is still running; \"latest\" is the newest finished run, {}\n",
+                               newer->run_id, newer->started_at, run->run_id);
   if (flags.config.empty()) {
     if (run->job_file.empty())
       throw InputError(fmt::format("run {} recorded no job file (the demo's job is in memory); give the job with --config JOB.toml", run->run_id));

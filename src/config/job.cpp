@@ -12,6 +12,7 @@
 #include <xxhash.h>
 
 #include "recon/core/duration.hpp"
+#include "recon/config/sql_filter.hpp"
 #include "recon/config/toml_reader.hpp"
 #include "recon/core/errors.hpp"
 
@@ -47,7 +48,8 @@ namespace {
 const std::vector<std::string> kTopKeys = {"source", "target", "check", "tables"};
 const std::vector<std::string> kEndpointKeys = {"kind", "url", "password_env", "encrypt", "login_timeout"};
 const std::vector<std::string> kCheckKeys = {"threads", "chunk_rows", "slo", "rules", "audit", "mode",
-                                             "sample_rate", "seed", "retries", "out", "max_divergences", "recheck"};
+                                             "sample_rate", "seed", "retries", "out", "max_divergences", "recheck",
+                                             "lock_timeout", "statement_timeout"};
 const std::vector<std::string> kRecheckKeys = {"attempts", "delay", "backoff", "max_keys", "all_tables"};
 const std::vector<std::string> kTableKeys = {"name", "source", "target", "key", "columns", "ignore_columns",
                                              "column_map", "where", "source_where", "target_where",
@@ -165,9 +167,9 @@ TableJob read_table(const toml::table& t, const std::string& origin, const fs::p
       job.column_map[std::string(k.str())] = *v.value<std::string>();
     }
   }
-  const auto both = r.str("where");
-  job.source_where = r.str("source_where").value_or(both.value_or(""));
-  job.target_where = r.str("target_where").value_or(both.value_or(""));
+  const auto both = config_detail::read_sql_filter(r, "where");  // each checked to be one boolean expression
+  job.source_where = config_detail::read_sql_filter(r, "source_where").value_or(both.value_or(""));
+  job.target_where = config_detail::read_sql_filter(r, "target_where").value_or(both.value_or(""));
   job.trust_key = r.boolean("trust_key").value_or(false);
   if (auto c = r.integer("chunk_rows")) {
     if (*c < 1) r.fail("chunk_rows", "must be at least 1");
@@ -245,6 +247,14 @@ void read_check(const toml::table& top, const std::string& origin, const fs::pat
     if (*v < 0) r.fail("max_divergences", "must be >= 0");
     o.max_divergences_per_table = static_cast<std::size_t>(*v);
   }
+  // Both sides' statements get the same limits ("0s": none).
+  for (const char* key : {"lock_timeout", "statement_timeout"}) {
+    const auto v = r.str(key);
+    if (!v) continue;
+    const std::int64_t ms = (duration_of(r, key, *v) + 999) / 1000;
+    for (Endpoint* ep : {&o.source, &o.target})
+      (std::string(key) == "lock_timeout" ? ep->lock_timeout_ms : ep->statement_timeout_ms) = ms;
+  }
   r.reject_unknown(kCheckKeys);
 }
 
@@ -284,6 +294,34 @@ RunOptions parse_job_text(const std::string& text, const std::string& origin, co
                                      origin, o.tables[b].line, o.tables[b].name));
   if (o.audit_db.empty()) o.audit_db = (base_dir.empty() ? fs::path(".") : base_dir) / "recon-audit.db";
   return o;
+}
+
+std::string rule_files_hash(const RunOptions& opts) {
+  std::vector<fs::path> files = opts.rules;
+  for (const TableJob& t : opts.tables) files.insert(files.end(), t.rules.begin(), t.rules.end());
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_64bits_reset(state);
+  std::vector<fs::path> seen;
+  for (const fs::path& f : files) {
+    if (std::find(seen.begin(), seen.end(), f) != seen.end()) continue;
+    seen.push_back(f);
+    std::ifstream in(f, std::ios::binary);
+    if (!in) {
+      XXH3_freeState(state);
+      throw InputError(fmt::format("{}: cannot read this rule file", f.string()));
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string name = f.string(), bytes = ss.str();
+    for (const std::string* part : {&name, &bytes}) {
+      const std::uint64_t size = part->size();  // length-prefixed: no two lists hash alike
+      XXH3_64bits_update(state, &size, sizeof size);
+      XXH3_64bits_update(state, part->data(), part->size());
+    }
+  }
+  const std::string hex = fmt::format("{:016x}", XXH3_64bits_digest(state));
+  XXH3_freeState(state);
+  return hex;
 }
 
 RunOptions load_run_options(const CheckFlags& flags) {

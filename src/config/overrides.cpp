@@ -69,6 +69,10 @@ void apply_overrides(RunOptions& o, const CheckFlags& f) {
     throw InputError(fmt::format("recheck attempts = {} must be between 0 (no rechecks) and 20", o.recheck.attempts));
   o.progress = !f.no_progress;
   o.quiet = f.quiet;
+  if (f.resume) {
+    if (f.resume->empty()) throw InputError("--resume: give a run_id (from summary.json) or \"latest\"");
+    o.resume = *f.resume;
+  }
   check_ranges(o);
 
   if (f.tables) {

@@ -4,17 +4,6 @@
 
 namespace recon {
 
-RangeCounts& RangeCounts::operator+=(const RangeCounts& o) {
-  rows_source += o.rows_source;
-  rows_target += o.rows_target;
-  rows_compared += o.rows_compared;
-  matched += o.matched;
-  missing_in_target += o.missing_in_target;
-  missing_in_source += o.missing_in_source;
-  changed += o.changed;
-  return *this;
-}
-
 std::vector<std::uint32_t> differing_columns(std::string_view a, std::string_view b) {
   std::vector<std::uint32_t> cols;
   std::size_t pa = 0, pb = 0;

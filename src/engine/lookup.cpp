@@ -64,9 +64,12 @@ std::string parse_key(const TableContext& ctx, const std::string& text) {
   return key;
 }
 
-KeyLookup lookup_key(const TableContext& ctx, Connector& source, Connector& target, const std::string& key) {
-  const auto s = fetch_one(source, ctx, Side::Source, key);
-  const auto t = fetch_one(target, ctx, Side::Target, key);
+KeyLookup lookup_key(const RunOptions& opts, const TableContext& ctx, ConnectionPool& pool, const std::string& key) {
+  const auto fetch = [&](Side side) {
+    return retry_on_lost_connection(opts, pool, 0, [&] { return fetch_one(pool.get(0, side), ctx, side, key); });
+  };
+  const auto s = fetch(Side::Source);
+  const auto t = fetch(Side::Target);
   KeyLookup out;
   out.source_present = s.has_value();
   out.target_present = t.has_value();

@@ -54,9 +54,8 @@ PastRunRecheck recheck_past_run(const RunOptions& job, AuditDb& audit, const Sto
   }
   if (opts.tables.empty()) return result;
 
-  PreparedJob prepared = prepare_job(opts);
-  ConnectionPool pool(opts, 1);
-  pool.adopt(std::move(prepared.source), std::move(prepared.target));
+  PreparedJob prepared = prepare_job(opts, 1);
+  ConnectionPool& pool = *prepared.pool;
   result.recheck_id = make_run_id();
   for (std::size_t i = 0; i < open.size(); ++i) {
     std::vector<HeldDivergence> held;

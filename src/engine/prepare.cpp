@@ -10,24 +10,26 @@ namespace recon {
 
 namespace {
 
+/// One side's description of a table, retried like any step on a lost connection.
+TableInfo describe(const RunOptions& opts, ConnectionPool& pool, Side side, const TableRef& table) {
+  return retry_on_lost_connection(opts, pool, 0, [&] { return pool.get(0, side).describe(table); });
+}
+
 /// Validated, ready-to-run tables. Every problem of every table is reported at once.
-std::vector<TableContext> validate(const RunOptions& opts, Connector& src, Connector& tgt) {
+std::vector<TableContext> validate(const RunOptions& opts, ConnectionPool& pool) {
   std::vector<TableContext> contexts;
   std::vector<std::string> errors;
   for (const TableJob& job : opts.tables) {
     TableInfo s, t;
     try {
-      s = src.describe(job.source);
+      s = describe(opts, pool, Side::Source, job.source);
+      t = describe(opts, pool, Side::Target, job.target);
     } catch (const InputError& e) {
       errors.push_back(fmt::format("table {} (job line {}): {}", job.name, job.line, e.what()));
       continue;
     }
-    try {
-      t = tgt.describe(job.target);
-    } catch (const InputError& e) {
-      errors.push_back(fmt::format("table {} (job line {}): {}", job.name, job.line, e.what()));
-      continue;
-    }
+    Connector& src = pool.get(0, Side::Source);
+    Connector& tgt = pool.get(0, Side::Target);
     TableContext ctx = resolve_table(job, s, t, opts, errors);
     ctx.target_dialect = tgt.dialect();
     ctx.compare_wire_bytes = same_wire_values(ctx, src, tgt);
@@ -67,15 +69,22 @@ void JobRules::attach(TableContext& ctx) {
 }
 
 
-PreparedJob prepare_job(const RunOptions& opts) {
+PreparedJob prepare_job(const RunOptions& opts, std::size_t workers) {
+  return prepare_job(opts, workers, std::make_unique<JobRules>(opts));
+}
+
+PreparedJob prepare_job(const RunOptions& opts, std::size_t workers, std::unique_ptr<JobRules> rules) {
   PreparedJob p;
-  p.rules = std::make_unique<JobRules>(opts);
+  p.rules = std::move(rules);
+  p.pool = std::make_unique<ConnectionPool>(opts, std::max<std::size_t>(workers, 1));
+  ConnectionPool& pool = *p.pool;
   // Both logins at once (a SCRAM or TLS login is tens of milliseconds before anything can start);
   // a source failure is still the one reported when both fail.
-  auto target = std::async(std::launch::async, [&opts] { return open_connector(opts.target, Side::Target); });
-  p.source = open_connector(opts.source, Side::Source);
-  p.target = target.get();
-  p.contexts = validate(opts, *p.source, *p.target);
+  auto login = [&](Side side) { retry_on_lost_connection(opts, pool, 0, [&] { pool.get(0, side); }); };
+  auto target = std::async(std::launch::async, login, Side::Target);
+  login(Side::Source);
+  target.get();
+  p.contexts = validate(opts, pool);
   for (auto& ctx : p.contexts) p.rules->attach(ctx);
   return p;
 }

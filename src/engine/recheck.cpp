@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "recon/core/canonical.hpp"
+#include "recon/core/interrupt.hpp"
 #include "recon/core/utc_time.hpp"
 #include "recon/engine/compare.hpp"
 #include "recon/engine/table_query.hpp"
@@ -126,8 +127,9 @@ RecheckReport recheck_divergences(const RunOptions& opts, const TableContext& ct
                                   std::vector<HeldDivergence>& held, const RecheckSettings& settings) {
   RecheckReport report;
   const auto clock = settings.clock ? settings.clock : std::function<double()>(now_epoch);
+  // A stop request (SIGINT/SIGTERM) cuts the wait short; the look after it is not taken.
   const auto sleep = settings.sleep ? settings.sleep : std::function<void(std::int64_t)>([](std::int64_t us) {
-    std::this_thread::sleep_for(std::chrono::microseconds(us));
+    sleep_unless_interrupted(std::chrono::microseconds(us));
   });
   const TableJob& job = *ctx.job;
   const RangeQuery qs = key_fetch_query(ctx, Side::Source);
@@ -151,6 +153,10 @@ RecheckReport recheck_divergences(const RunOptions& opts, const TableContext& ct
       sleep(static_cast<std::int64_t>(delay_us));
       delay_us *= settings.backoff;
       ++delayed_looks;
+    }
+    if (interrupt_requested()) {
+      report.error = "interrupted: the rest stays as last seen";
+      break;
     }
     try {
       fetch_side(opts, pool, Side::Source, qs, keys, src);

@@ -7,10 +7,13 @@
 #include <fmt/format.h>
 
 #include "recon/audit/audit_db.hpp"
+#include "recon/audit/heartbeat.hpp"
+#include "recon/core/interrupt.hpp"
 #include "recon/core/utc_time.hpp"
 #include "recon/engine/prepare.hpp"
 #include "recon/report/fixup.hpp"
 #include "recon/report/metrics.hpp"
+#include "recon/report/output_lock.hpp"
 #include "recon/report/summary.hpp"
 #include "table_run.hpp"
 
@@ -32,12 +35,38 @@ RunResult start_result(const RunOptions& opts) {
   return result;
 }
 
-/// The output folder (with its fixup/ folder) and the audit DB's folder, created.
-fs::path make_output_folders(const RunOptions& opts, const RunResult& result) {
-  const fs::path out_dir = opts.out_dir.empty() ? fs::path("reports") / result.run_id : opts.out_dir;
-  fs::create_directories(out_dir / "fixup");
-  if (!opts.audit_db.parent_path().empty()) fs::create_directories(opts.audit_db.parent_path());
-  return out_dir;
+/// --resume: the run to continue, checked against today's job and rules. InputError (exit 2)
+/// naming the run and what to do when it cannot be continued.
+StoredRun resumable_run(const RunOptions& opts, AuditDb& audit) {
+  const std::optional<StoredRun> run = audit.find_run(*opts.resume);
+  const std::string where = audit.path().string();
+  if (!run)
+    throw InputError(fmt::format("{}: no run '{}' to resume; use a run_id from summary.json or \"latest\"", where,
+                                 *opts.resume));
+  if (!run->resumable())
+    throw InputError(fmt::format("run {} {}: nothing to resume; run recon check without --resume", run->run_id,
+                                 run->status == "running" ? "is still running (its heartbeat is fresh)"
+                                                          : "ended " + run->status));
+  if (!run->job_hash.empty() && run->job_hash != opts.job_hash)
+    throw InputError(fmt::format("{} changed since run {} was started: a resumed run must compare what its first "
+                                 "part compared; run recon check without --resume", opts.job_file.string(),
+                                 run->run_id));
+  if (run->rules_hash != rule_files_hash(opts))
+    throw InputError(fmt::format("a rule file of the job changed since run {} was started: its findings would not "
+                                 "be those of one run; run recon check without --resume", run->run_id));
+  if (run->mode != (opts.mode == Mode::Sample ? "sample" : "full"))
+    throw InputError(fmt::format("run {} was a {} run; resume it with --mode {}", run->run_id, run->mode, run->mode));
+  return *run;
+}
+
+/// The result of a resumed run keeps the identity of the run it continues.
+void continue_result(const StoredRun& run, RunResult& result) {
+  result.run_id = run.run_id;
+  result.started_at = run.started_at;
+  result.started_epoch = run.started_epoch;
+  if (!run.seed.empty()) result.seed = std::stoull(run.seed);
+  result.sample_rate = run.sample_rate;
+  result.resumed = true;
 }
 
 /// The run's status from its tables, then summary.json, metrics.prom and the audit's end record.
@@ -47,12 +76,44 @@ void finish_run(const fs::path& out_dir, RunResult& result, AuditDb& audit) {
     error |= t.partial;
     below |= t.failing();
   }
-  result.status = error ? "error" : (below ? "divergent" : "consistent");
+  result.status = interrupt_requested() ? "interrupted" : error ? "error" : below ? "divergent" : "consistent";
   result.finished_epoch = now_epoch();
   result.finished_at = iso_utc(result.finished_epoch);
   write_summary(out_dir, result);
   write_metrics(out_dir, result);
   audit.finish_run(result);
+}
+
+/// A run that failed before comparing anything still leaves its trace: summary.json and metrics
+/// with status "error" and every table not compared, and the audit run marked "failed".
+void record_failure(const RunOptions& opts, const fs::path& out_dir, RunResult& result, AuditDb& audit,
+                    const std::string& reason) {
+  result.status = "error";
+  result.error = redact_secrets(reason);
+  result.finished_epoch = now_epoch();
+  result.finished_at = iso_utc(result.finished_epoch);
+  for (const TableJob& job : opts.tables) {
+    TableResult t;
+    t.name = job.name;
+    t.source = job.source.display();
+    t.target = job.target.display();
+    t.slo = job.slo.value_or(opts.slo);
+    t.partial = true;
+    t.error = "not compared: the run failed before comparing (" + result.error + ")";
+    result.tables.push_back(std::move(t));
+  }
+  try {  // the failure being recorded is the one to report, not a second one while recording it
+    write_summary(out_dir, result);
+    write_metrics(out_dir, result);
+    audit.fail_run(result);
+  } catch (const std::exception& e) {
+    std::cerr << "recon: could not record the failure: " << redact_secrets(e.what()) << "\n";
+  }
+}
+
+std::string failure_text(const std::exception& e) {
+  if (const auto* c = dynamic_cast<const ConnectorError*>(&e)) return std::string(side_name(c->side())) + ": " + c->what();
+  return e.what();
 }
 
 }  // namespace
@@ -63,35 +124,56 @@ std::string make_run_id() {
 }
 
 int exit_code_for(const RunResult& r) {
-  if (r.status == "error") return kExitRuntime;
+  if (r.status == "error" || r.status == "interrupted") return kExitRuntime;
   if (r.status == "divergent") return kExitDivergent;
   return kExitConsistent;
 }
 
 RunResult run_check(const RunOptions& opts, std::string& out_dir_used) {
-  RunResult result = start_result(opts);
-  // Rule files first (no connection needed), then one connection per side: every table described
-  // and paired before any data moves.
-  PreparedJob prepared = prepare_job(opts);
-  for (const auto& ctx : prepared.contexts)
-    for (const auto& note : ctx.notes) std::cerr << "note: " << note << "\n";
-  const fs::path out_dir = make_output_folders(opts, result);
-  out_dir_used = out_dir.string();
-
+  // Rule files first: like the job file, a bad one is bad input, before the run is recorded.
+  auto rules = std::make_unique<JobRules>(opts);
+  if (!opts.audit_db.parent_path().empty()) fs::create_directories(opts.audit_db.parent_path());
   AuditDb audit;
   audit.open(opts.audit_db);
-  AuditRunInfo info = AuditRunInfo::from(opts, result, RECON_VERSION_STRING);
-  info.source_endpoint = prepared.source->endpoint();
-  info.target_endpoint = prepared.target->endpoint();
-  audit.begin_run(info);
-  FixupWriter fixup(out_dir, result.run_id);
+  RunResult result = start_result(opts);
+  std::optional<StoredRun> resumed;
+  if (opts.resume) {
+    resumed = resumable_run(opts, audit);
+    continue_result(*resumed, result);
+  }
+  const fs::path out_dir = !opts.out_dir.empty()           ? opts.out_dir
+                           : resumed && !resumed->out_dir.empty() ? fs::path(resumed->out_dir)
+                                                                  : fs::path("reports") / result.run_id;
+  const OutputLock lock(out_dir, result.run_id);
+  fs::create_directories(out_dir / "fixup");
+  out_dir_used = out_dir.string();
+  if (resumed) {
+    audit.resume_run(result.run_id);
+  } else {
+    AuditRunInfo info = AuditRunInfo::from(opts, result, RECON_VERSION_STRING);
+    info.rules_hash = rule_files_hash(opts);
+    info.out_dir = fs::absolute(out_dir).string();
+    audit.begin_run(info);
+  }
+  const AuditHeartbeat heartbeat(opts.audit_db, result.run_id);
 
-  ConnectionPool pool(opts, static_cast<std::size_t>(opts.threads));
-  pool.adopt(std::move(prepared.source), std::move(prepared.target));
+  // One connection per side: every table described and paired before any data moves.
+  PreparedJob prepared;
+  try {
+    prepared = prepare_job(opts, static_cast<std::size_t>(opts.threads), std::move(rules));
+  } catch (const std::exception& e) {
+    record_failure(opts, out_dir, result, audit, failure_text(e));
+    throw;
+  }
+  for (const auto& ctx : prepared.contexts)
+    for (const auto& note : ctx.notes) std::cerr << "note: " << note << "\n";
+  FixupWriter fixup(out_dir, result.run_id);
+  ConnectionPool& pool = *prepared.pool;
   // Workers' logins overlap with planning the first table; the pool is complete before any worker.
   std::future<void> opening = std::async(std::launch::async, [&pool] { pool.open_all(); });
   ProgressLine progress(opts.progress && ProgressLine::stderr_is_terminal());
-  const TableRunEnv env{opts, pool, {&audit, &fixup}, progress, result.seed, &opening};
+  const TableRunEnv env{opts,       pool,     {&audit, &fixup},         progress,
+                        result.seed, &opening, resumed ? &audit : nullptr, result.run_id};
 
   // Each table's recheck runs in the background while the next tables are compared; the tables
   // are finished (rechecks collected) in job order afterwards.

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "recon/core/interrupt.hpp"
 #include "recon/core/utc_time.hpp"
 #include "recon/engine/table_query.hpp"
 #include "recon/plan/planner.hpp"
@@ -51,7 +52,7 @@ std::uint64_t table_seed(std::uint64_t seed, const std::string& name) {
 /// The ranges of one table: planned (a lost connection is retried like a range), then, in sample
 /// mode, the table's seeded share. Notes the connectors made while planning go to `tr`: planning
 /// reads every key of a SQL Server table, so they are the table's.
-std::vector<KeyRange> planned_ranges(const TableRunEnv& env, const TableContext& ctx, TableResult& tr) {
+std::vector<RangeRecord> planned_ranges(const TableRunEnv& env, const TableContext& ctx, TableResult& tr) {
   const RangeQuery qs = table_query(ctx, Side::Source), qt = table_query(ctx, Side::Target);
   take_connector_notes(env.pool);  // what earlier tables' reads left behind is not this table's
   std::vector<KeyRange> ranges = retry_on_lost_connection(env.opts, env.pool, 0, [&] {
@@ -63,7 +64,37 @@ std::vector<KeyRange> planned_ranges(const TableRunEnv& env, const TableContext&
   }
   if (env.opts.mode == Mode::Sample)
     ranges = sample_ranges(ranges, env.opts.sample_rate, table_seed(env.seed, ctx.name));
-  return ranges;
+  std::vector<RangeRecord> records;
+  records.reserve(ranges.size());
+  for (KeyRange& r : ranges)
+    records.push_back(RangeRecord{static_cast<std::int64_t>(r.index), std::move(r.lower), std::move(r.upper), {}});
+  return records;
+}
+
+/// What a table still has to compare: its whole plan (recorded before any range is compared), or
+/// on --resume the ranges the run had not finished, with what the finished ones found replayed
+/// into the triage and `counts`.
+std::vector<RangeRecord> ranges_to_compare(const TableRunEnv& env, const TableContext& ctx, PendingTable& p) {
+  std::vector<StoredRange> stored;
+  if (env.resume_from) stored = env.resume_from->stored_ranges(env.run_id, ctx.name);
+  if (stored.empty()) {
+    std::vector<RangeRecord> plan = planned_ranges(env, ctx, p.result);
+    p.result.ranges_total = static_cast<std::int64_t>(plan.size());
+    p.triage->ranges_planned(ctx, plan);
+    return plan;
+  }
+  std::vector<RangeRecord> rest;
+  p.result.ranges_total = static_cast<std::int64_t>(stored.size());
+  for (StoredRange& r : stored) {
+    if (!r.done) {
+      rest.push_back(std::move(r.range));
+      continue;
+    }
+    p.counts += r.range.counts;
+    ++p.result.ranges_done;
+  }
+  p.triage->replay(ctx, env.resume_from->done_range_divergences(env.run_id, ctx.name));
+  return rest;
 }
 
 /// Starts the recheck of what the triage held, on connections of its own.
@@ -79,7 +110,7 @@ void start_recheck(const RunOptions& opts, PendingTable& p, const RecheckSetting
 }
 
 /// Compares every range of the table through its triage; failed ranges make the result partial.
-void compare_ranges(const TableRunEnv& env, const TableContext& ctx, const std::vector<KeyRange>& ranges,
+void compare_ranges(const TableRunEnv& env, const TableContext& ctx, const std::vector<RangeRecord>& ranges,
                     PendingTable& p) {
   TableResult& tr = p.result;
   const TableTotals totals =
@@ -89,30 +120,32 @@ void compare_ranges(const TableRunEnv& env, const TableContext& ctx, const std::
                                        rows, done == total);
                  });
   env.progress.clear();
-  p.counts = totals.counts;
-  tr.ranges_done = static_cast<std::int64_t>(totals.ranges_done);
+  p.counts += totals.counts;
+  tr.ranges_done += static_cast<std::int64_t>(totals.ranges_done);
   tr.ranges_failed = static_cast<std::int64_t>(totals.ranges_failed);
   if (totals.ranges_failed > 0) {
     tr.partial = true;
-    tr.error = fmt::format("{} of {} ranges could not be compared: {}", totals.ranges_failed, ranges.size(),
+    tr.error = fmt::format("{} of {} ranges could not be compared: {}", totals.ranges_failed, tr.ranges_total,
                            totals.first_error);
+  }
+  if (totals.ranges_not_compared > 0) {
+    tr.partial = true;
+    if (tr.error.empty())
+      tr.error = fmt::format("interrupted: {} of {} ranges were not compared", totals.ranges_not_compared,
+                             tr.ranges_total);
   }
 }
 
-/// Waits for the table's recheck and hands everything, decided, to the sinks.
+/// Waits for the table's recheck, then hands everything, decided, to the sinks.
 void finish_recheck(PendingTable& p) {
-  if (!p.recheck.valid()) return;
-  const RecheckReport report = p.recheck.get();
-  if (!report.error.empty()) {
-    p.result.notes.push_back(fmt::format("recheck stopped after {} looks: {}", report.looks, report.error));
-    std::cerr << "note: table " << p.ctx->name << ": " << p.result.notes.back() << "\n";
+  if (p.recheck.valid()) {
+    const RecheckReport report = p.recheck.get();
+    if (!report.error.empty()) {
+      p.result.notes.push_back(fmt::format("recheck stopped after {} looks: {}", report.looks, report.error));
+      std::cerr << "note: table " << p.ctx->name << ": " << p.result.notes.back() << "\n";
+    }
   }
-  std::vector<HeldDivergence>& held = p.triage->held();
-  std::vector<Divergence> batch;
-  batch.reserve(held.size());
-  for (auto& h : held) batch.push_back(std::move(h.divergence));
-  held.clear();
-  p.triage->deliver(*p.ctx, batch);
+  p.triage->finish(*p.ctx);
 }
 
 /// Marks the result partial with `e` (the first error of a table is the one kept).
@@ -133,16 +166,21 @@ PendingTable compare_table(const TableRunEnv& env, const TableContext& ctx) {
   tr.target = ctx.job->target.display();
   tr.slo = ctx.slo;
   for (const auto& c : ctx.target_values) tr.columns.push_back(c.name);
+  if (interrupt_requested()) {
+    tr.partial = true;
+    tr.error = "interrupted before this table was compared";
+    return p;
+  }
   try {
-    const std::vector<KeyRange> ranges = planned_ranges(env, ctx, tr);
-    tr.ranges_total = static_cast<std::int64_t>(ranges.size());
-    if (env.pool_opening && env.pool_opening->valid()) env.pool_opening->get();
     const RecheckSettings recheck = recheck_settings_for(env.opts, *ctx.job);
     const bool hold = recheck.attempts > 0 || recheck.in_flight_look;
-    p.triage = std::make_unique<Triage>(env.sinks, hold, env.opts.recheck.max_keys, now_epoch);
+    p.triage = std::make_unique<Triage>(env.sinks, hold, env.opts.recheck.max_keys,
+                                        env.opts.max_divergences_per_table, now_epoch);
     p.triage->begin_table(ctx);
+    const std::vector<RangeRecord> ranges = ranges_to_compare(env, ctx, p);
+    if (env.pool_opening && env.pool_opening->valid()) env.pool_opening->get();
     compare_ranges(env, ctx, ranges, p);
-    start_recheck(env.opts, p, recheck);
+    if (!interrupt_requested()) start_recheck(env.opts, p, recheck);
   } catch (const std::exception& e) {
     mark_partial(tr, e);
   }
@@ -152,8 +190,15 @@ PendingTable compare_table(const TableRunEnv& env, const TableContext& ctx) {
 TableResult finish_table(const TableRunEnv& env, PendingTable& p) {
   TableResult& tr = p.result;
   try {
-    finish_recheck(p);
-    if (p.triage) p.triage->tally().apply(p.counts, tr);
+    if (p.triage) {
+      finish_recheck(p);
+      p.triage->tally().apply(p.counts, tr);
+      tr.divergences_unrecorded = p.triage->unrecorded();
+      if (tr.divergences_unrecorded > 0)
+        tr.notes.push_back(fmt::format("{} divergences beyond [check].max_divergences = {} were counted but not "
+                                       "recorded (no audit row, no fix-up statement)",
+                                       tr.divergences_unrecorded, env.opts.max_divergences_per_table));
+    }
   } catch (const std::exception& e) {
     mark_partial(tr, e);
   }

@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "recon/audit/audit_db.hpp"
 #include "recon/engine/recheck.hpp"
 #include "recon/engine/triage.hpp"
 #include "recon/engine/workers.hpp"
@@ -23,6 +24,9 @@ struct TableRunEnv {
   ProgressLine& progress;
   std::uint64_t seed = 0;            ///< the run's; each table's sample is drawn from it
   std::future<void>* pool_opening = nullptr;  ///< the workers' logins: waited for before ranges
+  /// --resume: the audit DB holding the run's recorded plan and compared ranges (null: a new run).
+  AuditDb* resume_from = nullptr;
+  std::string run_id;
 };
 
 /// A table whose main pass is done and whose held divergences are being rechecked in the
@@ -36,9 +40,10 @@ struct PendingTable {
   double started = 0;
 };
 
-/// Plans the table (retrying a lost connection), compares its ranges on the pool's workers, and
-/// starts the recheck of what its rules held. Never throws: a failure marks the result partial
-/// with the error, password-free.
+/// Plans the table (retrying a lost connection) — or, on --resume, takes the plan the run recorded
+/// and what its compared ranges found — compares its ranges on the pool's workers, and starts the
+/// recheck of what its rules held. A stop request leaves the rest uncompared. Never throws: a
+/// failure marks the result partial with the error, password-free.
 PendingTable compare_table(const TableRunEnv& env, const TableContext& ctx);
 
 /// Waits for the table's recheck, hands every divergence, decided, to the sinks, tallies the

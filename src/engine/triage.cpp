@@ -55,8 +55,9 @@ void FindingTally::apply(const RangeCounts& raw, TableResult& r) const {
   r.categories = categories;
 }
 
-Triage::Triage(std::vector<ResultSink*> sinks, bool hold, std::size_t max_held, double (*clock)())
-    : sinks_(std::move(sinks)), hold_(hold), max_held_(max_held), clock_(clock) {}
+Triage::Triage(std::vector<ResultSink*> sinks, bool hold, std::size_t max_held, std::size_t max_recorded,
+               double (*clock)())
+    : sinks_(std::move(sinks)), hold_(hold), max_held_(max_held), max_recorded_(max_recorded), clock_(clock) {}
 
 void Triage::begin_table(const TableContext& table) {
   for (ResultSink* s : sinks_) s->begin_table(table);
@@ -80,9 +81,54 @@ void Triage::divergences(const TableContext& table, const std::vector<Divergence
   if (!ready_.empty()) deliver(table, ready_);
 }
 
+void Triage::ranges_planned(const TableContext& table, const std::vector<RangeRecord>& ranges) {
+  for (ResultSink* s : sinks_) s->ranges_planned(table, ranges);
+}
+
+void Triage::range_done(const TableContext& table, const RangeRecord& range) {
+  if (!held_.empty()) {
+    waiting_ranges_.push_back(range);
+    return;
+  }
+  for (ResultSink* s : sinks_) s->range_done(table, range);
+}
+
+std::vector<Divergence> Triage::recordable(const std::vector<Divergence>& batch) {
+  const std::size_t room = max_recorded_ > recorded_ ? max_recorded_ - recorded_ : 0;
+  const std::size_t n = std::min(room, batch.size());
+  recorded_ += n;
+  unrecorded_ += static_cast<std::int64_t>(batch.size() - n);
+  return {batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(n)};
+}
+
 void Triage::deliver(const TableContext& table, const std::vector<Divergence>& batch) {
   for (const Divergence& d : batch) tally_.add(d);
-  for (ResultSink* s : sinks_) s->divergences(table, batch);
+  if (recorded_ + batch.size() <= max_recorded_) {  // the usual case: no copy
+    recorded_ += batch.size();
+    for (ResultSink* s : sinks_) s->divergences(table, batch);
+    return;
+  }
+  const std::vector<Divergence> kept = recordable(batch);
+  if (!kept.empty())
+    for (ResultSink* s : sinks_) s->divergences(table, kept);
+}
+
+void Triage::replay(const TableContext& table, const std::vector<Divergence>& batch) {
+  for (const Divergence& d : batch) tally_.add(d);
+  const std::vector<Divergence> kept = recordable(batch);
+  if (!kept.empty())
+    for (ResultSink* s : sinks_) s->recorded_divergences(table, kept);
+}
+
+void Triage::finish(const TableContext& table) {
+  std::vector<Divergence> batch;
+  batch.reserve(held_.size());
+  for (auto& h : held_) batch.push_back(std::move(h.divergence));
+  held_.clear();
+  if (!batch.empty()) deliver(table, batch);
+  for (const RangeRecord& r : waiting_ranges_)
+    for (ResultSink* s : sinks_) s->range_done(table, r);
+  waiting_ranges_.clear();
 }
 
 }  // namespace recon

@@ -5,51 +5,70 @@
 #include <condition_variable>
 #include <future>
 #include <map>
+#include <optional>
 #include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
+
+#include "recon/core/interrupt.hpp"
 
 namespace recon {
 
 ConnectionPool::ConnectionPool(const RunOptions& opts, std::size_t workers)
     : opts_(opts), source_(workers), target_(workers) {}
 
-void ConnectionPool::adopt(std::unique_ptr<Connector> source, std::unique_ptr<Connector> target) {
-  source_[0] = std::move(source);
-  target_[0] = std::move(target);
-}
-
 Connector& ConnectionPool::get(std::size_t w, Side side) {
+  {
+    const std::lock_guard lock(slots_);
+    if (auto& slot = side == Side::Source ? source_[w] : target_[w]) return *slot;
+  }
+  // Log in outside the lock: the other side and the other workers log in at the same time.
+  auto fresh = open_connector(side == Side::Source ? opts_.source : opts_.target, side);
+  const std::lock_guard lock(slots_);
   auto& slot = side == Side::Source ? source_[w] : target_[w];
-  if (!slot) slot = open_connector(side == Side::Source ? opts_.source : opts_.target, side);
+  slot = std::move(fresh);
   return *slot;
 }
 
 void ConnectionPool::open_all() {
   std::vector<std::future<void>> opening;
-  // Worker 0 holds the adopted connections, which planning uses meanwhile: never touch them here.
+  // Worker 0's connections are planning's, in use meanwhile: never touch them here.
   for (std::size_t w = 1; w < size(); ++w)
     for (Side side : {Side::Source, Side::Target})
-      if (!(side == Side::Source ? source_[w] : target_[w]))
-        opening.push_back(std::async(std::launch::async, [this, w, side] {
-          try {
-            get(w, side);
-          } catch (const std::exception&) {
-            // reported by the worker's own get() when it needs the connection
-          }
-        }));
+      opening.push_back(std::async(std::launch::async, [this, w, side] {
+        try {
+          get(w, side);
+        } catch (const std::exception&) {
+          // reported by the worker's own get() when it needs the connection
+        }
+      }));
   for (auto& f : opening) f.wait();
 }
 
-void ConnectionPool::reopen(std::size_t w, Side side) {
-  auto& slot = side == Side::Source ? source_[w] : target_[w];
-  slot.reset();  // drop the poisoned one first: never two connections where one is broken
-  slot = open_connector(side == Side::Source ? opts_.source : opts_.target, side);
+void ConnectionPool::drop_broken(std::size_t w, Side failed) {
+  std::unique_ptr<Connector> dropped[2];
+  {
+    const std::lock_guard lock(slots_);
+    for (Side side : {Side::Source, Side::Target}) {
+      auto& slot = side == Side::Source ? source_[w] : target_[w];
+      if (slot && (side == failed || !slot->connected())) dropped[side == Side::Source ? 0 : 1] = std::move(slot);
+    }
+  }
+  // closed outside the lock: closing waits for the server
 }
 
+void ConnectionPool::cancel_all() noexcept {
+  const std::lock_guard lock(slots_);
+  for (auto* slots : {&source_, &target_})
+    for (auto& c : *slots)
+      if (c) c->cancel();
+}
+
+bool is_retryable(const ConnectorError& e) { return e.poisoned() && !e.login() && !interrupt_requested(); }
+
 void pause_before_retry(int attempt) {
-  std::this_thread::sleep_for(std::chrono::milliseconds(250 << std::min(attempt - 1, 4)));
+  sleep_unless_interrupted(std::chrono::milliseconds(250 << std::min(attempt - 1, 4)));
 }
 
 namespace {
@@ -61,7 +80,7 @@ struct WorkerBuffers {
 /// Reads one range from both sides at once (the target on a helper thread) and compares it.
 /// Connection trouble is retried on fresh connections; anything else fails the range.
 RangeOutcome compare_range(const RunOptions& opts, ConnectionPool& pool, std::size_t w, WorkerBuffers& buf,
-                           const TableContext& ctx, RangeQuery qs, RangeQuery qt, const KeyRange& range,
+                           const TableContext& ctx, RangeQuery qs, RangeQuery qt, const RangeRecord& range,
                            std::size_t position) {
   RangeOutcome out;
   out.range_index = position;
@@ -102,15 +121,14 @@ RangeOutcome compare_range(const RunOptions& opts, ConnectionPool& pool, std::si
                                /*poisoned=*/false);
       }
       compare_batches(buf.source, buf.target, out);
+      for (Divergence& d : out.divergences) d.range_index = range.index;
       return out;
     } catch (const ConnectorError& e) {
-      if (e.poisoned() && attempt <= opts.retries) {
+      if (is_retryable(e) && attempt <= opts.retries) {
+        // Both sides read at once, so both may have broken: every broken connection is replaced.
+        pool.drop_broken(w, e.side());
+        if (target_error && source_error) pool.drop_broken(w, Side::Target);
         pause_before_retry(attempt);
-        try {
-          pool.reopen(w, e.side());
-        } catch (const std::exception&) {
-          // the next attempt reports it if the engine is still unreachable
-        }
         continue;
       }
       out.failed = true;
@@ -127,58 +145,94 @@ RangeOutcome compare_range(const RunOptions& opts, ConnectionPool& pool, std::si
 
 }  // namespace
 
-TableTotals run_ranges(const RunOptions& opts, ConnectionPool& pool, const TableContext& ctx, const RangeQuery& qs,
-                       const RangeQuery& qt, const std::vector<KeyRange>& ranges, const std::vector<ResultSink*>& sinks,
-                       const ProgressFn& progress) {
-  TableTotals totals;
-  const std::size_t n = ranges.size();
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> stop{false};
+namespace {
+
+/// Ranges handed from the workers to the writer, and how far the workers got.
+struct Handoff {
   std::mutex mu;
   std::condition_variable ready;
   std::map<std::size_t, RangeOutcome> done;
+  std::atomic<std::size_t> next{0};  ///< the next range a worker takes; ranges below were taken
+  std::atomic<bool> stop{false};     ///< a sink failed: the workers stop taking ranges
+};
 
+/// Waits for range `k`'s outcome. nullopt when it will never come: the run is stopping and no
+/// worker took it. After 5 s of stopping, the reads still in flight are cancelled.
+std::optional<RangeOutcome> await_range(Handoff& h, ConnectionPool& pool, std::size_t k,
+                                        std::optional<std::chrono::steady_clock::time_point>& stopping_since,
+                                        bool& cancelled) {
+  std::unique_lock lock(h.mu);
+  for (;;) {
+    if (auto it = h.done.find(k); it != h.done.end()) {
+      RangeOutcome out = std::move(it->second);
+      h.done.erase(it);
+      return out;
+    }
+    if (interrupt_requested()) {
+      if (k >= h.next.load()) return std::nullopt;
+      const auto now = std::chrono::steady_clock::now();
+      if (!stopping_since) stopping_since = now;
+      if (!cancelled && now - *stopping_since > std::chrono::seconds(5)) {
+        pool.cancel_all();
+        cancelled = true;
+      }
+    }
+    h.ready.wait_for(lock, std::chrono::milliseconds(100));
+  }
+}
+
+}  // namespace
+
+TableTotals run_ranges(const RunOptions& opts, ConnectionPool& pool, const TableContext& ctx, const RangeQuery& qs,
+                       const RangeQuery& qt, const std::vector<RangeRecord>& ranges,
+                       const std::vector<ResultSink*>& sinks, const ProgressFn& progress) {
+  TableTotals totals;
+  const std::size_t n = ranges.size();
+  Handoff h;
   const std::size_t workers = std::min(pool.size(), std::max<std::size_t>(n, 1));
   std::vector<std::thread> threads;
   for (std::size_t w = 0; w < workers; ++w) {
     threads.emplace_back([&, w] {
       WorkerBuffers buf;
-      for (std::size_t i; !stop && (i = next.fetch_add(1)) < n;) {
+      while (!h.stop && !interrupt_requested()) {
+        const std::size_t i = h.next.fetch_add(1);
+        if (i >= n) break;
         RangeOutcome out = compare_range(opts, pool, w, buf, ctx, qs, qt, ranges[i], i);
         {
-          std::lock_guard lock(mu);
-          done.emplace(i, std::move(out));
+          std::lock_guard lock(h.mu);
+          h.done.emplace(i, std::move(out));
         }
-        ready.notify_one();
+        h.ready.notify_one();
       }
     });
   }
 
   std::exception_ptr sink_error;
   std::int64_t rows = 0;
+  std::optional<std::chrono::steady_clock::time_point> stopping_since;
+  bool cancelled = false;
   for (std::size_t k = 0; k < n && !sink_error; ++k) {
-    RangeOutcome out;
-    {
-      std::unique_lock lock(mu);
-      ready.wait(lock, [&] { return done.count(k) > 0; });
-      out = std::move(done[k]);
-      done.erase(k);
-    }
+    std::optional<RangeOutcome> out = await_range(h, pool, k, stopping_since, cancelled);
     try {
-      if (out.failed) {
+      if (!out || (out->failed && interrupt_requested())) {
+        ++totals.ranges_not_compared;  // the run is stopping: not a failure of the range
+      } else if (out->failed) {
         ++totals.ranges_failed;
-        if (totals.first_error.empty()) totals.first_error = out.error;
+        if (totals.first_error.empty()) totals.first_error = out->error;
       } else {
         ++totals.ranges_done;
-        totals.counts += out.counts;
-        if (!out.divergences.empty())
-          for (ResultSink* s : sinks) s->divergences(ctx, out.divergences);
+        totals.counts += out->counts;
+        if (!out->divergences.empty())
+          for (ResultSink* s : sinks) s->divergences(ctx, out->divergences);
+        RangeRecord done = ranges[k];
+        done.counts = out->counts;
+        for (ResultSink* s : sinks) s->range_done(ctx, done);
       }
-      rows += out.counts.rows_source + out.counts.rows_target;
+      if (out) rows += out->counts.rows_source + out->counts.rows_target;
       if (progress) progress(k + 1, n, rows);
     } catch (...) {
       sink_error = std::current_exception();
-      stop = true;
+      h.stop = true;
     }
   }
   for (auto& t : threads) t.join();

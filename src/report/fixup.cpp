@@ -1,12 +1,16 @@
 // Fix-up SQL writer: streams statements to per-category temp files, assembles the file at the end.
 #include "recon/report/fixup.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <stdexcept>
 #include <system_error>
+
+#include <fmt/format.h>
+#include <xxhash.h>
 
 #include "output_file.hpp"
 #include "recon/connector/connector.hpp"
@@ -115,14 +119,27 @@ FixupWriter::~FixupWriter() {
 }
 
 std::string FixupWriter::file_name_for(const std::string& table_name) {
+  static constexpr std::size_t kMaxStem = 200;  // + "-<hash>.sql.delete.tmp" stays under 255 bytes
   std::string out;
+  bool plain = !table_name.empty() && table_name[0] != '.' && table_name.size() <= kMaxStem;
   for (char c : table_name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '_' || c == '-' || c == '.' || static_cast<unsigned char>(c) >= 0x80;
-    out.push_back(ok ? c : '_');
+    const bool portable = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+    const bool kept = portable || (c >= 'A' && c <= 'Z') || static_cast<unsigned char>(c) >= 0x80;
+    plain = plain && portable;
+    out.push_back(kept ? c : '_');
   }
   if (out.empty() || out[0] == '.') out.insert(out.begin(), '_');
-  return out;
+  // A plain name never ends like a suffixed one, so the two sets of names cannot meet.
+  const auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
+  const bool looks_suffixed = out.size() > 9 && out[out.size() - 9] == '-' &&
+                              std::all_of(out.end() - 8, out.end(), hex);
+  if (plain && !looks_suffixed) return out;
+  if (out.size() > kMaxStem) {
+    out.resize(kMaxStem);
+    while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();  // UTF-8 tail
+    if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0) out.pop_back();                // its lead byte
+  }
+  return out + "-" + fmt::format("{:016x}", XXH3_64bits(table_name.data(), table_name.size())).substr(0, 8);
 }
 
 void FixupWriter::begin_table(const TableContext& ctx) {
@@ -133,6 +150,13 @@ void FixupWriter::begin_table(const TableContext& ctx) {
                              " (check the --out path and its permissions)");
   auto t = std::make_unique<Table>();
   t->file_name = file_name_for(ctx.name) + ".sql";
+  // Never two tables in one file, even on a case-insensitive file system (a 32-bit hash clash).
+  std::string folded = t->file_name;
+  std::transform(folded.begin(), folded.end(), folded.begin(),
+                 [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
+  if (const auto [owner, fresh] = files_.try_emplace(folded, ctx.name); !fresh && owner->second != ctx.name)
+    throw std::runtime_error("fix-up file " + t->file_name + " of table " + ctx.name + " would overwrite table " +
+                             owner->second + "'s; give one of them another name = \"…\" in the job file");
   t->final_path = dir_ / t->file_name;
   t->dialect = ctx.target_dialect;
   t->table_sql = quote_table(t->dialect, ctx.job ? ctx.job->target : TableRef{"", ctx.name});

@@ -60,8 +60,9 @@ std::string render_metrics(const RunResult& run) {
   Exposition m;
   m.family("recon_consistency_index", "gauge",
            "Matched rows divided by compared rows less in-flight and suspended ones, in the last run "
-           "(1 when nothing was compared).");
-  for (const auto& t : run.tables) m.sample(table_label(t), t.consistency_index());
+           "(1 when nothing was compared); absent for a table not wholly compared (see recon_table_partial).");
+  for (const auto& t : run.tables)
+    if (const auto index = t.reported_index()) m.sample(table_label(t), *index);
   m.family("recon_table_slo", "gauge", "Consistency index the table must reach.");
   for (const auto& t : run.tables) m.sample(table_label(t), t.slo);
   m.family("recon_rows_compared_total", "counter", "Distinct keys seen on either side in the last run.");
@@ -107,16 +108,21 @@ std::string render_metrics(const RunResult& run) {
                    "\",action=\"" + action_name(c.action) + "\"",
                c.count);
   m.family("recon_run_consistency_index", "gauge",
-           "Sum of matched rows divided by sum of compared rows (less in-flight and suspended) over all tables.");
-  m.sample({}, run.consistency_index());
+           "Sum of matched rows divided by sum of compared rows (less in-flight and suspended) over all tables; "
+           "absent when a table was not wholly compared.");
+  if (const auto index = run.reported_index()) m.sample({}, *index);
   m.family("recon_run_duration_seconds", "gauge", "Wall time of the last run.");
   m.sample({}, std::max(0.0, run.finished_epoch - run.started_epoch));
   m.family("recon_last_run_timestamp_seconds", "gauge", "Unix time the last run finished.");
   m.sample({}, run.finished_epoch);
   // Every status is exported (0 or 1) so an alert can test for ==1 without absent() tricks.
-  m.family("recon_run_status", "gauge", "1 for the status of the last run (consistent, divergent, error).");
-  for (const char* s : {"consistent", "divergent", "error"})
+  m.family("recon_run_status", "gauge", "1 for the status of the last run (consistent, divergent, error, interrupted).");
+  for (const char* s : {"consistent", "divergent", "error", "interrupted"})
     m.sample(std::string("status=\"") + s + "\"", std::int64_t{run.status == s ? 1 : 0});
+  m.family("recon_run_success", "gauge",
+           "1 when the last run compared everything it was asked to (consistent or divergent), 0 when it failed or "
+           "was interrupted.");
+  m.sample({}, std::int64_t{run.status == "consistent" || run.status == "divergent" ? 1 : 0});
   return m.take();
 }
 

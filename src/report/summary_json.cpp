@@ -27,13 +27,16 @@ std::string render_summary_json(const RunResult& run) {
   j["mode"] = run.mode;
   j["status"] = run.status;
   j["slo"] = run.slo;
-  j["consistency_index"] = run.consistency_index();
+  // null, never 1.0, when something was not compared: no false all-clear.
+  if (const auto index = run.reported_index()) j["consistency_index"] = *index;
+  else j["consistency_index"] = nullptr;
   j["seed"] = run.seed;
   j["sample_rate"] = run.sample_rate;
   std::int64_t escalated = 0;
   for (const TableResult& t : run.tables) escalated += t.escalated;
   j["escalated"] = escalated;
   if (!run.error.empty()) j["error"] = redact_secrets(run.error);
+  if (run.resumed) j["resumed"] = true;
   auto tables = nlohmann::ordered_json::array();
   for (const TableResult& t : run.tables) {
     nlohmann::ordered_json e;
@@ -47,7 +50,8 @@ std::string render_summary_json(const RunResult& run) {
     e["missing_in_target"] = t.missing_in_target;
     e["missing_in_source"] = t.missing_in_source;
     e["changed"] = t.changed;
-    e["consistency_index"] = t.consistency_index();
+    if (const auto index = t.reported_index()) e["consistency_index"] = *index;
+    else e["consistency_index"] = nullptr;
     e["fixup_sql"] = t.fixup_sql;
     e["tolerated"] = t.tolerated;
     e["in_flight"] = t.in_flight;
@@ -60,6 +64,7 @@ std::string render_summary_json(const RunResult& run) {
     e["ranges_done"] = t.ranges_done;
     e["ranges_failed"] = t.ranges_failed;
     e["partial"] = t.partial;
+    if (t.divergences_unrecorded > 0) e["divergences_unrecorded"] = t.divergences_unrecorded;
     if (t.partial) e["error"] = redact_secrets(t.error);
     e["columns"] = t.columns;
     if (!t.notes.empty()) e["notes"] = t.notes;

@@ -109,7 +109,8 @@ std::string render_summary_table(const RunResult& run) {
     if (t.escalated > 0) ++escalated;
     rows.push_back({t.name, std::to_string(t.rows_source), std::to_string(t.rows_target), std::to_string(t.matched),
                     std::to_string(t.missing_in_target), std::to_string(t.missing_in_source),
-                    std::to_string(t.changed), format_index_percent(t.matched, t.index_denominator()), mark});
+                    std::to_string(t.changed),
+                    t.partial ? "-" : format_index_percent(t.matched, t.index_denominator()), mark});
     total.rows_source += t.rows_source;
     total.rows_target += t.rows_target;
     total.matched += t.matched;
@@ -121,7 +122,7 @@ std::string render_summary_table(const RunResult& run) {
   rows.push_back({"total", std::to_string(total.rows_source), std::to_string(total.rows_target),
                   std::to_string(total.matched), std::to_string(total.missing_in_target),
                   std::to_string(total.missing_in_source), std::to_string(total.changed),
-                  format_index_percent(total.matched, total_denominator), ""});
+                  partial ? "-" : format_index_percent(total.matched, total_denominator), ""});
 
   // Names and the marker read left to right; numbers align on their last digit.
   std::vector<bool> right(rows[0].size(), true);
@@ -156,8 +157,13 @@ std::string render_summary_table(const RunResult& run) {
   if (below) add(std::to_string(below) + " of " + std::to_string(run.tables.size()) + " tables below SLO");
   if (partial) add(std::to_string(partial) + " partial");
   if (escalated) add(std::to_string(escalated) + (escalated == 1 ? " table" : " tables") + " with escalated divergences");
+  if (run.resumed) add("resumed");
   out += status + why + tail + "\n";
   if (!run.error.empty()) out += "error: " + redact_secrets(run.error) + "\n";
+  for (const TableResult& t : run.tables)
+    if (t.divergences_unrecorded > 0)
+      out += "note: " + t.name + ": " + std::to_string(t.divergences_unrecorded) +
+             " divergences beyond [check].max_divergences were counted, not recorded (no audit row, no fix-up)\n";
   return out;
 }
 

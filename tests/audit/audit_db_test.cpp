@@ -75,7 +75,7 @@ TEST(AuditDb, RecordsAFakeRun) {
     audit.finish_run(run);
   }
 
-  EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"2"});
+  EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"3"});
   EXPECT_EQ(query(file, "PRAGMA journal_mode"), std::vector<std::string>{"wal"});
   const auto runs = query(file,
                           "SELECT run_id, started_at, finished_at, job_file, job_hash, mode, seed, sample_rate, status,"
@@ -83,14 +83,15 @@ TEST(AuditDb, RecordsAFakeRun) {
   ASSERT_EQ(runs.size(), 1u);
   EXPECT_EQ(runs[0],
             "20261123T101500Z-3f9a|2026-11-23T10:15:00Z|2026-11-23T10:15:42Z|/jobs/nightly.toml|abcd|sample|"
-            "18446744073709551615|0.25|divergent|0.7|postgres postgresql://recon:***@db/src|sqlite /data/t.db|0.1.0|~");
+            "18446744073709551615|0.25|divergent|~|postgres postgresql://recon:***@db/src|sqlite /data/t.db|0.1.0|~")
+      << "a partial table: the run has no index (never a false all-clear)";
   EXPECT_EQ(query(file, "SELECT host IS NOT NULL AND user IS NOT NULL FROM runs"), std::vector<std::string>{"1"});
 
   const auto tables = query(file,
                             "SELECT table_name, source, target, rows_compared, matched, missing_in_target,"
                             " missing_in_source, changed, consistency_index, partial, error FROM table_results");
   ASSERT_EQ(tables.size(), 1u);  // finish_run replaced the end_table row
-  EXPECT_EQ(tables[0], "clientes|dbo.Clientes|public.clientes|10|7|1|1|1|0.7|1|target lost: password=***");
+  EXPECT_EQ(tables[0], "clientes|dbo.Clientes|public.clientes|10|7|1|1|1|~|1|target lost: password=***");
   EXPECT_EQ(query(file, "SELECT tolerated, in_flight, converged, suspended, escalated, categories_json, notes_json"
                         " FROM table_results"),
             std::vector<std::string>{
@@ -146,13 +147,13 @@ TEST(AuditDb, RefusesNewerSchema) {
   TempDir dir("newer");
   const fs::path file = dir.path / "a.db";
   { AuditDb a; a.open(file); }
-  query(file, "UPDATE schema_version SET version = 3");
+  query(file, "UPDATE schema_version SET version = 4");
   AuditDb b;
   try {
     b.open(file);
     FAIL() << "expected InputError";
   } catch (const InputError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("schema version 3, newer than this recon understands (2)"));
+    EXPECT_THAT(e.what(), HasSubstr("schema version 4, newer than this recon understands (3)"));
     EXPECT_THAT(e.what(), HasSubstr(file.string()));
   }
   EXPECT_FALSE(b.is_open());

@@ -84,10 +84,13 @@ TEST(AuditReader, FindsRunsLatestAndUnknown) {
   EXPECT_EQ(r1->status, "divergent");
   EXPECT_DOUBLE_EQ(r1->started_epoch, 1795428900.0);
   EXPECT_DOUBLE_EQ(r1->consistency_index, 1.0);
+  // r2 never finished and its heartbeat is long stale: opening the file marked it abandoned.
   const auto latest = audit.find_run("latest");
   ASSERT_TRUE(latest);
   EXPECT_EQ(latest->run_id, "r2");
-  EXPECT_EQ(latest->status, "running");
+  EXPECT_EQ(latest->status, "abandoned");
+  EXPECT_TRUE(latest->resumable());
+  EXPECT_EQ(latest->finished_at, "2026-11-24T02:00:00Z") << "it ended with its last heartbeat";
   EXPECT_FALSE(audit.find_run("nope"));
   EXPECT_EQ(audit.run_tables("r1"), (std::vector<std::string>{"clientes", "produtos"}));
   EXPECT_TRUE(audit.run_tables("nope").empty());
@@ -276,7 +279,7 @@ TEST(AuditReader, MigratesAVersion1FileInPlace) {
   {
     AuditDb audit;
     audit.open(file);
-    EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"2"});
+    EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"3"});
     // The old rows are all there, with NULL in the new divergence columns and 0 in the new counts.
     EXPECT_EQ(query(file, "SELECT key_json, category, columns_json, key_canon IS NULL, status IS NULL FROM divergences"),
               std::vector<std::string>{R"([7,"SP"]|changed|["nome"]|1|1)"});
@@ -309,7 +312,7 @@ TEST(AuditReader, MigratesAVersion1FileInPlace) {
     r.tolerated = 4;
     audit.end_table(t.ctx, r);
     ASSERT_EQ(audit.open_divergences("new").size(), 1u);
-    EXPECT_EQ(audit.find_run("latest")->run_id, "new");
+    EXPECT_EQ(audit.find_run("new")->status, "running");
   }
   AuditDb again;  // reopening a migrated file does not migrate twice
   again.open(file);

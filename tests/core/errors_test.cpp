@@ -36,6 +36,42 @@ TEST(Redaction, EveryUrlInAMessage) {
             "could not connect to \"postgresql://a:***@h1/db\": timeout; fell back to postgresql://b:***@h2/db");
 }
 
+// The userinfo ends at the last '@' before the query: whatever the password holds, none of it stays.
+TEST(Redaction, PasswordsHoldingAtSignsAndDelimiters) {
+  EXPECT_EQ(redact_secrets("postgresql://u:p@ss@h/db"), "postgresql://u:***@h/db");
+  EXPECT_EQ(redact_secrets("postgresql://u:a@b:c@h:5432/db"), "postgresql://u:***@h:5432/db");
+  EXPECT_EQ(redact_secrets("sqlserver://sa:x@y@host:1433/db"), "sqlserver://sa:***@host:1433/db");
+  EXPECT_EQ(redact_secrets("postgresql://u:@@@h"), "postgresql://u:***@h");                // no path at all
+  EXPECT_EQ(redact_secrets("postgresql://u:pa/ss@h/db"), "postgresql://u:***@h/db");       // '/' in the password
+  EXPECT_EQ(redact_secrets("postgresql://u:pa/s@s@h/db"), "postgresql://u:***@h/db");
+  EXPECT_EQ(redact_secrets("postgresql://u:pa?ss@h/db"), "postgresql://u:***@h/db");       // '?' in the password
+  EXPECT_EQ(redact_secrets("postgresql://u:pa#s@s@h/db?x=a@b"), "postgresql://u:***@h/db?x=a@b");
+  EXPECT_EQ(redact_secrets("postgresql://u:p@ss@[::1]:5432/db"), "postgresql://u:***@[::1]:5432/db");
+}
+
+TEST(Redaction, AnAtSignInTheQueryIsNotUserinfo) {
+  for (const char* plain : {"postgresql://u@h/db?application_name=a@b", "postgresql://h/db?application_name=a@b",
+                            "postgresql://h:5432/db?application_name=a@b", "postgresql://h?application_name=a:b@c",
+                            "postgresql://h1:5432,h2:5433/db?application_name=a@b",
+                            "postgresql://[::1]:5432/db#frag@x", "postgresql://u@h/db"})
+    EXPECT_EQ(redact_secrets(plain), plain) << plain;
+  EXPECT_EQ(redact_secrets("postgresql://u:pw@h/db?application_name=a@b"),
+            "postgresql://u:***@h/db?application_name=a@b");
+  EXPECT_EQ(redact_secrets("postgresql://u:p@w@h/db?application_name=a:b@c&password=z"),
+            "postgresql://u:***@h/db?application_name=a:b@c&password=***");
+}
+
+TEST(Redaction, EachUrlEndsAtWhitespaceOrTheNextUrl) {
+  EXPECT_EQ(redact_secrets("postgresql://a:x@y@h1/db,sqlserver://b:p@q@h2:1433/db"),
+            "postgresql://a:***@h1/db,sqlserver://b:***@h2:1433/db");
+  EXPECT_EQ(redact_secrets("from postgresql://a:x@h1/db to postgresql://u@h2/db?x=a@b (user u@example)"),
+            "from postgresql://a:***@h1/db to postgresql://u@h2/db?x=a@b (user u@example)");
+  EXPECT_EQ(redact_secrets("url 'postgresql://u:p@ss@h/db' is not valid"),
+            "url 'postgresql://u:***@h/db' is not valid");
+  EXPECT_EQ(redact_secrets("postgresql://u:pw@h/db?target=http://x:y@z"),
+            "postgresql://u:***@h/db?target=http://x:***@z");
+}
+
 TEST(Redaction, KeyValueStrings) {
   EXPECT_EQ(redact_secrets("host=h password=secret dbname=d"), "host=h password=*** dbname=d");
   EXPECT_EQ(redact_secrets("password=secret"), "password=***");
@@ -56,7 +92,8 @@ TEST(Redaction, TextWithoutSecretsIsUnchanged) {
 }
 
 TEST(Redaction, IsIdempotent) {
-  for (const char* s : {"postgresql://u:pw@h/db password=x", "host=h password='a b'", "PWD=1;UID=2"}) {
+  for (const char* s : {"postgresql://u:pw@h/db password=x", "host=h password='a b'", "PWD=1;UID=2",
+                        "postgresql://u:p@ss@h/db", "postgresql://u:pa?ss@h/db"}) {
     const std::string once = redact_secrets(s);
     EXPECT_EQ(redact_secrets(once), once) << s;
     EXPECT_EQ(once.find("pw@"), std::string::npos);

@@ -63,13 +63,11 @@ class Recheck : public ::testing::Test {
     const TableContext& ctx = prepared_.contexts.at(0);
     std::vector<HeldDivergence> held;
     for (const char* k : {"2", "3", "4"}) {
-      KeyLookup l = lookup_key(ctx, *prepared_.source, *prepared_.target, parse_key(ctx, k));
+      KeyLookup l = lookup_key(opts_, ctx, *prepared_.pool, parse_key(ctx, k));
       EXPECT_FALSE(l.equal) << k;
       held.push_back(HeldDivergence{l.divergence, epoch_now() - 10, 0});
     }
-    ConnectionPool pool(opts_, 1);
-    pool.adopt(std::move(prepared_.source), std::move(prepared_.target));
-    const RecheckReport report = recheck_divergences(opts_, ctx, pool, held, settings);
+    const RecheckReport report = recheck_divergences(opts_, ctx, *prepared_.pool, held, settings);
     EXPECT_EQ(report.error, "");
     looks_ = report.looks;
     return held;

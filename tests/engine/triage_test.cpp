@@ -18,12 +18,23 @@ Divergence finding(Category c, Status s, const std::string& category, int severi
 
 /// Records what reaches a sink.
 struct Recorder : ResultSink {
-  std::vector<Divergence> seen;
+  std::vector<Divergence> seen, replayed;
+  std::vector<std::int64_t> ranges_done;
   int begun = 0;
   void begin_table(const TableContext&) override { ++begun; }
   void divergences(const TableContext&, const std::vector<Divergence>& b) override { seen.insert(seen.end(), b.begin(), b.end()); }
   void end_table(const TableContext&, TableResult&) override {}
+  void range_done(const TableContext&, const RangeRecord& r) override { ranges_done.push_back(r.index); }
+  void recorded_divergences(const TableContext&, const std::vector<Divergence>& b) override {
+    replayed.insert(replayed.end(), b.begin(), b.end());
+  }
 };
+
+std::vector<Divergence> missing(std::size_t n) {
+  std::vector<Divergence> batch(n);
+  for (auto& d : batch) d.category = Category::MissingInTarget;
+  return batch;
+}
 
 double fixed_clock() { return 100.0; }
 
@@ -58,7 +69,7 @@ TEST(FindingTally, ContractCountsAfterRules) {
 
 TEST(Triage, WithoutRulesEveryDivergenceIsFixedAndDeliveredAtOnce) {
   Recorder sink;
-  Triage triage({&sink}, /*hold=*/false, 10, fixed_clock);
+  Triage triage({&sink}, /*hold=*/false, 10, 1000, fixed_clock);
   TableContext ctx;
   Divergence d;
   d.category = Category::Changed;
@@ -75,7 +86,7 @@ TEST(Triage, WithoutRulesEveryDivergenceIsFixedAndDeliveredAtOnce) {
 
 TEST(Triage, HoldsUpToTheLimitThenDeliversAsFound) {
   Recorder sink;
-  Triage triage({&sink}, /*hold=*/true, 2, fixed_clock);
+  Triage triage({&sink}, /*hold=*/true, 2, 1000, fixed_clock);
   TableContext ctx;
   std::vector<Divergence> batch(3);
   for (auto& d : batch) d.category = Category::MissingInTarget;
@@ -84,6 +95,44 @@ TEST(Triage, HoldsUpToTheLimitThenDeliversAsFound) {
   EXPECT_EQ(triage.held()[0].first_seen_epoch, 100.0);
   EXPECT_EQ(sink.seen.size(), 1u);
   EXPECT_EQ(triage.overflow(), 1u);
+}
+
+TEST(Triage, MaxRecordedKeepsTheFirstDetailsAndCountsEveryDivergence) {
+  Recorder sink;
+  Triage triage({&sink}, /*hold=*/false, 10, /*max_recorded=*/3, fixed_clock);
+  TableContext ctx;
+  triage.divergences(ctx, missing(2));
+  triage.divergences(ctx, missing(2));
+  triage.replay(ctx, missing(2));
+  EXPECT_EQ(sink.seen.size(), 3u) << "the first three reach the audit and the fix-up";
+  EXPECT_TRUE(sink.replayed.empty()) << "nothing left under the limit for recorded ones";
+  EXPECT_EQ(triage.unrecorded(), 3);
+  EXPECT_EQ(triage.tally().missing_in_target, 6) << "counts stay exact";
+}
+
+TEST(Triage, ARangeIsDoneOnlyOnceItsHeldDivergencesAreDelivered) {
+  Recorder sink;
+  Triage triage({&sink}, /*hold=*/true, 10, 1000, fixed_clock);
+  TableContext ctx;
+  triage.divergences(ctx, missing(2));
+  triage.range_done(ctx, RangeRecord{7, std::nullopt, std::nullopt, {}});
+  EXPECT_TRUE(sink.ranges_done.empty()) << "its divergences are held for a recheck";
+  triage.finish(ctx);
+  EXPECT_EQ(sink.seen.size(), 2u);
+  EXPECT_EQ(sink.ranges_done, (std::vector<std::int64_t>{7}));
+  triage.range_done(ctx, RangeRecord{8, std::nullopt, std::nullopt, {}});
+  EXPECT_EQ(sink.ranges_done, (std::vector<std::int64_t>{7, 8})) << "nothing held: at once";
+}
+
+TEST(Triage, ReplayedDivergencesAreTalliedAndReachSinksAsRecorded) {
+  Recorder sink;
+  Triage triage({&sink}, /*hold=*/true, 10, 1000, fixed_clock);
+  TableContext ctx;
+  triage.replay(ctx, missing(2));
+  EXPECT_TRUE(sink.seen.empty());
+  EXPECT_EQ(sink.replayed.size(), 2u);
+  EXPECT_EQ(triage.tally().missing_in_target, 2);
+  EXPECT_TRUE(triage.held().empty()) << "recorded divergences are final as recorded";
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 
 #include "recon/report/fixup.hpp"
@@ -118,12 +119,69 @@ TEST(FixupWriter, InterleavedTablesAndUnsafeNames) {
   TableResult ra = table_result("clientes", 1, 0, 0, 1, 0), rb = ra;
   w.end_table(b.ctx, rb);
   w.end_table(a.ctx, ra);
-  EXPECT_EQ(rb.fixup_sql, "fixup/_.._evil_name.sql");
-  EXPECT_EQ(FixupWriter::file_name_for("../evil/name"), "_.._evil_name");
+  const std::string evil = FixupWriter::file_name_for("../evil/name");
+  EXPECT_THAT(evil, ::testing::MatchesRegex("_\\.\\._evil_name-[0-9a-f]{8}"));
+  EXPECT_EQ(rb.fixup_sql, "fixup/" + evil + ".sql");
   EXPECT_EQ(FixupWriter::file_name_for("simulacoes"), "simulacoes");
   EXPECT_THAT(slurp(dir.path / "fixup" / "clientes.sql"), HasSubstr("WHERE \"id\" = 2;"));
   EXPECT_THAT(slurp(dir.path / "fixup" / "clientes.sql"), Not(HasSubstr("WHERE \"id\" = 1;")));
-  EXPECT_THAT(slurp(dir.path / "fixup" / "_.._evil_name.sql"), HasSubstr("WHERE \"id\" = 1;"));
+  EXPECT_THAT(slurp(dir.path / "fixup" / (evil + ".sql")), HasSubstr("WHERE \"id\" = 1;"));
+}
+
+TEST(FixupWriter, FileNamesAreUniqueAndStable) {
+  // A portable lower-case name is kept; any other name is sanitised and gets its own hash.
+  EXPECT_EQ(FixupWriter::file_name_for("a_b"), "a_b");
+  EXPECT_EQ(FixupWriter::file_name_for("v1.orders-2024"), "v1.orders-2024");
+  const std::string space = FixupWriter::file_name_for("a b"), slash = FixupWriter::file_name_for("a/b");
+  EXPECT_THAT(space, ::testing::MatchesRegex("a_b-[0-9a-f]{8}"));
+  EXPECT_THAT(slash, ::testing::MatchesRegex("a_b-[0-9a-f]{8}"));
+  EXPECT_NE(space, slash);
+  EXPECT_EQ(FixupWriter::file_name_for("a b"), space);  // the same in every run
+  // Names differing only in case: distinct even once lower-cased (case-insensitive file systems).
+  std::vector<std::string> folded;
+  for (const char* name : {"orders", "Orders", "ORDERS", "ordErs"}) {
+    std::string f = FixupWriter::file_name_for(name);
+    std::transform(f.begin(), f.end(), f.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    EXPECT_EQ(std::count(folded.begin(), folded.end(), f), 0) << name;
+    folded.push_back(f);
+  }
+  EXPECT_THAT(FixupWriter::file_name_for("Orders"), ::testing::MatchesRegex("Orders-[0-9a-f]{8}"));
+  // A plain name never looks like a suffixed one; non-ASCII is kept but hashed; long names are cut.
+  EXPECT_THAT(FixupWriter::file_name_for("a_b-0123abcd"), ::testing::MatchesRegex("a_b-0123abcd-[0-9a-f]{8}"));
+  EXPECT_THAT(FixupWriter::file_name_for("simulação"), ::testing::MatchesRegex("simula.*o-[0-9a-f]{8}"));
+  EXPECT_THAT(FixupWriter::file_name_for(".hidden"), ::testing::MatchesRegex("_\\.hidden-[0-9a-f]{8}"));
+  EXPECT_EQ(FixupWriter::file_name_for(std::string(300, 'x')).size(), 200u + 9u);
+  EXPECT_LE(FixupWriter::file_name_for(std::string(150, 'x') + std::string(100, '\xC3')).size(), 209u);
+}
+
+TEST(FixupWriter, TablesWhoseNamesSanitiseAlikeEachGetTheirOwnFile) {
+  TempDir dir;
+  const std::vector<std::string> names = {"a b", "a_b", "a/b", "A_B"};
+  std::vector<FakeTable> tables(names.size());
+  std::vector<TableResult> results;
+  FixupWriter w(dir.path, "run-names");
+  for (std::size_t i = 0; i < names.size(); ++i) {  // table i has the one row with id i + 1
+    tables[i].ctx.name = names[i];
+    w.begin_table(tables[i].ctx);
+    w.divergences(tables[i].ctx, {missing_in_source(static_cast<std::int64_t>(i) + 1, "x", "1")});
+    results.push_back(table_result("clientes", 1, 0, 0, 1, 0));
+    w.end_table(tables[i].ctx, results.back());
+  }
+  EXPECT_EQ(results[1].fixup_sql, "fixup/a_b.sql");
+  std::vector<std::string> files;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const std::string& fixup = results[i].fixup_sql;
+    files.push_back(fixup.substr(std::string("fixup/").size()));
+    const std::string sql = slurp(dir.path / fixup);
+    EXPECT_THAT(sql, HasSubstr("-- recon fix-up SQL for table " + names[i] + ":")) << fixup;
+    for (std::size_t other = 0; other < names.size(); ++other) {
+      const std::string stmt = "WHERE \"id\" = " + std::to_string(other + 1) + ";";
+      if (other == i) EXPECT_THAT(sql, HasSubstr(stmt)) << fixup;
+      else EXPECT_THAT(sql, Not(HasSubstr(stmt))) << fixup;
+    }
+  }
+  std::sort(files.begin(), files.end());
+  EXPECT_EQ(files_in(dir.path / "fixup"), files);  // four files, no temp files left
 }
 
 TEST(FixupWriter, AbandonedTableLeavesNothing) {

@@ -35,7 +35,7 @@ TEST(SummaryJson, HasTheContractFieldsAndValues) {
   EXPECT_EQ(j["mode"], "full");
   EXPECT_EQ(j["status"], "divergent");
   EXPECT_DOUBLE_EQ(j["slo"].get<double>(), 0.9999);
-  EXPECT_DOUBLE_EQ(j["consistency_index"].get<double>(), 9997.0 / 10000.0);
+  EXPECT_TRUE(j["consistency_index"].is_null()) << "a table not wholly compared: no run index (never a false all-clear)";
   EXPECT_FALSE(j.contains("error"));
   EXPECT_EQ(j["seed"], 0);
   EXPECT_DOUBLE_EQ(j["sample_rate"].get<double>(), 1.0);
@@ -55,15 +55,48 @@ TEST(SummaryJson, HasTheContractFieldsAndValues) {
   EXPECT_EQ(t["missing_in_target"], 1);
   EXPECT_EQ(t["missing_in_source"], 1);
   EXPECT_EQ(t["changed"], 1);
-  EXPECT_DOUBLE_EQ(t["consistency_index"].get<double>(), 0.9997);
+  EXPECT_TRUE(t["consistency_index"].is_null()) << "partial: no index";
   EXPECT_EQ(t["fixup_sql"], "fixup/clientes.sql");
   EXPECT_EQ(t["partial"], true);
   EXPECT_EQ(t["error"], "lost postgresql://u:***@h/db");
   EXPECT_EQ(t["ranges_total"], 4);
   EXPECT_EQ(t["columns"], nlohmann::json::array({"nome", "saldo"}));
-  // Nothing compared: index 1.0 (docs/cli.md), no "error" when not partial.
+  // Nothing to compare (an empty table, wholly compared): index 1.0 (docs/cli.md), no "error".
   EXPECT_DOUBLE_EQ(j["tables"][1]["consistency_index"].get<double>(), 1.0);
   EXPECT_FALSE(j["tables"][1].contains("error"));
+
+  run.tables[0].partial = false;
+  const auto whole = nlohmann::json::parse(render_summary_json(run));
+  EXPECT_DOUBLE_EQ(whole["consistency_index"].get<double>(), 9997.0 / 10000.0);
+  EXPECT_DOUBLE_EQ(whole["tables"][0]["consistency_index"].get<double>(), 0.9997);
+}
+
+TEST(SummaryJson, InterruptedResumedAndUnrecordedAreSaid) {
+  RunResult run = fake_run();
+  run.status = "interrupted";
+  run.resumed = true;
+  run.tables[0].divergences_unrecorded = 5;
+  const auto j = nlohmann::json::parse(render_summary_json(run));
+  EXPECT_EQ(j["status"], "interrupted");
+  EXPECT_EQ(j["resumed"], true);
+  EXPECT_EQ(j["tables"][0]["divergences_unrecorded"], 5);
+  EXPECT_FALSE(j["tables"][1].contains("divergences_unrecorded"));
+  const std::string m = render_metrics(run);
+  EXPECT_THAT(m, HasSubstr("recon_run_status{status=\"interrupted\"} 1\n"));
+  EXPECT_THAT(m, HasSubstr("recon_run_success 0\n"));
+  EXPECT_THAT(render_summary_table(run), HasSubstr("note: clientes: 5 divergences beyond [check].max_divergences"));
+}
+
+TEST(Metrics, APartialTableHasNoIndexAndSaysPartial) {
+  RunResult run = fake_run();
+  run.tables[0].partial = true;
+  const std::string m = render_metrics(run);
+  EXPECT_THAT(m, Not(HasSubstr("recon_consistency_index{table=\"clientes\"}")));
+  EXPECT_THAT(m, HasSubstr("recon_table_partial{table=\"clientes\"} 1\n"));
+  EXPECT_THAT(m, Not(HasSubstr("\nrecon_run_consistency_index ")));
+  run.tables[0].partial = false;
+  EXPECT_THAT(render_metrics(run), HasSubstr("recon_run_success 1\n"));
+  EXPECT_THAT(render_metrics(run), HasSubstr("\nrecon_run_consistency_index 0.9997\n"));
 }
 
 TEST(Metrics, TextFormat) {
@@ -113,14 +146,16 @@ TEST(Terminal, SummaryTableIsAligned) {
   EXPECT_THAT(lines[0], HasSubstr("table     rows source  rows target  matched  missing in target"));
   EXPECT_THAT(lines[2], HasSubstr("clientes"));
   EXPECT_THAT(lines[2], HasSubstr("99.9700 %  BELOW"));
-  EXPECT_THAT(lines[3], HasSubstr("100.0000 %  PARTIAL"));
+  EXPECT_THAT(lines[3], HasSubstr(" -  PARTIAL")) << "a partial table shows no index";
   EXPECT_THAT(lines[5], HasSubstr("total"));
-  EXPECT_THAT(lines[5], HasSubstr("99.9700 %"));
+  EXPECT_THAT(lines[5], HasSubstr(" -")) << "nor does the total when a table is partial";
   EXPECT_THAT(lines[6], HasSubstr("status: divergent - 1 of 2 tables below SLO, 1 partial; run 20261123T101500Z-3f9a, 42.0 s"));
   // The index column ends at the same position on every data line.
-  const auto end_of = [](const std::string& l) { return l.find(" %") ; };
-  EXPECT_EQ(end_of(lines[2]), end_of(lines[3]));
-  EXPECT_EQ(end_of(lines[2]), end_of(lines[5]));
+  EXPECT_EQ(lines[2].find(" %  BELOW") + 2, lines[3].find("-  PARTIAL") + 1);
+  run.tables[1].partial = false;
+  const std::string whole = render_summary_table(run);
+  EXPECT_THAT(whole, HasSubstr("100.0000 %  ok"));
+  EXPECT_THAT(whole, HasSubstr("99.9700 %\n"));
 }
 
 TEST(Progress, FormatAndHumanCounts) {

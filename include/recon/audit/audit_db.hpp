@@ -24,17 +24,33 @@ struct AuditRunInfo {
   double sample_rate = 1.0;
   std::string source_endpoint, target_endpoint;  ///< password-free (redacted again on write)
   std::string recon_version;
+  std::string rules_hash;  ///< rule_files_hash of the job
+  std::string out_dir;     ///< the output folder
 
   /// From the parsed job and the run being started; host and user come from the OS, endpoints are
   /// "<kind> <url>" with secrets redacted.
   static AuditRunInfo from(const RunOptions& options, const RunResult& run, const std::string& recon_version);
 };
 
-/// A row of `runs`, as the recheck and explain commands need it.
+/// A row of `runs`, as the recheck, explain and check --resume commands need it.
 struct StoredRun {
   std::string run_id, started_at, finished_at, job_file, job_hash, mode, status;
   double started_epoch = 0;  ///< parsed from started_at (seconds since 1970, UTC); 0 when unreadable
   double consistency_index = 0;
+  std::string rules_hash, out_dir, seed, error;
+  double sample_rate = 1.0;
+  /// Still running, or stopped before its end (interrupted, abandoned, failed, error): --resume
+  /// can continue it.
+  bool finished() const { return status != "running"; }
+  bool resumable() const {
+    return status == "interrupted" || status == "abandoned" || status == "failed" || status == "error";
+  }
+};
+
+/// One range of a run's plan as recorded, and whether it was compared (its divergences recorded).
+struct StoredRange {
+  RangeRecord range;
+  bool done = false;
 };
 
 /// A row of `divergences` recorded by schema version 2, decoded back to the engine's terms.
@@ -46,6 +62,7 @@ struct StoredDivergence {
   std::vector<std::uint32_t> columns;   ///< differing compared-column indexes (changed)
   std::string source_values, target_values;  ///< canonical encodings; empty when the side is absent
   Finding finding;                      ///< the latest: after the run's rules and every recheck
+  std::int64_t range_index = -1;        ///< the range of the plan that found it (-1: not recorded)
 
   /// The divergence as the engine knows it: key, raw category, columns, values and finding.
   Divergence to_divergence() const {
@@ -56,6 +73,7 @@ struct StoredDivergence {
     d.source_values = source_values;
     d.target_values = target_values;
     d.finding = finding;
+    d.range_index = range_index;
     return d;
   }
 };
@@ -63,8 +81,9 @@ struct StoredDivergence {
 /// SQLite audit database (schema: sql/audit/schema.sql, version kSchemaVersion), WAL mode.
 ///
 /// Contract:
-///  - open() creates the file and schema, or checks an existing one: a version 1 file is migrated
-///    in place (sql/audit/migrate_v1_v2.sql) in the same write transaction as the check; a newer
+///  - open() creates the file and schema, or checks an existing one: a version 1 or 2 file is
+///    migrated in place (sql/audit/migrate_v1_v2.sql, migrate_v2_v3.sql) in the same write
+///    transaction as the check, and runs whose heartbeat stopped are marked abandoned; a newer
 ///    schema version, a file that is not SQLite, or a SQLite file that is not a recon audit trail
 ///    is an InputError naming the file and what to do. Other SQLite failures are std::runtime_error.
 ///  - begin_run() records the run as "running"; the ResultSink methods record divergences (one
@@ -85,7 +104,7 @@ struct StoredDivergence {
 ///    (busy timeout), e.g. two scheduled jobs, or a recheck while tonight's check runs.
 class AuditDb : public ResultSink {
  public:
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   AuditDb() = default;
   ~AuditDb() override;
@@ -98,15 +117,45 @@ class AuditDb : public ResultSink {
   const std::filesystem::path& path() const { return path_; }
 
   void begin_run(const AuditRunInfo& info);
+  /// Continues a recorded run (check --resume): it is "running" again with a fresh heartbeat, and
+  /// what its ranges not marked done had recorded (divergences of a range cut short, table results)
+  /// is removed, so those ranges are compared and recorded once. The sink methods then add to it.
+  void resume_run(const std::string& run_id);
   void begin_table(const TableContext& table) override;
   void divergences(const TableContext& table, const std::vector<Divergence>& batch) override;
   void end_table(const TableContext& table, TableResult& result) override;
+  void ranges_planned(const TableContext& table, const std::vector<RangeRecord>& ranges) override;
+  void range_done(const TableContext& table, const RangeRecord& range) override;
+  /// Already recorded: nothing to do.
+  void recorded_divergences(const TableContext&, const std::vector<Divergence>&) override {}
+  /// Records the end: the run's status (consistent | divergent | error | interrupted), its index
+  /// (NULL when not every table was wholly compared) and the final table results.
   void finish_run(const RunResult& run);
+  /// Records a run that failed before comparing anything: status "failed", the reason, and the
+  /// tables it names (partial, with the reason).
+  void fail_run(const RunResult& run);
+
+  /// Marks the runs still "running" whose heartbeat is older than `stale_after_s` (or absent) as
+  /// "abandoned": their process was killed or their machine lost. open() does this with 60 s.
+  /// Returns how many were marked.
+  int mark_abandoned(double stale_after_s);
+  /// Sets the running run's heartbeat_at to now, on a connection of its own (any thread). A run
+  /// keeps one beating every 15 s while it runs (AuditHeartbeat).
+  static void beat(const std::filesystem::path& path, const std::string& run_id);
+
+  /// The plan recorded for a table of a run, in range order, with what was done; empty when the
+  /// table was never planned.
+  std::vector<StoredRange> stored_ranges(const std::string& run_id, const std::string& table);
+  /// The divergences a run recorded for a table's ranges marked done, in id order.
+  std::vector<Divergence> done_range_divergences(const std::string& run_id, const std::string& table);
+  /// A run newer than `run` that has not finished (still running): "latest" skipped it.
+  std::optional<StoredRun> newer_unfinished(const StoredRun& run);
 
   // ---- reading back: `recon recheck --run ID`, `recon explain --run ID` -------------------------
 
-  /// The run with this id; "latest" means the most recent run in the file (by started_at, then
-  /// insertion order; a run still running counts). nullopt when unknown.
+  /// The run with this id; "latest" means the most recent finished run in the file (by
+  /// started_at, then insertion order; a run still running is skipped: newer_unfinished names
+  /// it). nullopt when unknown.
   std::optional<StoredRun> find_run(const std::string& run_id);
   /// Divergences of a run whose status is open, in_flight or suspended (what a recheck looks at),
   /// optionally only of one table; in id order. Empty for an unknown run. Throws InputError for a
@@ -145,6 +194,10 @@ class AuditDb : public ResultSink {
   void require_open(const char* method) const;
   /// InputError when the run's divergences were recorded by a version 1 recon.
   void refuse_v1_run(const std::string& run_id, const char* what);
+  /// Applies the migrations from `version` to kSchemaVersion, in the open transaction.
+  void migrate_from(std::int64_t version);
+  void set_run_end(const std::string& status, const std::string& finished_at, std::optional<double> index,
+                   const std::string& error);
 
   sqlite::Db db_;
   sqlite::Stmt insert_divergence_;

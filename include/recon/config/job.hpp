@@ -32,6 +32,10 @@ struct Endpoint {
   std::string password;      ///< resolved from password_env at parse time; never printed
   std::string encrypt = "request";  ///< sqlserver: off | request | require
   int login_timeout_s = 15;
+  /// Every statement's limits ([check].lock_timeout / statement_timeout, copied to both sides): a
+  /// wait for a lock, or a statement, that lasts longer fails that step, which is retried. 0: none.
+  std::int64_t lock_timeout_ms = 30'000;
+  std::int64_t statement_timeout_ms = 1'800'000;
   int line = 0;              ///< line of the [source]/[target] table in the job file
 };
 
@@ -92,8 +96,10 @@ struct RunOptions {
   int retries = 3;                    ///< tries per range after a poisoned connection
   bool progress = true;               ///< progress line on stderr (only drawn when it is a terminal)
   bool quiet = false;                 ///< no terminal summary
-  std::size_t max_divergences_per_table = 1'000'000;  ///< details kept beyond this are counted only
+  std::size_t max_divergences_per_table = 1'000'000;  ///< details beyond this are counted only
   RecheckOptions recheck;
+  /// --resume: the run to continue ("latest": the newest run that stopped before its end).
+  std::optional<std::string> resume;
 };
 
 /// Flags given on the command line for `check` (each overrides file and environment).
@@ -109,6 +115,7 @@ struct CheckFlags {
   std::optional<std::filesystem::path> audit;
   std::optional<int> recheck_attempts;  ///< --recheck-attempts (0: no rechecks)
   std::optional<std::string> recheck_delay;  ///< --recheck-delay "5s"
+  std::optional<std::string> resume;         ///< --resume RUN|latest
   bool no_progress = false;
   bool quiet = false;
 };
@@ -117,6 +124,11 @@ struct CheckFlags {
 inline bool recheck_enabled(const RunOptions& o, const TableJob& t) {
   return o.recheck.attempts > 0 && t.recheck.value_or(t.lag_us.has_value() || o.recheck.all_tables);
 }
+
+/// XXH3-64 hex over every rule file the job names ([check].rules, then each table's, each file
+/// once, in that order): its path and its bytes. A resumed run refuses to continue when it changed.
+/// Throws InputError naming a file that cannot be read.
+std::string rule_files_hash(const RunOptions& opts);
 
 /// Reads and validates the job file, applies RECON_* environment variables, then flags.
 /// Throws InputError naming file:line and what to do. Does not touch any database.

@@ -46,6 +46,23 @@ enum ExitCode : int {
 
 /// Removes passwords from a connection string or URL before it is logged or stored:
 /// "postgresql://u:secret@h/db" -> "postgresql://u:***@h/db", "password=x" -> "password=***".
+///
+/// URLs: every "scheme://" in `text` starts one, which runs to the next whitespace or "://".
+///  - The userinfo ends at the LAST '@' before the first '?' or '#' (an unencoded '@', ':' or '/'
+///    in a password is still masked: "u:p@ss@h/db" -> "u:***@h/db"); an '@' in the query
+///    ("?application_name=a@b") or fragment never counts.
+///  - With no '@' before the '?' or '#', the '?' or '#' is taken to be inside a password only when
+///    the authority (up to the first '/', '?', '#') reads as user:password — what follows its first
+///    ':' is not a port — and then the userinfo ends at the last '@' before the next '/', '?' or
+///    '#' after the first later '@' ("u:pa?ss@h/db" -> "u:***@h/db"; "h:5432/db?x=a@b" unchanged).
+///  - The password is what follows the userinfo's first ':'; it becomes "***" (an empty one too).
+///    A userinfo without ':' (a user name alone) is left as it is.
+///  - The cost of the rule: a database path holding '@' after host:port ("h:5432/d@b") is masked
+///    as if it were a password; a password of digits followed by '?' or '#' ("u:12?x@h"), or one
+///    holding whitespace, is not recognised — such characters must be percent-encoded anyway.
+/// Key=value strings: the value of password, pwd, passwd (any case; also e.g. sslpassword, PWD in
+/// ODBC strings), bare up to whitespace, ';' or '&', or quoted '…' with \' escapes.
+/// Idempotent: redacting redacted text changes nothing.
 std::string redact_secrets(const std::string& text);
 
 }  // namespace recon

@@ -10,12 +10,6 @@
 
 namespace recon {
 
-struct RangeCounts {
-  std::int64_t rows_source = 0, rows_target = 0, rows_compared = 0;
-  std::int64_t matched = 0, missing_in_target = 0, missing_in_source = 0, changed = 0;
-  RangeCounts& operator+=(const RangeCounts& o);
-};
-
 /// The result of one range, handed from a worker to the run's single writer.
 struct RangeOutcome {
   std::size_t range_index = 0;  ///< position in the table's (possibly sampled) range list

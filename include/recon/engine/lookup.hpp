@@ -4,6 +4,7 @@
 #include <string>
 
 #include "recon/connector/connector.hpp"
+#include "recon/engine/workers.hpp"
 #include "recon/model/result.hpp"
 
 namespace recon {
@@ -21,7 +22,8 @@ struct KeyLookup {
   std::string source_updated_at, target_updated_at;  ///< display text, when the table has updated_at
 };
 
-/// Fetches `key` from both sides and compares it like a range would.
-KeyLookup lookup_key(const TableContext& ctx, Connector& source, Connector& target, const std::string& key);
+/// Fetches `key` from both sides (worker 0 of `pool`, retried like any step on a lost
+/// connection) and compares it like a range would.
+KeyLookup lookup_key(const RunOptions& opts, const TableContext& ctx, ConnectionPool& pool, const std::string& key);
 
 }  // namespace recon

@@ -8,6 +8,7 @@
 
 #include "recon/config/job.hpp"
 #include "recon/connector/connector.hpp"
+#include "recon/engine/workers.hpp"
 #include "recon/model/result.hpp"
 #include "recon/rules/rules.hpp"
 
@@ -26,13 +27,18 @@ struct JobRules {
 
 struct PreparedJob {
   std::unique_ptr<JobRules> rules;  ///< owns what contexts[i].rules points to
-  std::unique_ptr<Connector> source, target;
+  /// The connections: worker 0's are open (they described the tables); the others open on use.
+  /// Refers to the RunOptions given to prepare_job, which must outlive it.
+  std::unique_ptr<ConnectionPool> pool;
   std::vector<TableContext> contexts;  ///< one per opts.tables entry, in order
 };
 
-/// Parses the rule files (InputError, before any connection), connects both sides
-/// (ConnectorError), then describes and pairs every table. Every problem of every table is reported
-/// at once, as one InputError naming the job file, table and column.
-PreparedJob prepare_job(const RunOptions& opts);
+/// Parses the rule files (InputError, before any connection), connects both sides at once
+/// (ConnectorError), then describes and pairs every table. Logins and descriptions go through the
+/// one retry path (retry_on_lost_connection). Every problem of every table is reported at once, as
+/// one InputError naming the job file, table and column. `workers`: the pool's size.
+PreparedJob prepare_job(const RunOptions& opts, std::size_t workers = 1);
+/// The same with the job's rule files already parsed (a run checks them before it is recorded).
+PreparedJob prepare_job(const RunOptions& opts, std::size_t workers, std::unique_ptr<JobRules> rules);
 
 }  // namespace recon

@@ -38,29 +38,49 @@ struct HeldDivergence {
 class Triage : public ResultSink {
  public:
   /// `hold`: keep non-tolerated divergences for a recheck, at most `max_held` (the rest are final
-  /// as found). `clock` gives epoch seconds.
-  Triage(std::vector<ResultSink*> sinks, bool hold, std::size_t max_held, double (*clock)());
+  /// as found). `max_recorded`: details of at most this many divergences go on to the sinks (audit
+  /// rows, fix-up statements); the rest are counted only ([check].max_divergences). `clock` gives
+  /// epoch seconds.
+  Triage(std::vector<ResultSink*> sinks, bool hold, std::size_t max_held, std::size_t max_recorded,
+         double (*clock)());
 
   void begin_table(const TableContext& table) override;
   void divergences(const TableContext& table, const std::vector<Divergence>& batch) override;
   /// Not forwarded: the run calls the sinks' end_table itself once the recheck has delivered.
   void end_table(const TableContext&, TableResult&) override {}
+  void ranges_planned(const TableContext& table, const std::vector<RangeRecord>& ranges) override;
+  /// Forwarded at once when nothing is held; otherwise once the held divergences are delivered
+  /// (finish), so a range is marked done only when its divergences are all recorded.
+  void range_done(const TableContext& table, const RangeRecord& range) override;
 
   std::vector<HeldDivergence>& held() { return held_; }
   /// Hands final divergences to the sinks (and the tally).
   void deliver(const TableContext& table, const std::vector<Divergence>& batch);
+  /// Divergences an earlier attempt of the run recorded (--resume): tallied, and handed to the
+  /// sinks as recorded_divergences.
+  void replay(const TableContext& table, const std::vector<Divergence>& batch);
+  /// Delivers what is still held, as last seen, and the ranges waiting for it.
+  void finish(const TableContext& table);
   const FindingTally& tally() const { return tally_; }
   std::size_t overflow() const { return overflow_; }  ///< divergences not held because of max_held
+  std::int64_t unrecorded() const { return unrecorded_; }  ///< counted beyond max_recorded
 
  private:
+  /// The part of `batch` that still fits under max_recorded (counting the rest as unrecorded).
+  std::vector<Divergence> recordable(const std::vector<Divergence>& batch);
+
   std::vector<ResultSink*> sinks_;
   bool hold_;
   std::size_t max_held_;
+  std::size_t max_recorded_;
   double (*clock_)();
   std::vector<HeldDivergence> held_;
   std::vector<Divergence> ready_;
+  std::vector<RangeRecord> waiting_ranges_;
   FindingTally tally_;
   std::size_t overflow_ = 0;
+  std::size_t recorded_ = 0;
+  std::int64_t unrecorded_ = 0;
 };
 
 }  // namespace recon

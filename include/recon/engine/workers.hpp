@@ -5,12 +5,12 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "recon/connector/connector.hpp"
 #include "recon/engine/compare.hpp"
 #include "recon/model/result.hpp"
-#include "recon/plan/planner.hpp"
 
 namespace recon {
 
@@ -18,35 +18,48 @@ namespace recon {
 class ConnectionPool {
  public:
   ConnectionPool(const RunOptions& opts, std::size_t workers);
-  /// Lends already-open connections to worker 0 (the ones validation used).
-  void adopt(std::unique_ptr<Connector> source, std::unique_ptr<Connector> target);
+  /// The worker's connection to `side`, opened first when there is none (ConnectorError when the
+  /// login fails).
   Connector& get(std::size_t worker, Side side);
   /// Opens the connections of workers 1..n-1, all at once (each would otherwise pay a login on its
-  /// first range). Worker 0's are the adopted ones, in use meanwhile. Failures are left for get().
+  /// first range). Worker 0's are in use by planning meanwhile. Failures are left for get().
   void open_all();
-  void reopen(std::size_t worker, Side side);
+  /// After a failed step of `worker`: drops the connection of `failed` and every other connection
+  /// of the worker that reports itself broken, so the next get() opens fresh ones.
+  void drop_broken(std::size_t worker, Side failed);
+  /// Cancels every read in progress (an interrupted run abandons its ranges); any thread.
+  void cancel_all() noexcept;
   std::size_t size() const { return source_.size(); }
 
  private:
   const RunOptions& opts_;
   std::vector<std::unique_ptr<Connector>> source_, target_;
+  /// Guards the slots against cancel_all() from the writer thread while a worker replaces one.
+  mutable std::mutex slots_;
 };
 
-/// Sleeps before try `attempt + 1` after a lost connection: 250 ms, doubling, at most 4 s.
+/// Sleeps before try `attempt + 1` after a lost connection: 250 ms, doubling, at most 4 s (cut
+/// short by a stop request).
 void pause_before_retry(int attempt);
 
-/// Calls `work()` until it returns. After a ConnectorError that poisoned its connection, reopens
-/// that side's connection of `worker` and tries again, up to opts.retries times; anything else,
-/// and the last failure, propagate.
+/// A failure worth another try on fresh connections: a lost or broken connection, a lock or
+/// statement timeout; not a refused login, not a query the engine rejects, and not once the run
+/// is stopping.
+bool is_retryable(const ConnectorError& e);
+
+/// The one retry path of every phase (login, describe, planning, rechecks, lookups; range reads
+/// follow the same rules): calls `work()` until it returns. After a retryable ConnectorError it
+/// drops every broken connection of `worker` (both sides when both broke), waits, and tries again
+/// on fresh ones, up to opts.retries times; anything else, and the last failure, propagate.
 template <class Work>
 auto retry_on_lost_connection(const RunOptions& opts, ConnectionPool& pool, std::size_t worker, Work&& work) {
   for (int attempt = 1;; ++attempt) {
     try {
       return work();
     } catch (const ConnectorError& e) {
-      if (!e.poisoned() || attempt > opts.retries) throw;
+      if (!is_retryable(e) || attempt > opts.retries) throw;
+      pool.drop_broken(worker, e.side());
       pause_before_retry(attempt);
-      pool.reopen(worker, e.side());
     }
   }
 }
@@ -57,15 +70,20 @@ using ProgressFn = std::function<void(std::size_t, std::size_t, std::int64_t)>;
 struct TableTotals {
   RangeCounts counts;
   std::size_t ranges_done = 0, ranges_failed = 0;
+  std::size_t ranges_not_compared = 0;  ///< abandoned or never started because the run was stopped
   std::string first_error;
 };
 
-/// Compares `ranges` of one table. `source_query`/`target_query` carry the table, columns and
-/// filter; their bounds are set per range. Never throws for a range's trouble: a range that fails
-/// after its retries is counted in ranges_failed. Throws only when a sink fails (I/O).
+/// Compares `ranges` of one table (each carries its index in the table's plan and its bounds).
+/// `source_query`/`target_query` carry the table, columns and filter; their bounds are set per
+/// range. Results reach the sinks in range order: a range's divergences, then range_done. Never
+/// throws for a range's trouble: a range that fails after its retries is counted in ranges_failed.
+/// When a stop is asked for (interrupt_requested), no range is started any more; ranges in flight
+/// may finish within 5 s, then their reads are cancelled; what was not compared is counted in
+/// ranges_not_compared. Throws only when a sink fails (I/O).
 TableTotals run_ranges(const RunOptions& opts, ConnectionPool& pool, const TableContext& ctx,
                        const RangeQuery& source_query, const RangeQuery& target_query,
-                       const std::vector<KeyRange>& ranges, const std::vector<ResultSink*>& sinks,
+                       const std::vector<RangeRecord>& ranges, const std::vector<ResultSink*>& sinks,
                        const ProgressFn& progress);
 
 }  // namespace recon

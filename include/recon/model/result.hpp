@@ -87,6 +87,32 @@ struct Divergence {
   std::string target_values;  ///< same for the target; empty if absent
   Digest source_digest, target_digest;  ///< zero when the side is absent
   Finding finding;            ///< rules' category, severity, action; status after rechecks
+  std::int64_t range_index = -1;  ///< the key range of the table's plan that found it (-1: none)
+};
+
+/// Raw counts of compared key ranges, before rules and rechecks.
+struct RangeCounts {
+  std::int64_t rows_source = 0, rows_target = 0, rows_compared = 0;
+  std::int64_t matched = 0, missing_in_target = 0, missing_in_source = 0, changed = 0;
+  RangeCounts& operator+=(const RangeCounts& o) {
+    rows_source += o.rows_source;
+    rows_target += o.rows_target;
+    rows_compared += o.rows_compared;
+    matched += o.matched;
+    missing_in_target += o.missing_in_target;
+    missing_in_source += o.missing_in_source;
+    changed += o.changed;
+    return *this;
+  }
+};
+
+/// One key range of a table's plan, as the audit trail keeps it so an interrupted run can resume:
+/// its bounds (canonical key encodings, lower inclusive, upper exclusive, absent = open) and, once
+/// it is compared, its raw counts.
+struct RangeRecord {
+  std::int64_t index = 0;  ///< position in the table's (possibly sampled) plan
+  std::optional<std::string> lower, upper;
+  RangeCounts counts;
 };
 
 /// Everything a writer needs to know about the table being compared, fixed before data moves.
@@ -136,6 +162,7 @@ struct TableResult {
   std::vector<std::string> columns;  ///< compared target columns
   std::vector<std::string> notes;    ///< things a person should know (e.g. case-colliding keys)
   double seconds = 0;
+  std::int64_t divergences_unrecorded = 0;  ///< beyond [check].max_divergences: counted, no details
   /// matched ÷ (rows_compared − in_flight − suspended); 1.0 when that is 0. In-flight and
   /// suspended rows are neither matched nor divergent, so they leave the denominator; without
   /// lag/recheck configured both are 0 and this is the contract's matched ÷ rows_compared.
@@ -143,6 +170,11 @@ struct TableResult {
   double consistency_index() const {
     const std::int64_t d = index_denominator();
     return d <= 0 ? 1.0 : static_cast<double>(matched) / static_cast<double>(d);
+  }
+  /// The index as reported (summary.json, metrics, audit, terminal): none for a partial table,
+  /// whose uncompared rows could hide anything — never a false all-clear.
+  std::optional<double> reported_index() const {
+    return partial ? std::nullopt : std::optional<double>(consistency_index());
   }
   /// Below its SLO, or an escalated divergence: exit 1.
   bool failing() const { return consistency_index() < slo || escalated > 0; }
@@ -157,7 +189,7 @@ struct RunResult {
   std::uint64_t seed = 0;
   double sample_rate = 1.0;
   double slo = kDefaultSlo;
-  std::string status;   ///< consistent | divergent | error
+  std::string status;   ///< consistent | divergent | error | interrupted (docs/cli.md)
   std::vector<TableResult> tables;
   std::string error;    ///< run-level failure, password-free
   /// Σ matched ÷ Σ (rows_compared − in_flight − suspended) over the tables (1.0 when 0).
@@ -169,6 +201,14 @@ struct RunResult {
     }
     return compared == 0 ? 1.0 : static_cast<double>(matched) / static_cast<double>(compared);
   }
+  /// The run's index as reported: none when a table is partial or the run failed.
+  std::optional<double> reported_index() const {
+    if (!error.empty()) return std::nullopt;
+    for (const auto& t : tables)
+      if (t.partial) return std::nullopt;
+    return consistency_index();
+  }
+  bool resumed = false;  ///< continued an interrupted, abandoned or failed run (--resume)
 };
 
 /// Consumes results as they are produced, in key order per table. Implementations: the audit
@@ -179,6 +219,15 @@ class ResultSink {
   virtual void begin_table(const TableContext& table) = 0;
   virtual void divergences(const TableContext& table, const std::vector<Divergence>& batch) = 0;
   virtual void end_table(const TableContext& table, TableResult& result) = 0;
+  /// The table's plan, before any range is compared (default: not kept).
+  virtual void ranges_planned(const TableContext&, const std::vector<RangeRecord>&) {}
+  /// A range whose divergences have all been handed to divergences() (default: not kept).
+  virtual void range_done(const TableContext&, const RangeRecord&) {}
+  /// Divergences of ranges compared by an earlier attempt of the run (--resume), read back from
+  /// the audit trail: a sink that keeps them already ignores them; the others take them as new.
+  virtual void recorded_divergences(const TableContext& table, const std::vector<Divergence>& batch) {
+    divergences(table, batch);
+  }
 };
 
 }  // namespace recon

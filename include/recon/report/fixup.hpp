@@ -31,7 +31,8 @@ namespace recon {
 ///  - Divergences are streamed to temp files, never held in memory; end_table writes the header
 ///    (counts are only known then) and renames the result into place, so a crash leaves no
 ///    half-written .sql. A table with no divergences still gets a file ("-- no divergences").
-///  - end_table sets TableResult::fixup_sql to "fixup/<file>.sql".
+///  - end_table sets TableResult::fixup_sql to "fixup/<file>.sql", <file> by file_name_for: each
+///    table of a run its own file.
 ///  - Tables may interleave (batches of several tables open at once); one thread calls it.
 ///  - I/O failures throw std::runtime_error naming the file.
 class FixupWriter : public ResultSink {
@@ -45,8 +46,14 @@ class FixupWriter : public ResultSink {
   void divergences(const TableContext& table, const std::vector<Divergence>& batch) override;
   void end_table(const TableContext& table, TableResult& result) override;
 
-  /// File name for a report name: characters other than letters, digits, '_', '-', '.' become '_'
-  /// and a leading '.' is replaced, so a table name can never leave the fixup folder.
+  /// File name (without ".sql") for a report name; unique per name and the same in every run.
+  ///  - A name of only a-z, 0-9, '_', '-', '.' (no leading '.', not ending like "-1a2b3c4d", at
+  ///    most 200 bytes) is the file name as it is: "simulacoes" -> "simulacoes".
+  ///  - Any other name is sanitised — characters other than letters, digits, '_', '-', '.' and
+  ///    non-ASCII become '_', a leading '.' gets a '_' before it, cut to 200 bytes — and gets "-"
+  ///    and the first 8 hex digits of the XXH3-64 of the exact name: "a b" -> "a_b-<hash>",
+  ///    "A_B" -> "A_B-<hash>". So "a b", "a/b" and "a_b" are three files, names differing only in
+  ///    case never share one on a case-insensitive file system, and no name leaves the folder.
   static std::string file_name_for(const std::string& table_name);
 
  private:
@@ -54,6 +61,9 @@ class FixupWriter : public ResultSink {
   std::filesystem::path dir_;
   std::string run_id_;
   std::map<std::string, std::unique_ptr<Table>> open_;  ///< by report name
+  /// File names given out in this run, ASCII-lowercased -> report name: begin_table throws
+  /// std::runtime_error rather than let a second table write into one (a hash clash).
+  std::map<std::string, std::string> files_;
 };
 
 }  // namespace recon

@@ -25,16 +25,24 @@ std::string build_conninfo(const Endpoint& endpoint, Side side) {
                      " is not a valid PostgreSQL connection string (" + why +
                      "); write a libpq URI (postgresql://user@host:5432/db) or key=value pairs");
   }
-  std::string out;
+  std::string out, options;
   bool has_timeout = false;
   for (PQconninfoOption* o = opts; o->keyword != nullptr; ++o) {
     if (o->val == nullptr) continue;
     const std::string key = o->keyword;
     if (key == "client_encoding") continue;  // we decode text as UTF-8, see below
     if (key == "password" && !endpoint.password.empty()) continue;
+    if (key == "options") {  // the user's server options first; recon's own come after and win
+      options = std::string(o->val) + " ";
+      continue;
+    }
     if (key == "connect_timeout") has_timeout = true;
     out += key + "=" + quote_conninfo_value(o->val) + " ";
   }
+  // Read-only by construction, and no statement waits for ever on a lock or runs without end.
+  options += "-c default_transaction_read_only=on -c statement_timeout=" +
+             std::to_string(endpoint.statement_timeout_ms) + " -c lock_timeout=" + std::to_string(endpoint.lock_timeout_ms);
+  out += "options=" + quote_conninfo_value(options) + " ";
   PQconninfoFree(opts);
   if (!endpoint.password.empty()) out += "password=" + quote_conninfo_value(endpoint.password) + " ";
   if (!has_timeout && endpoint.login_timeout_s > 0)
@@ -122,6 +130,16 @@ std::unique_ptr<Connection> connect(const Endpoint& endpoint, Side side) {
                              "): " + why + " - " + hint,
                          /*poisoned=*/true, /*login=*/bad_input);
   }
+}
+
+std::string sqlstate_of(const PGresult* result) {
+  const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  return state ? state : "";
+}
+
+bool is_transient_sqlstate(const std::string& s) {
+  return s == "55P03" || s == "57014" || s == "40001" || s == "40P01" || s == "57P01" || s == "57P02" ||
+         s == "57P03" || s.rfind("08", 0) == 0;
 }
 
 std::string display_url(const std::string& url) {

@@ -19,7 +19,9 @@ namespace recon::pg {
 /// or key=value string) sets, plus `password` when the endpoint resolved one (it wins over a
 /// password in the url), client_encoding=UTF8 (binary text arrives in the client encoding and the
 /// canonical text is UTF-8), fallback_application_name=recon and connect_timeout from
-/// login_timeout_s unless the url sets them. PGPASSWORD/.pgpass keep working as libpq does.
+/// login_timeout_s unless the url sets them. `options` gains, after any the url gives:
+/// default_transaction_read_only=on (every statement of the session runs read-only) and the
+/// endpoint's statement_timeout and lock_timeout (0 = none). PGPASSWORD/.pgpass keep working.
 /// Throws InputError (password-free) when the url does not parse.
 std::string build_conninfo(const Endpoint& endpoint, Side side);
 
@@ -68,6 +70,14 @@ std::unique_ptr<Connection> connect(const Endpoint& endpoint, Side side);
 /// The url as shown in messages and reports: password-free, and saying where an empty url's
 /// connection comes from.
 std::string display_url(const std::string& url);
+
+/// The SQLSTATE of a failed result ("" when there is none).
+std::string sqlstate_of(const PGresult* result);
+
+/// SQLSTATEs after which the same statement may well succeed on a fresh connection: lock and
+/// statement timeouts, serialization failures and deadlocks, server shutdown and connection
+/// exceptions (class 08).
+bool is_transient_sqlstate(const std::string& sqlstate);
 
 /// libpq's multi-line messages on one line ("FATAL:  x\nDETAIL: y\n" -> "FATAL: x; DETAIL: y").
 std::string one_line(const std::string& message);

@@ -62,7 +62,8 @@ void fill_type(ColumnInfo& c, std::uint32_t base_oid, int typmod, const std::str
 }  // namespace
 
 PostgresConnector::PostgresConnector(const Endpoint& endpoint, Side side)
-    : side_(side), endpoint_("postgres " + display_url(endpoint.url)), conn_(connect(endpoint, side)) {}
+    : side_(side), endpoint_("postgres " + display_url(endpoint.url)), conn_(connect(endpoint, side)),
+      cancel_(PQgetCancel(conn_->raw()), &PQfreeCancel) {}
 
 std::string PostgresConnector::describe_target(const TableRef& table) const {
   return std::string(side_name(side_)) + " table " + table.display();
@@ -77,6 +78,8 @@ void PostgresConnector::rethrow_pqxx(const std::string& what) const {
     throw;
   } catch (const pqxx::broken_connection& e) {
     throw ConnectorError(side_, what + ": connection lost (" + one_line(e.what()) + ")", true);
+  } catch (const pqxx::sql_error& e) {
+    throw query_failure(what, one_line(e.what()), e.sqlstate());
   } catch (const std::exception& e) {
     throw ConnectorError(side_, what + ": " + one_line(e.what()), conn_->broken());
   }
@@ -175,7 +178,7 @@ PostgresConnector::SizeEstimate PostgresConnector::estimate_rows(const RangeQuer
       // Never analysed (or analysed while empty): the statistics say nothing, count.
       std::string sql = "SELECT count(*) FROM " + quote_table(Dialect::Postgres, table.table);
       if (!table.where.empty()) sql += " WHERE (" + table.where + ")";
-      est.rows = tx.exec(sql)[0][0].as<std::int64_t>();
+      est.rows = tx.exec_params(sql)[0][0].as<std::int64_t>();
       est.total = static_cast<double>(est.rows);
       est.pages = pages;
       return est;
@@ -186,7 +189,7 @@ PostgresConnector::SizeEstimate PostgresConnector::estimate_rows(const RangeQuer
     est.rows = std::llround(est.total);
     if (table.where.empty()) return est;
     // With a filter, the planner's own estimate for it is the best cheap answer.
-    const std::string plan = tx.exec("EXPLAIN SELECT 1 FROM " + quote_table(Dialect::Postgres, table.table) +
+    const std::string plan = tx.exec_params("EXPLAIN SELECT 1 FROM " + quote_table(Dialect::Postgres, table.table) +
                                      " WHERE (" + table.where + ")")[0][0]
                                  .as<std::string>();
     const auto at = plan.find(" rows=");
@@ -244,12 +247,14 @@ void PostgresConnector::copy_into(const std::string& sql, CopyDecoder& decoder, 
   PGconn* c = conn_->raw();
   if (conn_->broken())
     throw ConnectorError(side_, what + ": the connection is closed; reconnect", true);
-  PGresult* res = PQexec(c, sql.c_str());
+  // The extended protocol runs exactly one statement: a filter cannot smuggle in a second one.
+  PGresult* res = PQexecParams(c, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0);
   if (PQresultStatus(res) != PGRES_COPY_OUT) {
     const std::string msg = one_line(res ? PQresultErrorMessage(res) : PQerrorMessage(c));
+    const std::string state = res ? sqlstate_of(res) : "";
     PQclear(res);
     while ((res = PQgetResult(c)) != nullptr) PQclear(res);
-    throw ConnectorError(side_, what + ": " + msg, conn_->broken());
+    throw query_failure(what, msg, state);
   }
   PQclear(res);
   try {
@@ -269,17 +274,18 @@ void PostgresConnector::copy_into(const std::string& sql, CopyDecoder& decoder, 
         throw ConnectorError(side_, what + ": connection lost while streaming (" + one_line(PQerrorMessage(c)) + ")",
                              true);
     }
-    std::string error;
+    std::string error, state;
     bool ok = false;
     while ((res = PQgetResult(c)) != nullptr) {
-      if (PQresultStatus(res) == PGRES_COMMAND_OK) ok = true;
-      else if (error.empty()) error = one_line(PQresultErrorMessage(res));
+      if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+        ok = true;
+      } else if (error.empty()) {
+        error = one_line(PQresultErrorMessage(res));
+        state = sqlstate_of(res);
+      }
       PQclear(res);
     }
-    if (!ok || !error.empty()) {
-      const bool poisoned = conn_->broken();
-      throw ConnectorError(side_, what + ": " + (poisoned ? "connection lost (" + error + ")" : error), poisoned);
-    }
+    if (!ok || !error.empty()) throw query_failure(what, error, state);
     decoder.finish();
   } catch (const CopyFormatError& e) {
     abandon_copy();
@@ -288,6 +294,26 @@ void PostgresConnector::copy_into(const std::string& sql, CopyDecoder& decoder, 
     abandon_copy();
     throw;
   }
+}
+
+ConnectorError PostgresConnector::query_failure(const std::string& what, const std::string& error,
+                                                const std::string& sqlstate) const {
+  if (conn_->broken()) return ConnectorError(side_, what + ": connection lost (" + error + ")", true);
+  // A timeout or a conflict ends this statement only: replace the connection and try again.
+  const bool retry = is_transient_sqlstate(sqlstate);
+  std::string hint;
+  if (sqlstate == "55P03")
+    hint = " - another session holds a lock this read waits for (e.g. ALTER TABLE, LOCK TABLE, TRUNCATE); "
+           "raise [check].lock_timeout or find the blocking session in pg_locks";
+  else if (sqlstate == "57014")
+    hint = " - the statement ran longer than [check].statement_timeout (or was cancelled)";
+  return ConnectorError(side_, what + ": " + error + hint, retry);
+}
+
+void PostgresConnector::cancel() noexcept {
+  if (!cancel_) return;
+  char err[256];
+  PQcancel(cancel_.get(), err, sizeof err);
 }
 
 void PostgresConnector::abandon_copy() noexcept {

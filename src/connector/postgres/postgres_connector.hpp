@@ -19,6 +19,8 @@ class PostgresConnector final : public Connector {
   Dialect dialect() const override { return Dialect::Postgres; }
   /// Binary COPY: equal values of one type oid are equal bytes (raw_values keeps them so).
   std::string wire_format() const override { return "postgres-binary-copy"; }
+  bool connected() const override { return !conn_->broken(); }
+  void cancel() noexcept override;
   TableInfo describe(const TableRef& table) override;
   KeySample sample_keys(const RangeQuery& whole_table, std::size_t target_samples) override;
   void read_range(const RangeQuery& range, RowBatch& out) override;
@@ -43,10 +45,16 @@ class PostgresConnector final : public Connector {
   /// Maps libpqxx exceptions of a catalog query to ConnectorError (poisoned when the connection
   /// is gone, not for a plain SQL error).
   [[noreturn]] void rethrow_pqxx(const std::string& what) const;
+  /// The error of a failed statement: poisoned (retried on a fresh connection) when the connection
+  /// broke or the SQLSTATE is transient (lock or statement timeout, conflict, shutdown), with a
+  /// hint that names the wait.
+  ConnectorError query_failure(const std::string& what, const std::string& error, const std::string& sqlstate) const;
 
   Side side_;
   std::string endpoint_;
   std::unique_ptr<Connection> conn_;
+  /// Made once, in the owning thread: PQcancel on it is safe from any thread (cancel()).
+  std::unique_ptr<PGcancel, void (*)(PGcancel*)> cancel_;
   // Size of the previous range: ranges are planned to similar sizes, so it is the best guess
   // to reserve the next batch with.
   std::size_t last_rows_ = 0, last_bytes_ = 0;

@@ -1,5 +1,8 @@
 // The SQLite connector: read-only access through the C API.
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <limits>
 #include <filesystem>
 #include <set>
 
@@ -16,8 +19,13 @@ namespace {
 using sqlite::Db;
 using sqlite::Stmt;
 
-/// How long a read waits for a writer's lock before it fails (and the engine retries the range).
-constexpr int kBusyTimeoutMs = 30'000;
+/// VM instructions between two looks at the statement's deadline and at cancel().
+constexpr int kProgressEvery = 10'000;
+
+/// Milliseconds as SQLite's busy timeout takes them: 0 (no limit) waits as long as it can.
+int busy_timeout_ms(std::int64_t ms) {
+  return ms <= 0 || ms > std::numeric_limits<int>::max() ? std::numeric_limits<int>::max() : static_cast<int>(ms);
+}
 /// Parameters per key lookup statement; below SQLite's historical 999 limit on every build.
 constexpr std::size_t kMaxLookupParams = 900;
 
@@ -43,7 +51,11 @@ class SqliteConnector final : public Connector {
                            "): " + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)) + "; check [" +
                            side_name(side_) + "].url in the job file", true, true);
     sqlite3_extended_result_codes(db_.get(), 1);
-    sqlite3_busy_timeout(db_.get(), kBusyTimeoutMs);
+    // A read waits lock_timeout for a writer's lock, then fails and the engine retries it; a
+    // statement that runs past statement_timeout (or is cancelled) is interrupted the same way.
+    sqlite3_busy_timeout(db_.get(), busy_timeout_ms(ep.lock_timeout_ms));
+    statement_timeout_ms_ = ep.statement_timeout_ms;
+    sqlite3_progress_handler(db_.get(), kProgressEvery, &SqliteConnector::on_progress, this);
     // Opening is lazy: a file that is not a database only fails at the first read.
     sqlite3_stmt* probe = nullptr;
     int step = sqlite3_prepare_v2(db_.get(), "SELECT count(*) FROM sqlite_master", -1, &probe, nullptr);
@@ -57,6 +69,10 @@ class SqliteConnector final : public Connector {
 
   std::string endpoint() const override { return "sqlite " + path_; }
   Dialect dialect() const override { return Dialect::Sqlite; }
+  void cancel() noexcept override {
+    cancelled_ = true;
+    sqlite3_interrupt(db_.get());
+  }
 
   TableInfo describe(const TableRef& table) override {
     const std::string schema = table.schema.empty() ? "main" : table.schema;
@@ -167,7 +183,16 @@ class SqliteConnector final : public Connector {
   }
 
  private:
+  static int on_progress(void* self) {
+    auto* c = static_cast<SqliteConnector*>(self);
+    if (c->cancelled_.load(std::memory_order_relaxed)) return 1;
+    if (c->statement_timeout_ms_ <= 0) return 0;
+    const auto ran = std::chrono::steady_clock::now() - c->statement_started_;
+    return ran > std::chrono::milliseconds(c->statement_timeout_ms_) ? 1 : 0;
+  }
+
   Stmt prepare(std::string_view sql, const std::string& what) {
+    statement_started_ = std::chrono::steady_clock::now();
     sqlite3_stmt* raw = nullptr;
     const int rc = sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
     Stmt st(raw);
@@ -244,6 +269,9 @@ class SqliteConnector final : public Connector {
 
   Side side_;
   std::string path_;  ///< as given, secrets redacted (a URI may carry parameters)
+  std::int64_t statement_timeout_ms_ = 0;
+  std::chrono::steady_clock::time_point statement_started_;
+  std::atomic<bool> cancelled_{false};
   Db db_;
 };
 

@@ -1,5 +1,6 @@
 // The SQL Server connector: FreeTDS DB-Library, values decoded straight from dbdata().
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <functional>
 #include <map>
@@ -106,6 +107,8 @@ class SqlServerConnector final : public Connector {
 
   std::string endpoint() const override { return session_->endpoint(); }
   Dialect dialect() const override { return Dialect::SqlServer; }
+  bool connected() const override { return !session_->dead(); }
+  void cancel() noexcept override { cancelled_ = true; }
 
   std::vector<std::string> take_notes() override {
     const CaseCollisions& cc = collisions_.report;
@@ -277,6 +280,9 @@ class SqlServerConnector final : public Connector {
           decoders.push_back(tds::make_decoder(sc, wire));
         }
         while (session_->next_row(what)) {
+          // DB-Library may not be called from another thread: cancel() only raises this flag.
+          if (cancelled_.load(std::memory_order_relaxed))
+            throw ConnectorError(session_->side(), what + ": cancelled (the run is stopping)", true);
           const std::size_t row_start = out.bytes();
           std::size_t key_end = row_start;
           out.begin_row();
@@ -318,6 +324,7 @@ class SqlServerConnector final : public Connector {
   }
 
   std::unique_ptr<Session> session_;
+  std::atomic<bool> cancelled_{false};
   CollisionState collisions_;
   std::uint64_t noted_keys_ = 0;       ///< collisions already handed out by take_notes
   std::size_t noted_examples_ = 0;

@@ -107,10 +107,15 @@ Session::Session(const Endpoint& ep, Side side) : side_(side) {
   DBSETLCHARSET(login.get(), "UTF-8");  // nvarchar/ntext/xml arrive as UTF-8, varchar converted from its code page
   DBSETLDBNAME(login.get(), url.database.c_str());
   dbsetlversion(login.get(), DBVERSION_74);  // typed date/time/datetime2/datetimeoffset (TDS >= 7.3)
+  // ApplicationIntent=ReadOnly: an availability group routes the login to a readable secondary,
+  // and a database set READ_ONLY accepts it; recon never writes.
+  DBSETLREADONLY(login.get(), TRUE);
   {
     const std::lock_guard<std::mutex> lock(login_mutex());
     t_login_capture = &capture_;
     dbsetlogintime(ep.login_timeout_s > 0 ? ep.login_timeout_s : 0);
+    // Process-wide too: every recon connection has the job's one statement_timeout.
+    dbsettime(static_cast<int>((ep.statement_timeout_ms + 999) / 1000));
     proc_ = dbopen(login.get(), server.c_str());
     t_login_capture = nullptr;
   }
@@ -145,6 +150,8 @@ Session::Session(const Endpoint& ep, Side side) : side_(side) {
   for (const char* set : {"SET TEXTSIZE 2147483647", "SET QUOTED_IDENTIFIER ON", "SET ANSI_NULLS ON",
                           "SET ANSI_WARNINGS ON", "SET ARITHABORT ON", "SET CONCAT_NULL_YIELDS_NULL ON"})
     run(set, "preparing the session");
+  // A read blocked by another session's lock fails after lock_timeout (error 1222) and is retried.
+  run("SET LOCK_TIMEOUT " + std::to_string(ep.lock_timeout_ms > 0 ? ep.lock_timeout_ms : -1), "preparing the session");
 }
 
 Session::~Session() {
@@ -191,13 +198,22 @@ void Session::cancel() noexcept {
 }
 
 ConnectorError Session::failure(const std::string& what) {
-  const bool poisoned = dead();
+  // A lock timeout (1222), a deadlock victim (1205) or a statement timeout (SYBETIME) ends this
+  // statement only: the engine replaces the connection and tries again.
+  const bool transient = capture_.server_msgno == 1222 || capture_.server_msgno == 1205 || capture_.dberr == SYBETIME;
+  const bool poisoned = dead() || transient;
   std::string why = capture_.describe();
   if (why.empty()) why = "no reason given by the server";
   if (!poisoned) cancel();  // the capture stays: callers look at the server's error number
+  std::string hint;
+  if (capture_.server_msgno == 1222)
+    hint = " - another session holds a lock this read waits for; raise [check].lock_timeout or find the blocking "
+           "session (sys.dm_exec_requests.blocking_session_id)";
+  else if (capture_.dberr == SYBETIME)
+    hint = " - the statement ran longer than [check].statement_timeout";
   return ConnectorError(side_, std::string("SQL Server ") + side_name(side_) + " database (" + endpoint_.substr(10) +
                                    ") failed while " + what + ": " +
-                                   (poisoned ? "connection lost (" + why + ")" : why),
+                                   (dead() ? "connection lost (" + why + ")" : why) + hint,
                         poisoned);
 }
 
