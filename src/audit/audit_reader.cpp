@@ -142,7 +142,7 @@ StoredRun row_to_run(sqlite3_stmt* s) {
 
 }  // namespace
 
-std::optional<StoredRun> AuditDb::find_run(const std::string& run_id) {
+std::optional<StoredRun> AuditDb::find_run(const std::string& run_id, bool any) {
   require_open("find_run");
   auto read = [&](const std::string& where, const std::string& bound) -> std::optional<StoredRun> {
     Stmt s(db_, std::string(kRunColumns) + where);
@@ -154,14 +154,18 @@ std::optional<StoredRun> AuditDb::find_run(const std::string& run_id) {
     return row_to_run(s);
   };
   if (auto r = read("WHERE run_id = ?1", run_id)) return r;
-  if (run_id == "latest") return read("WHERE status <> 'running' ORDER BY started_at DESC, rowid DESC LIMIT 1", "");
+  if (run_id == "latest")
+    return read(std::string(any ? "" : "WHERE status IN ('consistent', 'divergent', 'error', 'interrupted') ") +
+                    "ORDER BY started_at DESC, rowid DESC LIMIT 1",
+                "");
   return std::nullopt;
 }
 
 std::optional<StoredRun> AuditDb::newer_unfinished(const StoredRun& run) {
   require_open("newer_unfinished");
   Stmt s(db_, std::string(kRunColumns) +
-                  "WHERE status = 'running' AND started_at >= ?1 AND run_id <> ?2 ORDER BY started_at DESC LIMIT 1");
+                  "WHERE status IN ('running', 'abandoned', 'failed') AND started_at >= ?1 AND run_id <> ?2"
+                  " ORDER BY started_at DESC LIMIT 1");
   if (!s.ok()) fail("cannot read runs");
   bind_text(s, 1, run.started_at);
   bind_text(s, 2, run.run_id);

@@ -37,8 +37,9 @@ std::unique_ptr<RunLookup> open_run_lookup(const boost::program_options::variabl
   lookup->run = *run;
   if (run_id == "latest")
     if (const auto newer = lookup->audit.newer_unfinished(*run))
-      std::cerr << fmt::format("note: run {} (started {}) is still running; \"latest\" is the newest finished run, {}\n",
-                               newer->run_id, newer->started_at, run->run_id);
+      std::cerr << fmt::format("note: run {} (started {}) is {}; \"latest\" is the newest finished run, {}\n",
+                               newer->run_id, newer->started_at,
+                               newer->status == "running" ? "still running" : newer->status, run->run_id);
   if (flags.config.empty()) {
     if (run->job_file.empty())
       throw InputError(fmt::format("run {} recorded no job file (the demo's job is in memory); give the job with --config JOB.toml", run->run_id));

@@ -38,7 +38,7 @@ RunResult start_result(const RunOptions& opts) {
 /// --resume: the run to continue, checked against today's job and rules. InputError (exit 2)
 /// naming the run and what to do when it cannot be continued.
 StoredRun resumable_run(const RunOptions& opts, AuditDb& audit) {
-  const std::optional<StoredRun> run = audit.find_run(*opts.resume);
+  const std::optional<StoredRun> run = audit.find_run(*opts.resume, /*any=*/true);
   const std::string where = audit.path().string();
   if (!run)
     throw InputError(fmt::format("{}: no run '{}' to resume; use a run_id from summary.json or \"latest\"", where,

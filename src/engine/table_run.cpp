@@ -92,6 +92,7 @@ std::vector<RangeRecord> ranges_to_compare(const TableRunEnv& env, const TableCo
     }
     p.counts += r.range.counts;
     ++p.result.ranges_done;
+    ++p.result.ranges_resumed;
   }
   p.triage->replay(ctx, env.resume_from->done_range_divergences(env.run_id, ctx.name));
   return rest;

@@ -63,6 +63,7 @@ std::string render_summary_json(const RunResult& run) {
     e["ranges_total"] = t.ranges_total;
     e["ranges_done"] = t.ranges_done;
     e["ranges_failed"] = t.ranges_failed;
+    if (run.resumed) e["ranges_resumed"] = t.ranges_resumed;
     e["partial"] = t.partial;
     if (t.divergences_unrecorded > 0) e["divergences_unrecorded"] = t.divergences_unrecorded;
     if (t.partial) e["error"] = redact_secrets(t.error);

@@ -84,13 +84,17 @@ TEST(AuditReader, FindsRunsLatestAndUnknown) {
   EXPECT_EQ(r1->status, "divergent");
   EXPECT_DOUBLE_EQ(r1->started_epoch, 1795428900.0);
   EXPECT_DOUBLE_EQ(r1->consistency_index, 1.0);
-  // r2 never finished and its heartbeat is long stale: opening the file marked it abandoned.
+  // r2 never finished and its heartbeat is long stale: opening the file marked it abandoned, and
+  // "latest" is the newest finished run.
+  const auto r2 = audit.find_run("r2");
+  ASSERT_TRUE(r2);
+  EXPECT_EQ(r2->status, "abandoned");
+  EXPECT_TRUE(r2->resumable());
+  EXPECT_EQ(r2->finished_at, "2026-11-24T02:00:00Z") << "it ended with its last heartbeat";
   const auto latest = audit.find_run("latest");
   ASSERT_TRUE(latest);
-  EXPECT_EQ(latest->run_id, "r2");
-  EXPECT_EQ(latest->status, "abandoned");
-  EXPECT_TRUE(latest->resumable());
-  EXPECT_EQ(latest->finished_at, "2026-11-24T02:00:00Z") << "it ended with its last heartbeat";
+  EXPECT_EQ(latest->run_id, "r1");
+  EXPECT_EQ(audit.newer_unfinished(*latest)->run_id, "r2");
   EXPECT_FALSE(audit.find_run("nope"));
   EXPECT_EQ(audit.run_tables("r1"), (std::vector<std::string>{"clientes", "produtos"}));
   EXPECT_TRUE(audit.run_tables("nope").empty());

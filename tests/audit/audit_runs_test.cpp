@@ -34,6 +34,15 @@ RangeRecord range(std::int64_t index, std::optional<std::string> lower, std::opt
 TEST(AuditRuns, AFreshHeartbeatKeepsARunRunningAStaleOneIsAbandoned) {
   TempDir dir("heartbeat");
   const fs::path file = dir.path / "a.db";
+  {
+    AuditDb done;
+    done.open(file);
+    done.begin_run(info_at("done", "2026-11-22T10:00:00Z"));
+    RunResult run;
+    run.run_id = "done";
+    run.status = "consistent";
+    done.finish_run(run);
+  }
   AuditDb writer;
   writer.open(file);
   writer.begin_run(info_at("old", "2026-11-23T10:00:00Z"));
@@ -56,10 +65,11 @@ TEST(AuditRuns, AFreshHeartbeatKeepsARunRunningAStaleOneIsAbandoned) {
   EXPECT_EQ(reader.find_run("now")->status, "running") << "its heartbeat is fresh";
   const auto latest = reader.find_run("latest");
   ASSERT_TRUE(latest);
-  EXPECT_EQ(latest->run_id, "old") << "latest is the newest finished run";
+  EXPECT_EQ(latest->run_id, "done") << "latest is the newest finished run: not an abandoned or running one";
   const auto newer = reader.newer_unfinished(*latest);
   ASSERT_TRUE(newer);
   EXPECT_EQ(newer->run_id, "now");
+  EXPECT_EQ(reader.find_run("latest", /*any=*/true)->run_id, "now") << "--resume latest takes the newest run";
   EXPECT_EQ(reader.mark_abandoned(-60), 1) << "a run silent for longer than the limit is abandoned";
   EXPECT_EQ(reader.find_run("now")->status, "abandoned");
 }

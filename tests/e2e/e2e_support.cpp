@@ -53,7 +53,7 @@ std::vector<char*> c_strings(std::vector<std::string>& v) {
 }  // namespace
 
 ProcResult run_process(const std::string& program, const std::vector<std::string>& args, const EnvEdits& env,
-                       int timeout_s) {
+                       int timeout_s, std::atomic<int>* started) {
   int out_pipe[2], err_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0)
     throw std::runtime_error("pipe2 failed: " + std::string(std::strerror(errno)));
@@ -80,6 +80,7 @@ ProcResult run_process(const std::string& program, const std::vector<std::string
     throw std::runtime_error("cannot start " + program + ": " + std::strerror(rc));
   }
 
+  if (started) *started = pid;
   // Drain both pipes together so a chatty child can never block on a full pipe.
   ProcResult res;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
@@ -114,11 +115,13 @@ ProcResult run_process(const std::string& program, const std::vector<std::string
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   res.exit_code = (!res.timed_out && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
+  if (started) *started = 0;
   return res;
 }
 
-ProcResult run_recon(const std::vector<std::string>& args, const EnvEdits& env, int timeout_s) {
-  return run_process(RECON_BINARY, args, env, timeout_s);
+ProcResult run_recon(const std::vector<std::string>& args, const EnvEdits& env, int timeout_s,
+                     std::atomic<int>* started) {
+  return run_process(RECON_BINARY, args, env, timeout_s, started);
 }
 
 // ---- files -----------------------------------------------------------------------------------

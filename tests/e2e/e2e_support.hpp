@@ -5,6 +5,7 @@
 /// Expected numbers are always computed on the engines themselves (EXCEPT queries), never taken
 /// from recon's output: these helpers only fetch both sides of the comparison.
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -39,12 +40,14 @@ using EnvEdits = std::map<std::string, std::optional<std::string>>;
 
 /// Runs `program args…` with stdout/stderr captured through pipes (so neither is a terminal),
 /// stdin from /dev/null, the parent's environment with `env` applied. Kills the child after
-/// `timeout_s` seconds.
+/// `timeout_s` seconds. When `started` is given, the child's pid is stored there as soon as it
+/// runs (another thread may signal it), and 0 once it has ended.
 ProcResult run_process(const std::string& program, const std::vector<std::string>& args,
-                       const EnvEdits& env = {}, int timeout_s = 180);
+                       const EnvEdits& env = {}, int timeout_s = 180, std::atomic<int>* started = nullptr);
 
 /// run_process on the binary under test (RECON_BINARY).
-ProcResult run_recon(const std::vector<std::string>& args, const EnvEdits& env = {}, int timeout_s = 180);
+ProcResult run_recon(const std::vector<std::string>& args, const EnvEdits& env = {}, int timeout_s = 180,
+                     std::atomic<int>* started = nullptr);
 
 // ---- files -----------------------------------------------------------------------------------
 

@@ -39,9 +39,12 @@ struct StoredRun {
   double consistency_index = 0;
   std::string rules_hash, out_dir, seed, error;
   double sample_rate = 1.0;
-  /// Still running, or stopped before its end (interrupted, abandoned, failed, error): --resume
-  /// can continue it.
-  bool finished() const { return status != "running"; }
+  /// Ended under recon's own control and wrote its outputs: consistent, divergent, error or
+  /// interrupted ("latest" is the newest such run). Running, abandoned and failed runs are not.
+  bool finished() const {
+    return status == "consistent" || status == "divergent" || status == "error" || status == "interrupted";
+  }
+  /// Stopped before its end (interrupted, abandoned, failed, error): --resume can continue it.
   bool resumable() const {
     return status == "interrupted" || status == "abandoned" || status == "failed" || status == "error";
   }
@@ -148,15 +151,17 @@ class AuditDb : public ResultSink {
   std::vector<StoredRange> stored_ranges(const std::string& run_id, const std::string& table);
   /// The divergences a run recorded for a table's ranges marked done, in id order.
   std::vector<Divergence> done_range_divergences(const std::string& run_id, const std::string& table);
-  /// A run newer than `run` that has not finished (still running): "latest" skipped it.
+  /// The newest run started after `run` that has not finished (running, abandoned, failed):
+  /// "latest" skipped it, and a command says so.
   std::optional<StoredRun> newer_unfinished(const StoredRun& run);
 
   // ---- reading back: `recon recheck --run ID`, `recon explain --run ID` -------------------------
 
   /// The run with this id; "latest" means the most recent finished run in the file (by
-  /// started_at, then insertion order; a run still running is skipped: newer_unfinished names
-  /// it). nullopt when unknown.
-  std::optional<StoredRun> find_run(const std::string& run_id);
+  /// started_at, then insertion order; StoredRun::finished), or with `any` the most recent run
+  /// whatever its status (check --resume latest). A skipped newer run: newer_unfinished. nullopt
+  /// when unknown.
+  std::optional<StoredRun> find_run(const std::string& run_id, bool any = false);
   /// Divergences of a run whose status is open, in_flight or suspended (what a recheck looks at),
   /// optionally only of one table; in id order. Empty for an unknown run. Throws InputError for a
   /// run recorded by a version 1 recon.

@@ -155,6 +155,7 @@ struct TableResult {
   /// Open and Tolerated divergences by their finding category.
   std::map<std::string, CategoryCount> categories;
   std::int64_t ranges_total = 0, ranges_done = 0, ranges_failed = 0;
+  std::int64_t ranges_resumed = 0;  ///< of ranges_done: compared by an earlier attempt (--resume)
   double slo = kDefaultSlo;
   bool partial = false;        ///< some ranges could not be compared (runtime failure)
   std::string error;           ///< the failure, password-free, when partial
