@@ -31,6 +31,11 @@ std::unique_ptr<RunLookup> open_run_lookup(const boost::program_options::variabl
 
   const std::string run_id = vm["run"].as<std::string>();
   auto run = lookup->audit.find_run(run_id);
+  if (!run && run_id == "latest")
+    if (const auto newest = lookup->audit.find_run("latest", /*any=*/true))
+      throw InputError(fmt::format("{}: no finished run yet: the newest, {}, is {}{}", audit_path.string(),
+                                   newest->run_id, newest->status,
+                                   newest->resumable() ? "; continue it with recon check --resume " + newest->run_id : ""));
   if (!run)
     throw InputError(fmt::format("{}: no run '{}' in this audit DB (use \"latest\", or a run_id from summary.json)",
                                  audit_path.string(), run_id));

@@ -109,13 +109,25 @@ TEST_F(SqlServerErrors, ServerGoneMidStreamIsThreeWithPartialTable) {
   EXPECT_NE(r.err.find("dbo.items"), std::string::npos) << r.err;
 }
 
-TEST_F(SqlServerErrors, UnreachablePortIsThree) {
+TEST_F(SqlServerErrors, UnreachablePortIsThreeAndTheFailureIsOnRecord) {
   const int port = unused_port();
   write_file(run_dir_ / "job.toml", tds_job(port, *db_, items()));
   const ProcResult r = run_check(run_dir_);
   EXPECT_EQ(r.exit_code, 3) << r.describe();
   EXPECT_NE(r.err.find("127.0.0.1"), std::string::npos) << "message should name the host:\n" << r.err;
   expect_no_password(r);
+  // A run that never compared anything still tells the scheduler so, everywhere it looks.
+  const json summary = read_json(run_dir_ / "out" / "summary.json");
+  EXPECT_EQ(summary["status"], "error");
+  EXPECT_TRUE(summary["consistency_index"].is_null());
+  EXPECT_NE(summary.value("error", "").find("127.0.0.1"), std::string::npos) << summary.dump(2);
+  EXPECT_TRUE(table_entry(summary, "items")["partial"].get<bool>());
+  const std::string metrics = read_file(run_dir_ / "out" / "metrics.prom");
+  EXPECT_NE(metrics.find("recon_run_success 0\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("recon_table_partial{table=\"items\"} 1"), std::string::npos) << metrics;
+  SqliteDb audit(run_dir_ / "audit.db");
+  const auto runs = audit.rows("SELECT status, error IS NOT NULL FROM runs");
+  EXPECT_EQ(runs, (std::vector<std::vector<std::string>>{{"failed", "1"}}));
 }
 
 TEST_F(SqlServerErrors, XmlAgainstPostgresXmlIsTwoNamingTheColumn) {
