@@ -94,6 +94,17 @@ void AuditDb::exec(const char* sql) {
   }
 }
 
+void AuditDb::in_write_transaction(const std::function<void()>& body) {
+  exec("BEGIN IMMEDIATE");
+  try {
+    body();
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
 void AuditDb::open(const std::filesystem::path& path) {
   close();
   path_ = path;
@@ -306,16 +317,11 @@ void AuditDb::end_table(const TableContext&, TableResult& result) {
 
 void AuditDb::finish_run(const RunResult& run) {
   require_run("finish_run");
-  exec("BEGIN IMMEDIATE");
-  try {
+  in_write_transaction([&] {
     set_run_end(run.status.empty() ? std::string("error") : run.status, run.finished_at, run.reported_index(),
                 run.error);
     for (const TableResult& t : run.tables) write_table_result(t);
-    exec("COMMIT");
-  } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
+  });
 }
 
 void AuditDb::set_run_end(const std::string& status, const std::string& finished_at, std::optional<double> index,

@@ -250,8 +250,7 @@ void AuditDb::record_recheck(std::int64_t divergence_id, const std::string& rech
   }
   const Finding& f = now.finding;
   const std::string category = f.category.empty() ? std::string(category_name(now.category)) : f.category;
-  exec("BEGIN IMMEDIATE");
-  try {
+  in_write_transaction([&] {
     {
       Stmt s(db_,
              "INSERT INTO rechecks (divergence_id, run_id, recheck_id, checked_at, status, finding_category,"
@@ -280,11 +279,7 @@ void AuditDb::record_recheck(std::int64_t divergence_id, const std::string& rech
       audit::bind_finding(s, 2, now);
       if (sqlite3_step(s) != SQLITE_DONE) fail("cannot update divergence " + std::to_string(divergence_id));
     }
-    exec("COMMIT");
-  } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
+  });
 }
 
 std::vector<std::string> AuditDb::run_tables(const std::string& run_id) {

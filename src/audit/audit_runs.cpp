@@ -22,8 +22,7 @@ using audit::Stmt;
 
 void AuditDb::resume_run(const std::string& run_id) {
   require_open("resume_run");
-  exec("BEGIN IMMEDIATE");
-  try {
+  in_write_transaction([&] {
     const std::string now = iso_utc_now();
     Stmt run(db_, "UPDATE runs SET status = 'running', finished_at = NULL, consistency_index = NULL, error = NULL,"
                   " heartbeat_at = ?2, resumed_at = ?2 WHERE run_id = ?1");
@@ -40,25 +39,16 @@ void AuditDb::resume_run(const std::string& run_id) {
     bind_text(tables, 1, run_id);
     for (sqlite3_stmt* s : {run.get(), divergences.get(), tables.get()})
       if (sqlite3_step(s) != SQLITE_DONE) fail("cannot resume run " + run_id);
-    exec("COMMIT");
-  } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
+  });
   run_id_ = run_id;
 }
 
 void AuditDb::fail_run(const RunResult& run) {
   require_run("fail_run");
-  exec("BEGIN IMMEDIATE");
-  try {
+  in_write_transaction([&] {
     set_run_end("failed", run.finished_at, std::nullopt, run.error);
     for (const TableResult& t : run.tables) write_table_result(t);
-    exec("COMMIT");
-  } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
+  });
 }
 
 int AuditDb::mark_abandoned(double stale_after_s) {
@@ -86,8 +76,7 @@ void AuditDb::beat(const std::filesystem::path& path, const std::string& run_id)
 
 void AuditDb::ranges_planned(const TableContext& ctx, const std::vector<RangeRecord>& ranges) {
   require_run("ranges_planned");
-  exec("BEGIN IMMEDIATE");
-  try {
+  in_write_transaction([&] {
     Stmt s(db_, "INSERT OR REPLACE INTO ranges (run_id, table_name, range_index, lower_canon, upper_canon, status)"
                 " VALUES (?1, ?2, ?3, ?4, ?5, 'planned')");
     if (!s.ok()) fail("cannot prepare the plan of table " + ctx.name);
@@ -101,11 +90,7 @@ void AuditDb::ranges_planned(const TableContext& ctx, const std::vector<RangeRec
       if (r.upper) bind_blob(s, 5, *r.upper);
       if (sqlite3_step(s) != SQLITE_DONE) fail("cannot record the plan of table " + ctx.name);
     }
-    exec("COMMIT");
-  } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
+  });
 }
 
 void AuditDb::range_done(const TableContext& ctx, const RangeRecord& r) {

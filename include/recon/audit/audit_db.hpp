@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -193,6 +194,8 @@ class AuditDb : public ResultSink {
 
  private:
   void exec(const char* sql);
+  /// Runs `body` inside BEGIN IMMEDIATE … COMMIT; rolls back and rethrows when it throws.
+  void in_write_transaction(const std::function<void()>& body);
   [[noreturn]] void fail(const std::string& what) const;
   void write_table_result(const TableResult& result);
   void require_run(const char* method) const;
