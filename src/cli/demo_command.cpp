@@ -57,7 +57,7 @@ int run_demo_command(const po::variables_map& vm) {
   std::cout << render_summary_table(result);
   std::cout << fmt::format("report:  {}/summary.json\nfix-up:  {}/fixup/\naudit:   {}\njob:     {}\n", out_dir, out_dir,
                            opts.audit_db.string(), job_file.string());
-  if (result.status == "error") return exit_code_for(result);
+  if (result.status == "error" || result.status == "interrupted") return exit_code_for(result);
 
   bool exact = true;
   for (const auto& t : result.tables) {
