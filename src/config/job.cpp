@@ -60,6 +60,21 @@ fs::path resolve(const fs::path& base, const std::string& p) {
   return path.is_absolute() || base.empty() ? path : (base / path).lexically_normal();
 }
 
+/// A password with a raw '@' makes a URL ambiguous: libpq splits it at the first '@', so part of
+/// the password would be taken for the host (and printed in its errors). Refused before any
+/// connection, without printing the url.
+void check_url_user_info(const TableReader& r, const std::string& url) {
+  const std::size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return;
+  const std::size_t start = scheme + 3;
+  const std::size_t end = url.find_first_of("/?#", start);
+  const std::string authority = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  const std::size_t first = authority.find('@');
+  if (first != std::string::npos && authority.find('@', first + 1) != std::string::npos)
+    r.fail("url", "has more than one '@' before the host: percent-encode an '@' of the user or password as %40 "
+                  "(better: keep the password out of the url with password_env)");
+}
+
 Endpoint read_endpoint(const toml::table& top, const std::string& name, const std::string& origin,
                        const fs::path& base) {
   const toml::node* node = top.get(name);
@@ -78,6 +93,7 @@ Endpoint read_endpoint(const toml::table& top, const std::string& name, const st
   }
   ep.kind = *parsed;
   ep.url = r.require_str("url");
+  check_url_user_info(r, ep.url);
   // A file path is relative to the job file, not to wherever recon was started.
   if (ep.kind == EngineKind::Sqlite && ep.url.rfind("file:", 0) != 0) ep.url = resolve(base, ep.url).string();
   ep.password_env = r.str("password_env").value_or("");

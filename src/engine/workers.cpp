@@ -46,14 +46,12 @@ void ConnectionPool::open_all() {
   for (auto& f : opening) f.wait();
 }
 
-void ConnectionPool::drop_broken(std::size_t w, Side failed) {
+void ConnectionPool::drop_connections(std::size_t w) {
   std::unique_ptr<Connector> dropped[2];
   {
     const std::lock_guard lock(slots_);
-    for (Side side : {Side::Source, Side::Target}) {
-      auto& slot = side == Side::Source ? source_[w] : target_[w];
-      if (slot && (side == failed || !slot->connected())) dropped[side == Side::Source ? 0 : 1] = std::move(slot);
-    }
+    dropped[0] = std::move(source_[w]);
+    dropped[1] = std::move(target_[w]);
   }
   // closed outside the lock: closing waits for the server
 }
@@ -125,9 +123,8 @@ RangeOutcome compare_range(const RunOptions& opts, ConnectionPool& pool, std::si
       return out;
     } catch (const ConnectorError& e) {
       if (is_retryable(e) && attempt <= opts.retries) {
-        // Both sides read at once, so both may have broken: every broken connection is replaced.
-        pool.drop_broken(w, e.side());
-        if (target_error && source_error) pool.drop_broken(w, Side::Target);
+        // Both sides read at once, so both may have broken; the other may have died while idle.
+        pool.drop_connections(w);
         pause_before_retry(attempt);
         continue;
       }

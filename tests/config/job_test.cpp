@@ -89,6 +89,18 @@ TEST(JobFile, OnlyKindsThisBuildReadsAreAccepted) {
   }
 }
 
+TEST(JobFile, AnUrlWithARawAtInItsPasswordIsRefusedWithoutPrintingIt) {
+  std::string text = kJob;
+  text.replace(text.find("postgresql://recon@127.0.0.1"), 28, "postgresql://recon:p@ss@127.0.0.1");
+  const std::string m = message_of(text);
+  EXPECT_NE(m.find("job.toml:3: [source]: url has more than one '@'"), std::string::npos) << m;
+  EXPECT_NE(m.find("%40"), std::string::npos) << m;
+  EXPECT_EQ(m.find("p@ss"), std::string::npos) << m;
+  text = kJob;
+  text.replace(text.find("postgresql://recon@127.0.0.1"), 28, "postgresql://recon:p%40ss@127.0.0.1");
+  EXPECT_EQ(message_of(text), "") << "percent-encoded, it is fine";
+}
+
 TEST(JobFile, BadValuesAreRejectedWithTheirKey) {
   std::string text = kJob;
   text.replace(text.find("slo = 0.999"), 11, "slo = 7");

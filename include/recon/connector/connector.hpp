@@ -60,10 +60,6 @@ class Connector {
   /// Default: none.
   virtual std::vector<std::string> take_notes() { return {}; }
 
-  /// False once the connection is known to be unusable (the server closed it, a read broke it):
-  /// the engine replaces it before the next try. Default: always usable.
-  virtual bool connected() const { return true; }
-
   /// Makes a read in progress on another thread fail soon with a ConnectorError (an interrupted
   /// run abandons its ranges in flight). Safe to call from any thread, also when nothing runs;
   /// the connection is replaced afterwards. Default: nothing to cancel (reads end by themselves).

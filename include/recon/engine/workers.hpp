@@ -24,9 +24,10 @@ class ConnectionPool {
   /// Opens the connections of workers 1..n-1, all at once (each would otherwise pay a login on its
   /// first range). Worker 0's are in use by planning meanwhile. Failures are left for get().
   void open_all();
-  /// After a failed step of `worker`: drops the connection of `failed` and every other connection
-  /// of the worker that reports itself broken, so the next get() opens fresh ones.
-  void drop_broken(std::size_t worker, Side failed);
+  /// After a failed step of `worker`: drops both of its connections, so the next get() opens
+  /// fresh ones. Both, not only the side that failed: a connection whose server went away while it
+  /// sat idle (a restart, a killed backend) still looks usable until it is used.
+  void drop_connections(std::size_t worker);
   /// Cancels every read in progress (an interrupted run abandons its ranges); any thread.
   void cancel_all() noexcept;
   std::size_t size() const { return source_.size(); }
@@ -49,8 +50,8 @@ bool is_retryable(const ConnectorError& e);
 
 /// The one retry path of every phase (login, describe, planning, rechecks, lookups; range reads
 /// follow the same rules): calls `work()` until it returns. After a retryable ConnectorError it
-/// drops every broken connection of `worker` (both sides when both broke), waits, and tries again
-/// on fresh ones, up to opts.retries times; anything else, and the last failure, propagate.
+/// drops both connections of `worker`, waits, and tries again on fresh ones, up to opts.retries
+/// times; anything else, and the last failure, propagate.
 template <class Work>
 auto retry_on_lost_connection(const RunOptions& opts, ConnectionPool& pool, std::size_t worker, Work&& work) {
   for (int attempt = 1;; ++attempt) {
@@ -58,7 +59,7 @@ auto retry_on_lost_connection(const RunOptions& opts, ConnectionPool& pool, std:
       return work();
     } catch (const ConnectorError& e) {
       if (!is_retryable(e) || attempt > opts.retries) throw;
-      pool.drop_broken(worker, e.side());
+      pool.drop_connections(worker);
       pause_before_retry(attempt);
     }
   }

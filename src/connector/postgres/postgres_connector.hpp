@@ -19,7 +19,6 @@ class PostgresConnector final : public Connector {
   Dialect dialect() const override { return Dialect::Postgres; }
   /// Binary COPY: equal values of one type oid are equal bytes (raw_values keeps them so).
   std::string wire_format() const override { return "postgres-binary-copy"; }
-  bool connected() const override { return !conn_->broken(); }
   void cancel() noexcept override;
   TableInfo describe(const TableRef& table) override;
   KeySample sample_keys(const RangeQuery& whole_table, std::size_t target_samples) override;

@@ -107,7 +107,6 @@ class SqlServerConnector final : public Connector {
 
   std::string endpoint() const override { return session_->endpoint(); }
   Dialect dialect() const override { return Dialect::SqlServer; }
-  bool connected() const override { return !session_->dead(); }
   void cancel() noexcept override { cancelled_ = true; }
 
   std::vector<std::string> take_notes() override {
