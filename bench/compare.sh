@@ -39,9 +39,11 @@ server_cpu() { awk '{printf "%.2f", ($16 + $17) / 100}' "/proc/$POSTMASTER/stat"
 labels=(copy ranges)
 cmds=('psql -d bench_src -c "COPY simulacoes TO STDOUT (FORMAT binary)" >/dev/null & psql -d bench_tgt -c "COPY simulacoes TO STDOUT (FORMAT binary)" >/dev/null & wait'
       "for d in bench_src bench_tgt; do for h in 0 1; do psql -d \$d -f $OUT/ranges_\$h.sql >/dev/null & done; done; wait")
-for b in "${BINS[@]}"; do
+for n in "${!BINS[@]}"; do
+  b=${BINS[$n]}
   labels+=("$b")
-  cmds+=("$b check --config $OUT/job.toml --out $OUT/compare-report --quiet --no-progress >/dev/null")
+  # An audit DB per binary: builds of different audit schema versions cannot share one.
+  cmds+=("$b check --config $OUT/job.toml --out $OUT/compare-report --audit $OUT/compare-audit-$n.db --quiet --no-progress >/dev/null")
 done
 RESULTS=$(mktemp)
 trap 'rm -f "$RESULTS"' EXIT

@@ -15,15 +15,6 @@ namespace {
 using namespace audit_test;
 using ::testing::HasSubstr;
 
-AuditRunInfo run_info(const std::string& id, const std::string& started_at) {
-  AuditRunInfo info;
-  info.run_id = id;
-  info.started_at = started_at;
-  info.job_file = "/jobs/nightly.toml";
-  info.job_hash = "abcd";
-  return info;
-}
-
 /// A finished run "r1" over clientes and produtos with one divergence per status.
 void record_run(const fs::path& file) {
   FakeTable clientes, produtos("produtos");

@@ -18,15 +18,6 @@ namespace {
 using namespace audit_test;
 using ::testing::HasSubstr;
 
-AuditRunInfo info_at(const std::string& id, const std::string& started_at) {
-  AuditRunInfo info;
-  info.run_id = id;
-  info.started_at = started_at;
-  info.rules_hash = "r0";
-  info.out_dir = "/out";
-  return info;
-}
-
 RangeRecord range(std::int64_t index, std::optional<std::string> lower, std::optional<std::string> upper) {
   return RangeRecord{index, std::move(lower), std::move(upper), {}};
 }
@@ -37,7 +28,7 @@ TEST(AuditRuns, AFreshHeartbeatKeepsARunRunningAStaleOneIsAbandoned) {
   {
     AuditDb done;
     done.open(file);
-    done.begin_run(info_at("done", "2026-11-22T10:00:00Z"));
+    done.begin_run(run_info("done", "2026-11-22T10:00:00Z"));
     RunResult run;
     run.run_id = "done";
     run.status = "consistent";
@@ -45,7 +36,7 @@ TEST(AuditRuns, AFreshHeartbeatKeepsARunRunningAStaleOneIsAbandoned) {
   }
   AuditDb writer;
   writer.open(file);
-  writer.begin_run(info_at("old", "2026-11-23T10:00:00Z"));
+  writer.begin_run(run_info("old", "2026-11-23T10:00:00Z"));
   {
     AuditDb reader;
     reader.open(file);  // "old" started long ago and never beat: abandoned
@@ -55,7 +46,7 @@ TEST(AuditRuns, AFreshHeartbeatKeepsARunRunningAStaleOneIsAbandoned) {
   }
   AuditDb now_writer;
   now_writer.open(file);
-  now_writer.begin_run(info_at("now", iso_utc_now()));
+  now_writer.begin_run(run_info("now", iso_utc_now()));
   {
     const AuditHeartbeat beating(file, "now", 0.05);
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -81,7 +72,7 @@ TEST(AuditRuns, ThePlanAndItsDoneRangesAreKeptForAResume) {
   {
     AuditDb audit;
     audit.open(file);
-    audit.begin_run(info_at("r", iso_utc_now()));
+    audit.begin_run(run_info("r", iso_utc_now()));
     audit.begin_table(t.ctx);
     audit.ranges_planned(t.ctx, {range(0, std::nullopt, "k5"), range(1, "k5", "k9"), range(2, "k9", std::nullopt)});
     Divergence a = divergence(Category::MissingInTarget, 1, "Ana", nullptr);
@@ -129,7 +120,7 @@ TEST(AuditRuns, AFailedRunIsRecordedWithItsReason) {
   const fs::path file = dir.path / "a.db";
   AuditDb audit;
   audit.open(file);
-  audit.begin_run(info_at("f", iso_utc_now()));
+  audit.begin_run(run_info("f", iso_utc_now()));
   RunResult run;
   run.run_id = "f";
   run.status = "error";

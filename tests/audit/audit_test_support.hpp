@@ -95,4 +95,16 @@ struct FakeTable {
   }
 };
 
+/// A run of the nightly job starting at `started_at`.
+inline AuditRunInfo run_info(const std::string& id, const std::string& started_at) {
+  AuditRunInfo info;
+  info.run_id = id;
+  info.started_at = started_at;
+  info.job_file = "/jobs/nightly.toml";
+  info.job_hash = "abcd";
+  info.rules_hash = "r0";
+  info.out_dir = "/out";
+  return info;
+}
+
 }  // namespace recon::audit_test
