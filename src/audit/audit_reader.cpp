@@ -154,6 +154,7 @@ std::optional<StoredRun> AuditDb::find_run(const std::string& run_id, bool any) 
     return row_to_run(s);
   };
   if (auto r = read("WHERE run_id = ?1", run_id)) return r;
+  // The status lists here and in newer_unfinished are StoredRun::finished() in SQL: keep in step.
   if (run_id == "latest")
     return read(std::string(any ? "" : "WHERE status IN ('consistent', 'divergent', 'error', 'interrupted') ") +
                     "ORDER BY started_at DESC, rowid DESC LIMIT 1",

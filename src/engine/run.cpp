@@ -37,7 +37,7 @@ RunResult start_result(const RunOptions& opts) {
 
 /// --resume: the run to continue, checked against today's job and rules. InputError (exit 2)
 /// naming the run and what to do when it cannot be continued.
-StoredRun resumable_run(const RunOptions& opts, AuditDb& audit) {
+StoredRun resumable_run(const RunOptions& opts, const std::string& rules_hash, AuditDb& audit) {
   const std::optional<StoredRun> run = audit.find_run(*opts.resume, /*any=*/true);
   const std::string where = audit.path().string();
   if (!run)
@@ -51,7 +51,7 @@ StoredRun resumable_run(const RunOptions& opts, AuditDb& audit) {
     throw InputError(fmt::format("{} changed since run {} was started: a resumed run must compare what its first "
                                  "part compared; run recon check without --resume", opts.job_file.string(),
                                  run->run_id));
-  if (run->rules_hash != rule_files_hash(opts))
+  if (run->rules_hash != rules_hash)
     throw InputError(fmt::format("a rule file of the job changed since run {} was started: its findings would not "
                                  "be those of one run; run recon check without --resume", run->run_id));
   if (run->mode != (opts.mode == Mode::Sample ? "sample" : "full"))
@@ -132,13 +132,14 @@ int exit_code_for(const RunResult& r) {
 RunResult run_check(const RunOptions& opts, std::string& out_dir_used) {
   // Rule files first: like the job file, a bad one is bad input, before the run is recorded.
   auto rules = std::make_unique<JobRules>(opts);
+  const std::string rules_hash = rule_files_hash(opts);  // read once: recorded, or checked on --resume
   if (!opts.audit_db.parent_path().empty()) fs::create_directories(opts.audit_db.parent_path());
   AuditDb audit;
   audit.open(opts.audit_db);
   RunResult result = start_result(opts);
   std::optional<StoredRun> resumed;
   if (opts.resume) {
-    resumed = resumable_run(opts, audit);
+    resumed = resumable_run(opts, rules_hash, audit);
     continue_result(*resumed, result);
   }
   const fs::path out_dir = !opts.out_dir.empty()           ? opts.out_dir
@@ -151,7 +152,7 @@ RunResult run_check(const RunOptions& opts, std::string& out_dir_used) {
     audit.resume_run(result.run_id);
   } else {
     AuditRunInfo info = AuditRunInfo::from(opts, result, RECON_VERSION_STRING);
-    info.rules_hash = rule_files_hash(opts);
+    info.rules_hash = rules_hash;
     info.out_dir = fs::absolute(out_dir).string();
     audit.begin_run(info);
   }
