@@ -6,7 +6,7 @@ SUDO=""
 packages=(
   build-essential cmake ninja-build pkg-config
   libpqxx-dev libpq-dev libsqlite3-dev sqlite3 libxxhash-dev libtomlplusplus-dev nlohmann-json3-dev
-  libfmt-dev libboost-program-options-dev freetds-dev libcsv-dev libutf8proc-dev
+  libfmt-dev libboost-program-options-dev freetds-dev libcsv-dev libutf8proc-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql postgresql-common postgresql-client bc time
 )

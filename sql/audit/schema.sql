@@ -1,11 +1,11 @@
--- recon audit trail, schema version 3. Applied in one transaction to a new database; older files
--- are brought here by migrate_v1_v2.sql then migrate_v2_v3.sql (keep them in step: same columns,
--- same meaning).
+-- recon audit trail, schema version 4. Applied in one transaction to a new database; older files
+-- are brought here by migrate_v1_v2.sql, migrate_v2_v3.sql then migrate_v3_v4.sql (keep them in
+-- step: same columns, same meaning).
 -- Times are ISO-8601 UTC text ("2026-11-23T10:15:00Z"); JSON columns hold JSON text.
 CREATE TABLE schema_version (
   version INTEGER NOT NULL
 );
-INSERT INTO schema_version (version) VALUES (3);
+INSERT INTO schema_version (version) VALUES (4);
 
 CREATE TABLE runs (
   run_id            TEXT PRIMARY KEY,
@@ -54,6 +54,9 @@ CREATE TABLE table_results (
   escalated         INTEGER NOT NULL DEFAULT 0,
   categories_json   TEXT,  -- {"precision_drift":{"count":3,"severity":"P4","action":"tolerate"}}
   notes_json        TEXT,  -- JSON array of strings
+  -- version 4
+  fixup_file        TEXT,  -- the table's fix-up file, relative to runs.out_dir ("fixup/x.sql")
+  fixup_sha256      TEXT,  -- SHA-256 hex of that file as written (recon apply refuses an edited one)
   PRIMARY KEY (run_id, table_name)
 );
 
@@ -122,3 +125,45 @@ CREATE TABLE ranges (
   changed           INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (run_id, table_name, range_index)
 );
+
+-- Version 4: `recon apply`, one row per table of one apply of a run's fix-up.
+CREATE TABLE applies (
+  apply_id          TEXT NOT NULL,     -- one `recon apply` invocation
+  run_id            TEXT NOT NULL REFERENCES runs(run_id),
+  table_name        TEXT NOT NULL,
+  started_at        TEXT NOT NULL,
+  finished_at       TEXT,
+  os_user           TEXT,
+  host              TEXT,
+  target_endpoint   TEXT,              -- password-free
+  strict            INTEGER NOT NULL DEFAULT 0,
+  status            TEXT NOT NULL,     -- committed | rolled_back | failed | interrupted
+  fixup_file        TEXT,              -- the run's fix-up file the statements are those of
+  fixup_sha256      TEXT,              -- its SHA-256 hex, as verified before applying
+  statements        INTEGER NOT NULL DEFAULT 0,  -- guarded statements run
+  applied           INTEGER NOT NULL DEFAULT 0,  -- touched their row
+  conflicts         INTEGER NOT NULL DEFAULT 0,  -- touched no row: the row changed since the check
+  skipped           INTEGER NOT NULL DEFAULT 0,  -- not run: repaired by an earlier apply, or no longer open
+  repaired          INTEGER NOT NULL DEFAULT 0,  -- applied and equal on both sides when re-read
+  still_divergent   INTEGER NOT NULL DEFAULT 0,  -- applied and still different when re-read
+  undo_file         TEXT,              -- the undo script, relative to runs.out_dir; NULL when nothing was applied
+  undo_sha256       TEXT,
+  error             TEXT,              -- password-free
+  PRIMARY KEY (apply_id, table_name)
+);
+CREATE INDEX applies_run ON applies (run_id, table_name);
+
+-- Version 4: what `recon apply` did to each key and what re-reading it found.
+CREATE TABLE apply_keys (
+  apply_id          TEXT NOT NULL,
+  divergence_id     INTEGER NOT NULL REFERENCES divergences(id),
+  run_id            TEXT NOT NULL,
+  table_name        TEXT NOT NULL,
+  key_json          TEXT NOT NULL,
+  statement         TEXT NOT NULL,     -- delete | update | insert
+  rows              INTEGER NOT NULL,  -- rows the statement touched (0: conflict)
+  outcome           TEXT NOT NULL,     -- repaired | still_divergent | conflict | rolled_back
+  now_equal         INTEGER,           -- both sides equal when re-read after the apply (NULL: not re-read)
+  checked_at        TEXT
+);
+CREATE INDEX apply_keys_divergence ON apply_keys (divergence_id);

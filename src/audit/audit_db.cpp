@@ -12,6 +12,7 @@
 
 #include "recon/core/errors.hpp"
 #include "recon/generated/sql_text.hpp"
+#include "recon/core/os_identity.hpp"
 #include "sqlite_util.hpp"
 
 namespace recon {
@@ -20,18 +21,6 @@ namespace {
 using audit::bind_blob;
 using audit::bind_opt_text;
 using audit::bind_text;
-
-std::string host_name() {
-  char buf[256] = {};
-  if (::gethostname(buf, sizeof buf - 1) != 0) return {};
-  return buf;
-}
-
-std::string user_name() {
-  if (const char* u = std::getenv("USER"); u && *u) return u;
-  if (const passwd* pw = ::getpwuid(::geteuid())) return pw->pw_name;
-  return {};
-}
 
 std::string endpoint_text(const Endpoint& e) { return redact_secrets(std::string(engine_kind_name(e.kind)) + " " + e.url); }
 
@@ -44,8 +33,8 @@ constexpr const char* kInsertDivergence =
 constexpr const char* kUpsertTable =
     "INSERT OR REPLACE INTO table_results (run_id, table_name, source, target, rows_source, rows_target,"
     " rows_compared, matched, missing_in_target, missing_in_source, changed, consistency_index, partial, error,"
-    " tolerated, in_flight, converged, suspended, escalated, categories_json, notes_json)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)";
+    " tolerated, in_flight, converged, suspended, escalated, categories_json, notes_json, fixup_file, fixup_sha256)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)";
 
 /// JSON text that never throws on invalid UTF-8 (a name from a foreign catalog must not end a run).
 std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
@@ -172,6 +161,7 @@ void AuditDb::open(const std::filesystem::path& path) {
 void AuditDb::migrate_from(std::int64_t version) {
   if (version < 2) exec(std::string(sql::audit_migrate_v1_v2).c_str());
   if (version < 3) exec(std::string(sql::audit_migrate_v2_v3).c_str());
+  if (version < 4) exec(std::string(sql::audit_migrate_v3_v4).c_str());
 }
 
 void AuditDb::require_open(const char* method) const {
@@ -298,6 +288,8 @@ void AuditDb::write_table_result(const TableResult& t) {
   nlohmann::json notes = nlohmann::json::array();
   for (const std::string& n : t.notes) notes.push_back(redact_secrets(n));
   bind_text(s, 21, dump(notes));
+  bind_opt_text(s, 22, t.fixup_sql);
+  bind_opt_text(s, 23, t.fixup_sha256);
   const int rc = sqlite3_step(s);
   sqlite3_reset(s);
   if (rc != SQLITE_DONE) fail("cannot record result of table " + t.name);

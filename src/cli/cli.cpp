@@ -30,6 +30,7 @@ const Command kCommands[] = {
     {"demo", "build two SQLite databases with planted divergences and check them", describe_demo, run_demo_command},
     {"recheck", "fetch a past run's open divergences again: converged, in flight, or still broken?", describe_recheck, run_recheck_command},
     {"explain", "one key on both sides, column by column, and the rules' chain of decisions", describe_explain, run_explain_command},
+    {"apply", "apply a run's fix-up to the target: guarded, undoable, re-verified, recorded", describe_apply, run_apply_command},
 };
 
 void print_usage(std::ostream& os) {
@@ -39,7 +40,8 @@ void print_usage(std::ostream& os) {
   os << "\nexit codes: 0 consistent (every table at or above its SLO), 1 divergent (a table below its SLO,\n"
         "            or a divergence a rule escalates), 2 bad input (nothing compared), 3 runtime failure\n"
         "            (partial results kept and marked; also a run stopped by SIGINT/SIGTERM). recheck/explain:\n"
-        "            0 nothing open, 1 still divergent.\n";
+        "            0 nothing open, 1 still divergent. apply: 0 every key it ran a statement for now matches,\n"
+        "            1 otherwise (a conflict, a key still divergent, --strict rolled back).\n";
 }
 
 }  // namespace

@@ -11,4 +11,6 @@ void describe_recheck(boost::program_options::options_description& desc);
 int run_recheck_command(const boost::program_options::variables_map& vm);
 void describe_explain(boost::program_options::options_description& desc);
 int run_explain_command(const boost::program_options::variables_map& vm);
+void describe_apply(boost::program_options::options_description& desc);
+int run_apply_command(const boost::program_options::variables_map& vm);
 }  // namespace recon

@@ -54,6 +54,24 @@ void print_chain(const TableContext& ctx, const Divergence& d) {
                            f.rule.empty() ? "" : fmt::format("  (rule '{}')", f.rule));
 }
 
+/// "repaired by apply X (update, 1 row) at T; undo: fixup/…", when an apply ran a statement for it.
+void print_repair(AuditDb& audit, const StoredDivergence& stored) {
+  const auto applied = audit.latest_apply(stored.id);
+  if (!applied) {
+    std::cout << "  repair: not applied (recon apply --run " << stored.run_id << ")\n";
+    return;
+  }
+  const ApplyKeyRecord& k = applied->key;
+  std::string what = k.outcome;
+  if (k.outcome == "repaired") what = "repaired: both sides equal when re-read";
+  else if (k.outcome == "still_divergent") what = "applied, but still different when re-read";
+  else if (k.outcome == "conflict") what = "conflict: the target row had changed since the check, left as it was";
+  else if (k.outcome == "rolled_back") what = "rolled back with its table (" + applied->apply_status + ")";
+  std::cout << fmt::format("  repair: {} — apply {} ({} {} row{}) at {}{}\n", what, applied->apply_id, k.statement,
+                           k.rows, k.rows == 1 ? "" : "s", applied->finished_at,
+                           applied->undo_file.empty() ? "" : "; undo: " + applied->undo_file);
+}
+
 /// What a run recorded for a key, from the audit DB alone (no column names without the engines).
 void print_recorded_offline(RunLookup& past, const std::string& table, const std::string& key) {
   auto stored = past.audit.find_divergence(past.run.run_id, table, key);
@@ -67,6 +85,7 @@ void print_recorded_offline(RunLookup& past, const std::string& table, const std
                            past.run.run_id, category_name(stored->category), f.category, f.severity, action_name(f.action),
                            status_name(f.status));
   if (!f.explanation.empty()) std::cout << "  " << f.explanation << "\n";
+  print_repair(past.audit, *stored);
   for (const auto& [label, values] : {std::pair{"source", &stored->source_values}, std::pair{"target", &stored->target_values}}) {
     std::string shown;
     for (std::size_t pos = 0; pos < values->size();) shown += (shown.empty() ? "" : ", ") + canon::to_display(canon::read_value(*values, pos));
@@ -123,6 +142,7 @@ int run_explain_command(const po::variables_map& vm) {
                                f.category, f.severity, action_name(f.action), status_name(f.status),
                                f.recheck_attempts ? fmt::format(", {} recheck look(s)", f.recheck_attempts) : "");
       if (!f.explanation.empty()) std::cout << "  " << f.explanation << "\n";
+      print_repair(past->audit, *stored);
       Divergence d = stored->to_divergence();
       print_values(ctx, d, !d.source_values.empty() || d.category != Category::MissingInSource,
                    !d.target_values.empty() || d.category != Category::MissingInTarget);

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -230,6 +231,20 @@ std::string sqlserver_literal(const canon::ValueView& v) {
 }
 
 }  // namespace
+
+std::optional<std::string> pg_param_text(const canon::ValueView& v) {
+  if (v.is_null()) return std::nullopt;
+  return pg_text(v);
+}
+
+std::string pg_param_type(const ColumnInfo& column) {
+  const std::string base = pg_base_type(column.type_name);
+  if (pg_castable(base)) return base;
+  // Text types are input as they are; the others (domains, enums, user types) need their own name.
+  for (const char* t : {"text", "character varying", "varchar", "character", "bpchar", "char", "name"})
+    if (base == t) return "text";
+  return "";
+}
 
 std::string sql_literal(Dialect dialect, const ColumnInfo& column, const canon::ValueView& v) {
   if (v.is_null()) return "NULL";

@@ -8,13 +8,16 @@
 #include <fstream>
 #include <stdexcept>
 #include <system_error>
+#include <variant>
 
 #include <fmt/format.h>
 #include <xxhash.h>
 
 #include "output_file.hpp"
 #include "recon/connector/connector.hpp"
+#include "recon/core/sha256.hpp"
 #include "recon/core/utc_time.hpp"
+#include "recon/repair/guarded_sql.hpp"
 
 namespace recon {
 
@@ -26,38 +29,13 @@ namespace {
 enum Part { kDelete = 0, kUpdate = 1, kInsert = 2 };
 constexpr std::array<const char*, 3> kPartSuffix = {".delete.tmp", ".update.tmp", ".insert.tmp"};
 
-// Why a divergence is not in the file; the order of the "not fixed here" line.
-enum LeftOut { kTolerated, kReportOnly, kEscalated, kNothingToFix, kInFlight, kSuspended, kConverged, kLeftOutCount };
-constexpr std::array<const char*, kLeftOutCount> kLeftOutName = {
-    "tolerated", "report-only", "escalated", "with no column to fix", "in flight", "suspended", "converged"};
-
-/// Why an Open divergence the rules do not fix is left out.
-LeftOut left_out_for(Action a) {
-  switch (a) {
-    case Action::Tolerate: return kTolerated;
-    case Action::Report: return kReportOnly;
-    case Action::Escalate: return kEscalated;
-    case Action::Fix: break;
+Part part_of(repair::StatementKind kind) {
+  switch (kind) {
+    case repair::StatementKind::Delete: return kDelete;
+    case repair::StatementKind::Update: return kUpdate;
+    case repair::StatementKind::Insert: break;
   }
-  return kNothingToFix;
-}
-
-/// Compared-column indexes a changed row's UPDATE sets. The rules' fix_columns; a finding that no
-/// rule decided (rule "", no rules configured) and that names none fixes every differing column,
-/// or every column when the engine did not say which differ — the behaviour before rules existed.
-std::vector<std::uint32_t> columns_to_set(const Divergence& d, std::size_t value_count) {
-  if (!d.finding.fix_columns.empty() || !d.finding.rule.empty()) return d.finding.fix_columns;
-  if (!d.columns.empty()) return d.columns;
-  std::vector<std::uint32_t> all(value_count);
-  for (std::size_t i = 0; i < value_count; ++i) all[i] = static_cast<std::uint32_t>(i);
-  return all;
-}
-
-std::vector<canon::ValueView> decode_all(std::string_view buf) {
-  std::vector<canon::ValueView> out;
-  std::size_t pos = 0;
-  while (pos < buf.size()) out.push_back(canon::read_value(buf, pos));
-  return out;
+  return kInsert;
 }
 
 [[noreturn]] void io_failure(const fs::path& file, const char* what) {
@@ -73,15 +51,11 @@ struct FixupWriter::Table {
   std::array<fs::path, 3> part_paths;
   std::array<std::ofstream, 3> parts;
   std::array<std::int64_t, 3> statements{};
-  Dialect dialect = Dialect::Postgres;
-  std::string table_sql;                  ///< quoted target table
-  std::vector<std::string> key_idents;    ///< quoted target key columns
-  std::vector<std::string> value_idents;  ///< quoted target compared columns
-  std::vector<bool> value_is_key;         ///< compared column that is also a key column: not repeated
-  std::int64_t open_seen = 0;             ///< Open divergences delivered (written or left out)
-  std::int64_t partly_fixed = 0;          ///< changed rows whose UPDATE sets fewer columns than differ
-  /// Divergences left out of the file, by why (LeftOut order).
-  std::array<std::int64_t, kLeftOutCount> left_out{};
+  std::int64_t open_seen = 0;     ///< Open divergences delivered (written or left out)
+  std::int64_t partly_fixed = 0;  ///< changed rows whose UPDATE sets fewer columns than differ
+  std::int64_t unguarded = 0;     ///< statements with columns left out of their guard
+  /// Divergences left out of the file, by why (repair::LeftOut order).
+  std::array<std::int64_t, repair::kLeftOutCount> left_out{};
 
   void remove_parts() {
     std::error_code ec;
@@ -91,23 +65,10 @@ struct FixupWriter::Table {
     }
   }
 
-  void write(Part part, const std::string& statement) {
-    parts[part] << statement;
+  void write(Part part, const std::string& line) {
+    parts[part] << line;
     if (!parts[part]) io_failure(part_paths[part], "write");
     ++statements[part];
-  }
-
-  /// "k1" = 1 AND "k2" = 'x'
-  std::string where_key(const TableContext& ctx, std::string_view key) const {
-    const auto keys = decode_all(key);
-    std::string out;
-    for (std::size_t i = 0; i < keys.size() && i < key_idents.size(); ++i) {
-      if (i) out += " AND ";
-      out += key_idents[i];
-      // Keys are never NULL by the connector contract; stay correct anyway (= NULL is never true).
-      out += keys[i].is_null() ? " IS NULL" : " = " + sql_literal(dialect, ctx.target_keys[i], keys[i]);
-    }
-    return out;
   }
 };
 
@@ -158,15 +119,6 @@ void FixupWriter::begin_table(const TableContext& ctx) {
     throw std::runtime_error("fix-up file " + t->file_name + " of table " + ctx.name + " would overwrite table " +
                              owner->second + "'s; give one of them another name = \"…\" in the job file");
   t->final_path = dir_ / t->file_name;
-  t->dialect = ctx.target_dialect;
-  t->table_sql = quote_table(t->dialect, ctx.job ? ctx.job->target : TableRef{"", ctx.name});
-  for (const auto& k : ctx.target_keys) t->key_idents.push_back(quote_ident(t->dialect, k.name));
-  for (const auto& v : ctx.target_values) {
-    t->value_idents.push_back(quote_ident(t->dialect, v.name));
-    bool is_key = false;
-    for (const auto& k : ctx.target_keys) is_key = is_key || k.name == v.name;
-    t->value_is_key.push_back(is_key);
-  }
   for (std::size_t i = 0; i < t->parts.size(); ++i) {
     t->part_paths[i] = t->final_path;
     t->part_paths[i] += kPartSuffix[i];
@@ -184,67 +136,18 @@ void FixupWriter::divergences(const TableContext& ctx, const std::vector<Diverge
   auto it = open_.find(ctx.name);
   if (it == open_.end()) throw std::logic_error("FixupWriter: divergences before begin_table for " + ctx.name);
   Table& t = *it->second;
-  std::string sql;
+  const repair::GuardedSql sql(ctx);
   for (const Divergence& d : batch) {
-    sql.clear();
-    switch (d.finding.status) {
-      case Status::Open: break;
-      case Status::Tolerated: ++t.left_out[kTolerated]; continue;
-      case Status::InFlight: ++t.left_out[kInFlight]; continue;
-      case Status::Converged: ++t.left_out[kConverged]; continue;
-      case Status::Suspended: ++t.left_out[kSuspended]; continue;
-    }
-    ++t.open_seen;
-    if (d.category != Category::Changed && d.finding.action != Action::Fix) {
-      ++t.left_out[left_out_for(d.finding.action)];
+    if (d.finding.status == Status::Open) ++t.open_seen;
+    auto made = sql.statement_for(d);
+    if (const auto* why = std::get_if<repair::LeftOut>(&made)) {
+      ++t.left_out[static_cast<std::size_t>(*why)];
       continue;
     }
-    switch (d.category) {
-      case Category::MissingInSource:
-        sql = "DELETE FROM " + t.table_sql + " WHERE " + t.where_key(ctx, d.key) + ";\n";
-        t.write(kDelete, sql);
-        break;
-      case Category::Changed: {
-        const auto src = decode_all(d.source_values);
-        std::string set;
-        std::size_t assigned = 0;
-        for (std::uint32_t i : columns_to_set(d, src.size())) {
-          if (i >= src.size() || i >= t.value_idents.size() || t.value_is_key[i]) continue;
-          if (!set.empty()) set += ", ";
-          set += t.value_idents[i] + " = " + sql_literal(t.dialect, ctx.target_values[i], src[i]);
-          ++assigned;
-        }
-        if (set.empty()) {
-          ++t.left_out[left_out_for(d.finding.action)];
-          break;
-        }
-        if (!d.columns.empty() && assigned < d.columns.size()) ++t.partly_fixed;
-        sql = "UPDATE " + t.table_sql + " SET " + set + " WHERE " + t.where_key(ctx, d.key) + ";\n";
-        t.write(kUpdate, sql);
-        break;
-      }
-      case Category::MissingInTarget: {
-        const auto keys = decode_all(d.key);
-        const auto src = decode_all(d.source_values);
-        std::string cols, vals;
-        for (std::size_t i = 0; i < keys.size() && i < t.key_idents.size(); ++i) {
-          if (i) {
-            cols += ", ";
-            vals += ", ";
-          }
-          cols += t.key_idents[i];
-          vals += sql_literal(t.dialect, ctx.target_keys[i], keys[i]);
-        }
-        for (std::size_t i = 0; i < src.size() && i < t.value_idents.size(); ++i) {
-          if (t.value_is_key[i]) continue;
-          cols += ", " + t.value_idents[i];
-          vals += ", " + sql_literal(t.dialect, ctx.target_values[i], src[i]);
-        }
-        sql = "INSERT INTO " + t.table_sql + " (" + cols + ") VALUES (" + vals + ");\n";
-        t.write(kInsert, sql);
-        break;
-      }
-    }
+    const auto& statement = std::get<repair::GuardedStatement>(made);
+    if (statement.partly_fixed) ++t.partly_fixed;
+    if (!statement.unguarded.empty()) ++t.unguarded;
+    t.write(part_of(statement.kind), statement.file_line());
   }
 }
 
@@ -261,9 +164,10 @@ void FixupWriter::end_table(const TableContext& ctx, TableResult& result) {
   const std::int64_t written = t.statements[kDelete] + t.statements[kUpdate] + t.statements[kInsert];
   const std::int64_t counted = result.missing_in_source + result.changed + result.missing_in_target;
   std::string not_fixed;
-  for (std::size_t i = 0; i < kLeftOutName.size(); ++i)
+  for (std::size_t i = 0; i < t.left_out.size(); ++i)
     if (t.left_out[i] > 0)
-      not_fixed += (not_fixed.empty() ? "" : ", ") + std::to_string(t.left_out[i]) + " " + kLeftOutName[i];
+      not_fixed += (not_fixed.empty() ? "" : ", ") + std::to_string(t.left_out[i]) + " " +
+                   repair::left_out_name(static_cast<repair::LeftOut>(i));
   std::string head;
   head += "-- recon fix-up SQL for table " + one_line(ctx.name) + ": makes the target equal to the source.\n";
   head += "-- run:        " + one_line(run_id_) + "\n";
@@ -287,12 +191,16 @@ void FixupWriter::end_table(const TableContext& ctx, TableResult& result) {
     head += "-- WARNING: " + std::to_string(counted - t.open_seen) +
             " divergences were counted but not detailed (the per-table detail limit was reached); "
             "run recon again after applying this file.\n";
+  if (t.unguarded > 0)
+    head += "-- unguarded columns: " + std::to_string(t.unguarded) +
+            " statements leave columns out of their guard (marked \"-- unguarded\"): a change to only those "
+            "columns since the check is not seen\n";
+  head += "-- Guarded: each statement touches its row only while the row still holds what recon saw;\n"
+          "-- a statement that touches 0 rows is a conflict (the row changed since). recon apply --run " +
+          one_line(run_id_) + " runs this with row counts, an undo script and re-verification.\n";
   head += "-- Review before running. One transaction: deletes, then updates, then inserts.\n\n";
-  switch (t.dialect) {
-    case Dialect::SqlServer: head += "SET XACT_ABORT ON;\nBEGIN TRANSACTION;\n"; break;
-    case Dialect::Postgres: head += "BEGIN;\nSET LOCAL standard_conforming_strings = on;\n"; break;
-    case Dialect::Sqlite: head += "BEGIN;\n"; break;
-  }
+  const repair::GuardedSql sql(ctx);
+  head += sql.script_begin();
   if (written == 0) head += (t.open_seen == 0 && not_fixed.empty()) ? "-- no divergences\n" : "-- nothing to fix\n";
 
   fs::path tmp = t.final_path;
@@ -309,7 +217,7 @@ void FixupWriter::end_table(const TableContext& ctx, TableResult& result) {
       if (!in) io_failure(t.part_paths[i], "read back");
       out << in.rdbuf();
     }
-    out << (t.dialect == Dialect::SqlServer ? "COMMIT TRANSACTION;\n" : "COMMIT;\n");
+    out << sql.script_end();
     out.flush();
     if (!out) {
       std::error_code ec;
@@ -325,6 +233,7 @@ void FixupWriter::end_table(const TableContext& ctx, TableResult& result) {
     throw std::runtime_error("cannot rename " + tmp.string() + " to " + t.final_path.string() + ": " + ec.message());
   }
   result.fixup_sql = "fixup/" + t.file_name;
+  result.fixup_sha256 = file_sha256_hex(t.final_path).value_or("");
   t.remove_parts();
   open_.erase(it);
 }

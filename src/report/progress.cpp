@@ -55,9 +55,9 @@ std::string ProgressLine::human_count(double v) {
 }
 
 std::string ProgressLine::format(const std::string& label, std::int64_t done, std::int64_t total,
-                                 std::int64_t rows, double elapsed_s) {
+                                 std::int64_t rows, double elapsed_s, const std::string& unit) {
   std::string name = label.size() > kMaxLabel ? label.substr(0, kMaxLabel - 3) + "..." : label;
-  std::string line = name + ": ranges " + std::to_string(done) + "/" + std::to_string(total) + "  " +
+  std::string line = name + ": " + unit + " " + std::to_string(done) + "/" + std::to_string(total) + "  " +
                      human_count(static_cast<double>(rows)) + " rows";
   if (elapsed_s > 0.05) line += "  " + human_count(static_cast<double>(rows) / elapsed_s) + " rows/s";
   if (done > 0 && total > done && elapsed_s > 0)
@@ -78,7 +78,7 @@ void ProgressLine::update(const std::string& label, std::int64_t done, std::int6
   }
   if (!force && last_draw_ >= 0 && now - last_draw_ < kMinRedrawSeconds) return;
   last_draw_ = now;
-  std::string line = format(label, done, total, rows, now - label_start_);
+  std::string line = format(label, done, total, rows, now - label_start_, unit_);
   const std::size_t len = line.size();
   if (len < drawn_len_) line.append(drawn_len_ - len, ' ');  // wipe the tail of a longer line
   *out_ << '\r' << line << std::flush;

@@ -53,6 +53,7 @@ std::string render_summary_json(const RunResult& run) {
     if (const auto index = t.reported_index()) e["consistency_index"] = *index;
     else e["consistency_index"] = nullptr;
     e["fixup_sql"] = t.fixup_sql;
+    e["fixup_sha256"] = t.fixup_sha256;
     e["tolerated"] = t.tolerated;
     e["in_flight"] = t.in_flight;
     e["converged"] = t.converged;

@@ -137,13 +137,14 @@ TEST(AuditRuns, AFailedRunIsRecordedWithItsReason) {
             std::vector<std::string>{"clientes|1|~"});
 }
 
-TEST(AuditRuns, AVersion2FileIsMigratedToVersion3InPlace) {
+TEST(AuditRuns, AVersion2FileIsMigratedToTheCurrentVersionInPlace) {
   TempDir dir("v2");
   const fs::path file = dir.path / "a.db";
   { AuditDb a; a.open(file); }
-  // Back to what a version 2 recon left: no version 3 columns, no ranges table.
+  // Back to what a version 2 recon left: no version 3 or 4 columns, no ranges or applies tables.
   query(file,
-        "DROP TABLE ranges; ALTER TABLE runs DROP COLUMN heartbeat_at; ALTER TABLE runs DROP COLUMN out_dir;"
+        "DROP TABLE apply_keys; DROP TABLE applies; ALTER TABLE table_results DROP COLUMN fixup_file;"
+        " ALTER TABLE table_results DROP COLUMN fixup_sha256; DROP TABLE ranges; ALTER TABLE runs DROP COLUMN heartbeat_at; ALTER TABLE runs DROP COLUMN out_dir;"
         " ALTER TABLE runs DROP COLUMN rules_hash; ALTER TABLE runs DROP COLUMN resumed_at;"
         " ALTER TABLE divergences DROP COLUMN range_index; UPDATE schema_version SET version = 2;"
         " INSERT INTO runs (run_id, started_at, mode, status) VALUES ('v2run', '2026-11-20T01:00:00Z', 'full',"
@@ -151,9 +152,66 @@ TEST(AuditRuns, AVersion2FileIsMigratedToVersion3InPlace) {
         true);
   AuditDb audit;
   audit.open(file);
-  EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"3"});
+  EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"4"});
   EXPECT_EQ(audit.find_run("latest")->run_id, "v2run");
   EXPECT_TRUE(audit.stored_ranges("v2run", "t").empty());
+  EXPECT_EQ(audit.recorded_fixup("v2run", "t"), (std::pair<std::string, std::string>{}));
+  EXPECT_TRUE(audit.repaired_divergences("v2run", "t").empty());
+}
+
+TEST(AuditRuns, AVersion3FileGainsTheApplyTables) {
+  TempDir dir("v3");
+  const fs::path file = dir.path / "a.db";
+  { AuditDb a; a.open(file); }
+  query(file,
+        "DROP TABLE apply_keys; DROP TABLE applies; ALTER TABLE table_results DROP COLUMN fixup_file;"
+        " ALTER TABLE table_results DROP COLUMN fixup_sha256; UPDATE schema_version SET version = 3;",
+        true);
+  AuditDb audit;
+  audit.open(file);
+  EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"4"});
+  EXPECT_EQ(query(file, "SELECT count(*) FROM applies"), std::vector<std::string>{"0"});
+}
+
+TEST(AuditRuns, AnApplyIsRecordedWithItsKeysAndRepairedKeysAreFoundAgain) {
+  TempDir dir("apply");
+  const fs::path file = dir.path / "a.db";
+  AuditDb audit;
+  audit.open(file);
+  audit.begin_run(run_info("r", iso_utc_now()));
+  ApplyRecord a;
+  a.apply_id = "apply-1";
+  a.run_id = "r";
+  a.table_name = "clientes";
+  a.started_at = a.finished_at = iso_utc_now();
+  a.os_user = "ana";
+  a.host = "h";
+  a.target_endpoint = "postgres postgresql://u:pw@h/db";
+  a.status = "committed";
+  a.statements = 3;
+  a.applied = 2;
+  a.conflicts = 1;
+  a.repaired = 2;
+  a.undo_file = "fixup/clientes.undo-apply-1.sql";
+  const std::vector<ApplyKeyRecord> keys = {{7, "[1]", "update", 1, "repaired", true, "t"},
+                                            {8, "[2]", "delete", 1, "repaired", true, "t"},
+                                            {9, "[3]", "update", 0, "conflict", false, "t"}};
+  audit.record_apply(a, keys);
+  EXPECT_EQ(audit.repaired_divergences("r", "clientes"), (std::vector<std::int64_t>{7, 8}));
+  EXPECT_EQ(query(file, "SELECT target_endpoint, applied, conflicts FROM applies"),
+            std::vector<std::string>{"postgres postgresql://u:***@h/db|2|1"});
+  const auto latest = audit.latest_apply(9);
+  ASSERT_TRUE(latest);
+  EXPECT_EQ(latest->key.outcome, "conflict");
+  EXPECT_EQ(latest->key.now_equal, false);
+  EXPECT_EQ(latest->undo_file, "fixup/clientes.undo-apply-1.sql");
+  EXPECT_FALSE(audit.latest_apply(10));
+
+  // A rolled-back apply repairs nothing.
+  a.apply_id = "apply-2";
+  a.status = "rolled_back";
+  audit.record_apply(a, {{10, "[4]", "update", 1, "repaired", true, "t"}});
+  EXPECT_EQ(audit.repaired_divergences("r", "clientes"), (std::vector<std::int64_t>{7, 8}));
 }
 
 }  // namespace

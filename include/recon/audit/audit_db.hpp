@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "recon/audit/apply_record.hpp"
 #include "recon/config/job.hpp"
 #include "recon/model/result.hpp"
 #include "recon/sqlite/handle.hpp"
@@ -108,7 +109,7 @@ struct StoredDivergence {
 ///    (busy timeout), e.g. two scheduled jobs, or a recheck while tonight's check runs.
 class AuditDb : public ResultSink {
  public:
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   AuditDb() = default;
   ~AuditDb() override;
@@ -183,6 +184,19 @@ class AuditDb : public ResultSink {
   /// Table names of a run in the order recorded (table results, then tables that only have
   /// divergences, e.g. a run that died mid-table). Empty for an unknown run.
   std::vector<std::string> run_tables(const std::string& run_id);
+
+  // ---- recon apply ----------------------------------------------------------------------------
+
+  /// The fix-up file a run recorded for a table (relative to its out_dir) and its SHA-256 hex;
+  /// empty strings when the run recorded none (a version 3 run, or a table never compared).
+  std::pair<std::string, std::string> recorded_fixup(const std::string& run_id, const std::string& table);
+  /// Divergence ids of a run's table that a committed apply repaired (re-read equal): a later
+  /// apply skips them.
+  std::vector<std::int64_t> repaired_divergences(const std::string& run_id, const std::string& table);
+  /// Records one table of an apply and its keys, in one transaction.
+  void record_apply(const ApplyRecord& apply, const std::vector<ApplyKeyRecord>& keys);
+  /// The newest apply_keys row of a divergence, with its apply; nullopt when never applied.
+  std::optional<StoredApplyKey> latest_apply(std::int64_t divergence_id);
 
   /// JSON object text {"col": value, ...} for the given compared-column indexes of a value
   /// encoding (all columns when `only` is null). Exposed for tests and incident tooling.

@@ -35,6 +35,52 @@ struct KeySample {
   std::vector<std::string> keys;    ///< canonical key encodings of sampled rows, any order
 };
 
+/// A write transaction on one engine, on a connection of its own that is not read-only (the read
+/// connections stay read-only). Only `recon apply` writes; see Connector::begin_write.
+///
+/// Contract:
+///  - Opened inside a transaction that holds the write locks the engine gives a writer at once
+///    (SQLite: BEGIN IMMEDIATE; PostgreSQL and SQL Server: row locks as statements take them).
+///  - execute() runs the statements in order in that transaction, sending them as few round trips
+///    as the engine allows (PostgreSQL: one pipeline per call; SQL Server: one batch per call;
+///    SQLite: in process), and returns one count per statement, in order: rows inserted, updated
+///    or deleted, or rows returned by a statement that returns rows (they are discarded).
+///  - A statement that fails throws ConnectorError naming the statement's position (1-based in
+///    this call) and the engine's message, password-free; the transaction is then dead: the caller
+///    calls rollback(). A lost connection throws ConnectorError with poisoned = true: the server
+///    rolls the transaction back by itself.
+///  - commit() makes everything durable or throws ConnectorError (when the connection died during
+///    COMMIT the outcome is unknown: the caller re-reads to find out). rollback() never throws.
+///  - The destructor rolls back when neither commit() nor rollback() ran.
+///  - cancel() may be called from any thread (an interrupt): the statement in progress fails soon.
+/// A statement in two equivalent spellings: `text`, complete with its literals (what a person
+/// reviews and a script runs), and, where its builder offers one, `shape` — the same statement
+/// with $1, $2 … placeholders, the same for every statement of its kind — with `params`, the
+/// placeholders' values as the engine's input text (nullopt: NULL).
+struct ShapedStatement {
+  std::string text;
+  std::string shape;  ///< "" when there is none
+  std::vector<std::optional<std::string>> params;
+};
+
+class WriteTransaction {
+ public:
+  virtual ~WriteTransaction() = default;
+  virtual std::vector<std::int64_t> execute(const std::vector<std::string>& statements) = 0;
+  /// Capability: runs each distinct shape as a prepared statement (parsed and planned once), and
+  /// every statement of that shape as an execution of it with its params; a statement without a
+  /// shape runs as text. Same results and errors as execute(). Default: runs every `text`.
+  virtual std::vector<std::int64_t> execute_shaped(const std::vector<ShapedStatement>& statements) {
+    std::vector<std::string> texts;
+    texts.reserve(statements.size());
+    for (const auto& s : statements) texts.push_back(s.text);
+    return execute(texts);
+  }
+  virtual void commit() = 0;
+  virtual void rollback() noexcept = 0;
+  virtual void cancel() noexcept {}
+};
+
 class Connector {
  public:
   virtual ~Connector() = default;
@@ -65,6 +111,16 @@ class Connector {
   /// the connection is replaced afterwards. Default: nothing to cancel (reads end by themselves).
   virtual void cancel() noexcept {}
 
+  /// Whether begin_write works for this engine (recon apply refuses a target that cannot be
+  /// written, before it connects). Default: no.
+  virtual bool can_write() const { return false; }
+
+  /// Opens a new connection to this connector's endpoint with the same login, without the
+  /// read-only session setting, with the endpoint's lock and statement timeouts, and begins a
+  /// transaction on it (WriteTransaction). Throws ConnectorError (login = true) when it cannot
+  /// connect. Default: InputError saying the engine cannot be written to.
+  virtual std::unique_ptr<WriteTransaction> begin_write();
+
   /// Columns, types and unique keys. Throws InputError when the table does not exist (message
   /// names the table and the side), ConnectorError on connection trouble.
   virtual TableInfo describe(const TableRef& table) = 0;
@@ -91,6 +147,13 @@ std::unique_ptr<Connector> open_connector(const Endpoint& endpoint, Side side);
 /// Renders a canonical value as a SQL literal of the given dialect, for range bounds and fix-up SQL.
 /// `column` is the column the literal is compared with / assigned to (its type picks casts).
 std::string sql_literal(Dialect dialect, const ColumnInfo& column, const canon::ValueView& v);
+/// A value as PostgreSQL's input text, for a statement parameter (nullopt: NULL): what
+/// sql_literal spells inside its quotes.
+std::optional<std::string> pg_param_text(const canon::ValueView& v);
+/// The type a PostgreSQL parameter assigned to `column` is cast to where the statement gives it
+/// none (an INSERT … SELECT list): the column's built-in base type without typmod, "text" for
+/// text types; "" for types that cannot be named without their schema (domains, enums).
+std::string pg_param_type(const ColumnInfo& column);
 /// Quotes an identifier for the dialect ("a""b" / [a]]b]).
 std::string quote_ident(Dialect dialect, const std::string& ident);
 std::string quote_table(Dialect dialect, const TableRef& table);

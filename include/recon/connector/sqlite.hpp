@@ -1,5 +1,6 @@
 #pragma once
-/// The SQLite connector (C API). Opened read-only: recon never writes to a compared database.
+/// The SQLite connector (C API). Opened read-only: a check never writes to a compared database;
+/// only `recon apply` does, through begin_write, on a read-write connection of its own.
 
 #include <memory>
 

@@ -160,6 +160,7 @@ struct TableResult {
   bool partial = false;        ///< some ranges could not be compared (runtime failure)
   std::string error;           ///< the failure, password-free, when partial
   std::string fixup_sql;       ///< relative path in the output folder, e.g. "fixup/simulacoes.sql"
+  std::string fixup_sha256;    ///< SHA-256 hex of that file as written ("" when none)
   std::vector<std::string> columns;  ///< compared target columns
   std::vector<std::string> notes;    ///< things a person should know (e.g. case-colliding keys)
   double seconds = 0;

@@ -14,10 +14,10 @@ namespace recon {
 /// Writes <out_dir>/fixup/<table>.sql for every table it is told about, as a ResultSink.
 ///
 /// Contract:
-///  - Only what the rules say to fix: a divergence is written only when its finding.status is
-///    Open; a missing_in_* row only when finding.action is Fix; a changed row as an UPDATE of just
-///    finding.fix_columns (skipped when there are none). A finding no rule decided (rule "": no
-///    rules configured) with no fix_columns sets every differing column, as before rules existed.
+///  - The statements are repair::GuardedSql's (recon/repair/guarded_sql.hpp): only what the rules
+///    say to fix (Open, action fix; a changed row as an UPDATE of finding.fix_columns; escalated
+///    rows never), each guarded by what recon observed on the target, with columns left out of the
+///    guard marked on the line ("-- unguarded: …"). `recon apply` builds the same statements.
 ///  - The file is one transaction: DELETE for each missing_in_source row (WHERE on every key
 ///    column), UPDATE for each changed row, INSERT of key + compared columns for each
 ///    missing_in_target row, in that order (deletes first so a unique constraint on a non-key
@@ -32,7 +32,7 @@ namespace recon {
 ///    (counts are only known then) and renames the result into place, so a crash leaves no
 ///    half-written .sql. A table with no divergences still gets a file ("-- no divergences").
 ///  - end_table sets TableResult::fixup_sql to "fixup/<file>.sql", <file> by file_name_for: each
-///    table of a run its own file.
+///    table of a run its own file, and TableResult::fixup_sha256 to the SHA-256 of the file.
 ///  - Tables may interleave (batches of several tables open at once); one thread calls it.
 ///  - I/O failures throw std::runtime_error naming the file.
 class FixupWriter : public ResultSink {

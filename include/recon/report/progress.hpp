@@ -34,7 +34,9 @@ class ProgressLine {
   static bool stderr_is_terminal();
   /// The line's text (no '\r'), for a given elapsed time.
   static std::string format(const std::string& label, std::int64_t ranges_done, std::int64_t ranges_total,
-                            std::int64_t rows, double elapsed_s);
+                            std::int64_t rows, double elapsed_s, const std::string& unit = "ranges");
+  /// What the done/total counts are of ("ranges" unless set; "statements" for recon apply).
+  void set_unit(std::string unit) { unit_ = std::move(unit); }
   /// 999 -> "999", 1234 -> "1.2k", 850000 -> "850k", 1200000 -> "1.2M".
   static std::string human_count(double v);
 
@@ -47,6 +49,7 @@ class ProgressLine {
   double label_start_ = 0;
   double last_draw_ = -1;
   std::size_t drawn_len_ = 0;
+  std::string unit_ = "ranges";
 };
 
 }  // namespace recon

@@ -15,7 +15,7 @@ std::string quote_conninfo_value(const std::string& value) {
   return out;
 }
 
-std::string build_conninfo(const Endpoint& endpoint, Side side) {
+std::string build_conninfo(const Endpoint& endpoint, Side side, Access access) {
   char* err = nullptr;
   PQconninfoOption* opts = PQconninfoParse(endpoint.url.c_str(), &err);
   if (opts == nullptr) {
@@ -39,8 +39,10 @@ std::string build_conninfo(const Endpoint& endpoint, Side side) {
     if (key == "connect_timeout") has_timeout = true;
     out += key + "=" + quote_conninfo_value(o->val) + " ";
   }
-  // Read-only by construction, and no statement waits for ever on a lock or runs without end.
-  options += "-c default_transaction_read_only=on -c statement_timeout=" +
+  // Read-only by construction (except a writer's session), and no statement waits for ever on a
+  // lock or runs without end.
+  if (access == Access::Read) options += "-c default_transaction_read_only=on ";
+  options += "-c statement_timeout=" +
              std::to_string(endpoint.statement_timeout_ms) + " -c lock_timeout=" + std::to_string(endpoint.lock_timeout_ms);
   out += "options=" + quote_conninfo_value(options) + " ";
   PQconninfoFree(opts);
@@ -102,8 +104,8 @@ std::string one_line(const std::string& message) {
   return out;
 }
 
-std::unique_ptr<Connection> connect(const Endpoint& endpoint, Side side) {
-  const std::string conninfo = build_conninfo(endpoint, side);
+std::unique_ptr<Connection> connect(const Endpoint& endpoint, Side side, Access access) {
+  const std::string conninfo = build_conninfo(endpoint, side, access);
   try {
     auto conn = std::make_unique<Connection>(conninfo);
     if (conn->broken()) throw pqxx::broken_connection("connection is not usable after login");

@@ -15,15 +15,20 @@
 
 namespace recon::pg {
 
+/// What a session may do: the read connections are read-only by construction; only the session
+/// of a WriteTransaction (recon apply) is opened to write.
+enum class Access { Read, Write };
+
 /// The key=value connection string recon connects with: every option the user's url (libpq URI
 /// or key=value string) sets, plus `password` when the endpoint resolved one (it wins over a
 /// password in the url), client_encoding=UTF8 (binary text arrives in the client encoding and the
 /// canonical text is UTF-8), fallback_application_name=recon and connect_timeout from
-/// login_timeout_s unless the url sets them. `options` gains, after any the url gives:
-/// default_transaction_read_only=on (every statement of the session runs read-only) and the
-/// endpoint's statement_timeout and lock_timeout (0 = none). PGPASSWORD/.pgpass keep working.
-/// Throws InputError (password-free) when the url does not parse.
-std::string build_conninfo(const Endpoint& endpoint, Side side);
+/// login_timeout_s unless the url sets them. `options` gains, after any the url gives: for
+/// Access::Read default_transaction_read_only=on (every statement of the session runs read-only;
+/// Access::Write adds nothing, so the role's and the url's own defaults stay in force), and for
+/// both the endpoint's statement_timeout and lock_timeout (0 = none). PGPASSWORD/.pgpass keep
+/// working. Throws InputError (password-free) when the url does not parse.
+std::string build_conninfo(const Endpoint& endpoint, Side side, Access access = Access::Read);
 
 /// Quotes a conninfo value: 'it''s' style is not libpq's; libpq wants \' and \\ inside '…'.
 std::string quote_conninfo_value(const std::string& value);
@@ -63,9 +68,10 @@ class Connection : public pqxx::connection_base {
   RecordingPolicy policy_;
 };
 
-/// Opens a connection for `endpoint`. Failure (wrong password, unreachable host, unknown
-/// database) -> ConnectorError(side, one-line password-free message, poisoned, login=true).
-std::unique_ptr<Connection> connect(const Endpoint& endpoint, Side side);
+/// Opens a connection for `endpoint` (read-only unless `access` is Write). Failure (wrong password,
+/// unknown database or user) -> ConnectorError(side, one-line password-free message, poisoned,
+/// login=true); an unreachable server is the same with login=false.
+std::unique_ptr<Connection> connect(const Endpoint& endpoint, Side side, Access access = Access::Read);
 
 /// The url as shown in messages and reports: password-free, and saying where an empty url's
 /// connection comes from.

@@ -12,6 +12,7 @@
 
 #include "pg_query.hpp"
 #include "pg_types.hpp"
+#include "pg_write.hpp"
 #include "recon/connector/postgres.hpp"
 #include "recon/generated/sql_text.hpp"
 
@@ -62,8 +63,8 @@ void fill_type(ColumnInfo& c, std::uint32_t base_oid, int typmod, const std::str
 }  // namespace
 
 PostgresConnector::PostgresConnector(const Endpoint& endpoint, Side side)
-    : side_(side), endpoint_("postgres " + display_url(endpoint.url)), conn_(connect(endpoint, side)),
-      cancel_(PQgetCancel(conn_->raw()), &PQfreeCancel) {}
+    : side_(side), login_(endpoint), endpoint_("postgres " + display_url(endpoint.url)),
+      conn_(connect(endpoint, side)), cancel_(PQgetCancel(conn_->raw()), &PQfreeCancel) {}
 
 std::string PostgresConnector::describe_target(const TableRef& table) const {
   return std::string(side_name(side_)) + " table " + table.display();
@@ -308,6 +309,10 @@ ConnectorError PostgresConnector::query_failure(const std::string& what, const s
   else if (sqlstate == "57014")
     hint = " - the statement ran longer than [check].statement_timeout (or was cancelled)";
   return ConnectorError(side_, what + ": " + error + hint, retry);
+}
+
+std::unique_ptr<WriteTransaction> PostgresConnector::begin_write() {
+  return pg::begin_write(login_, side_, endpoint_);
 }
 
 void PostgresConnector::cancel() noexcept {

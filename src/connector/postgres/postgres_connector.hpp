@@ -20,6 +20,10 @@ class PostgresConnector final : public Connector {
   /// Binary COPY: equal values of one type oid are equal bytes (raw_values keeps them so).
   std::string wire_format() const override { return "postgres-binary-copy"; }
   void cancel() noexcept override;
+  bool can_write() const override { return true; }
+  /// A new session with the same login (pg_write.hpp), not read-only; this connector's own
+  /// session stays read-only.
+  std::unique_ptr<WriteTransaction> begin_write() override;
   TableInfo describe(const TableRef& table) override;
   KeySample sample_keys(const RangeQuery& whole_table, std::size_t target_samples) override;
   void read_range(const RangeQuery& range, RowBatch& out) override;
@@ -50,6 +54,7 @@ class PostgresConnector final : public Connector {
   ConnectorError query_failure(const std::string& what, const std::string& error, const std::string& sqlstate) const;
 
   Side side_;
+  Endpoint login_;        ///< as configured (url, password, timeouts): begin_write logs in with it
   std::string endpoint_;
   std::unique_ptr<Connection> conn_;
   /// Made once, in the owning thread: PQcancel on it is safe from any thread (cancel()).

@@ -1,8 +1,8 @@
-// The SQLite connector: read-only access through the C API.
+// The SQLite connector: read-only access through the C API (recon apply writes through a
+// connection of its own, sqlite_write.hpp).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <limits>
 #include <filesystem>
 #include <set>
 
@@ -12,26 +12,22 @@
 #include "sqlite_query.hpp"
 #include "sqlite_types.hpp"
 #include "sqlite_values.hpp"
+#include "sqlite_write.hpp"
 
 namespace recon {
 namespace {
 
+using sqlite::busy_timeout_ms;
 using sqlite::Db;
+using sqlite::kProgressEvery;
 using sqlite::Stmt;
 
-/// VM instructions between two looks at the statement's deadline and at cancel().
-constexpr int kProgressEvery = 10'000;
-
-/// Milliseconds as SQLite's busy timeout takes them: 0 (no limit) waits as long as it can.
-int busy_timeout_ms(std::int64_t ms) {
-  return ms <= 0 || ms > std::numeric_limits<int>::max() ? std::numeric_limits<int>::max() : static_cast<int>(ms);
-}
 /// Parameters per key lookup statement; below SQLite's historical 999 limit on every build.
 constexpr std::size_t kMaxLookupParams = 900;
 
 class SqliteConnector final : public Connector {
  public:
-  SqliteConnector(const Endpoint& ep, Side side) : side_(side), path_(redact_secrets(ep.url)) {
+  SqliteConnector(const Endpoint& ep, Side side) : side_(side), path_(redact_secrets(ep.url)), endpoint_(ep) {
     const bool uri = ep.url.rfind("file:", 0) == 0;
     if (ep.url.empty())
       throw ConnectorError(side_, std::string("the ") + side_name(side_) +
@@ -73,6 +69,9 @@ class SqliteConnector final : public Connector {
     cancelled_ = true;
     sqlite3_interrupt(db_.get());
   }
+  bool can_write() const override { return true; }
+  /// A second, read-write connection to the same file (sqlite_write.hpp); this one stays read-only.
+  std::unique_ptr<WriteTransaction> begin_write() override { return sqlite::begin_write(endpoint_, side_); }
 
   TableInfo describe(const TableRef& table) override {
     const std::string schema = table.schema.empty() ? "main" : table.schema;
@@ -269,6 +268,7 @@ class SqliteConnector final : public Connector {
 
   Side side_;
   std::string path_;  ///< as given, secrets redacted (a URI may carry parameters)
+  Endpoint endpoint_;  ///< as configured: begin_write opens the same url with its timeouts
   std::int64_t statement_timeout_ms_ = 0;
   std::chrono::steady_clock::time_point statement_started_;
   std::atomic<bool> cancelled_{false};

@@ -1,9 +1,12 @@
 #pragma once
-// Private to the SQLite connector: which errors poison a connection, and identifier quoting. The
-// owning handles are the shared ones (recon/sqlite/handle.hpp).
+// Private to the SQLite connector: which errors poison a connection, the timeout settings its read
+// and write connections share, and identifier quoting. The owning handles are the shared ones
+// (recon/sqlite/handle.hpp).
 
 #include <sqlite3.h>
 
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 
@@ -24,6 +27,15 @@ inline bool is_poisoning(int code) {
       return false;
   }
 }
+
+/// Milliseconds as SQLite's busy timeout takes them: 0 (no limit) waits as long as it can.
+inline int busy_timeout_ms(std::int64_t ms) {
+  return ms <= 0 || ms > std::numeric_limits<int>::max() ? std::numeric_limits<int>::max() : static_cast<int>(ms);
+}
+
+/// VM instructions between two looks of a progress handler at the statement's deadline and at
+/// cancel().
+constexpr int kProgressEvery = 10'000;
 
 /// Identifier quoting for SQLite ("a""b"). Local so this module does not depend on the factory's.
 inline std::string ident(std::string_view name) {

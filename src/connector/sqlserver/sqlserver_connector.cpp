@@ -15,6 +15,7 @@
 #include "tds_query.hpp"
 #include "tds_session.hpp"
 #include "tds_values.hpp"
+#include "tds_write.hpp"
 
 namespace recon {
 namespace {
@@ -103,11 +104,17 @@ class CollisionTracker {
 
 class SqlServerConnector final : public Connector {
  public:
-  SqlServerConnector(const Endpoint& ep, Side side) : session_(std::make_unique<Session>(ep, side)) {}
+  SqlServerConnector(const Endpoint& ep, Side side) : endpoint_(ep), session_(std::make_unique<Session>(ep, side)) {}
 
   std::string endpoint() const override { return session_->endpoint(); }
   Dialect dialect() const override { return Dialect::SqlServer; }
   void cancel() noexcept override { cancelled_ = true; }
+
+  bool can_write() const override { return true; }
+  /// A new session to the same endpoint and login, not read-only (tds_write.hpp).
+  std::unique_ptr<WriteTransaction> begin_write() override {
+    return tds::begin_write(endpoint_, session_->side());
+  }
 
   std::vector<std::string> take_notes() override {
     const CaseCollisions& cc = collisions_.report;
@@ -322,6 +329,7 @@ class SqlServerConnector final : public Connector {
     }
   }
 
+  Endpoint endpoint_;  ///< for begin_write's own login
   std::unique_ptr<Session> session_;
   std::atomic<bool> cancelled_{false};
   CollisionState collisions_;

@@ -90,7 +90,7 @@ std::string Capture::describe() const {
   return {};
 }
 
-Session::Session(const Endpoint& ep, Side side) : side_(side) {
+Session::Session(const Endpoint& ep, Side side, Intent intent) : side_(side) {
   const SqlServerUrl url = parse_sqlserver_url(ep.url, side);
   endpoint_ = "sqlserver " + url.display();
   const std::string where = side_name(side);
@@ -108,8 +108,8 @@ Session::Session(const Endpoint& ep, Side side) : side_(side) {
   DBSETLDBNAME(login.get(), url.database.c_str());
   dbsetlversion(login.get(), DBVERSION_74);  // typed date/time/datetime2/datetimeoffset (TDS >= 7.3)
   // ApplicationIntent=ReadOnly: an availability group routes the login to a readable secondary,
-  // and a database set READ_ONLY accepts it; recon never writes.
-  DBSETLREADONLY(login.get(), TRUE);
+  // and a database set READ_ONLY accepts it; only recon apply's write session writes.
+  if (intent == Intent::Read) DBSETLREADONLY(login.get(), TRUE);
   {
     const std::lock_guard<std::mutex> lock(login_mutex());
     t_login_capture = &capture_;

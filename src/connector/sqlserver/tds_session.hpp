@@ -33,10 +33,15 @@ struct Capture {
 
 class Session {
  public:
+  /// Read sessions declare read-only application intent (DBSETLREADONLY); the one session of a
+  /// write transaction (recon apply) does not.
+  enum class Intent { Read, Write };
+
   /// Logs in (TDS 7.4, UTF-8 client charset, app "recon", login timeout and encryption from
-  /// `ep`). Throws InputError for a bad url, ConnectorError(login=true) for a refused login or
+  /// `ep`), then sets the session options, the statement timeout (dbsettime) and SET LOCK_TIMEOUT
+  /// from `ep`. Throws InputError for a bad url, ConnectorError(login=true) for a refused login or
   /// database, ConnectorError(poisoned, login=false) when the server cannot be reached.
-  Session(const Endpoint& ep, Side side);
+  Session(const Endpoint& ep, Side side, Intent intent = Intent::Read);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -47,6 +52,8 @@ class Session {
   DBPROCESS* raw() const { return proc_; }
   bool dead() const { return proc_ == nullptr || dbdead(proc_); }
   const Capture& capture() const { return capture_; }
+  /// Forgets what the handlers saw (before a batch sent with raw DB-Library calls).
+  void clear_capture() { capture_.clear(); }
 
   /// Sends one batch and waits for its first result. Throws a ConnectorError (poisoned when the
   /// connection died) whose message says `what` and the server's reason.

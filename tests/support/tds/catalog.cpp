@@ -281,7 +281,7 @@ void Catalog::install_information_schema(sqlite3* db, const std::string& databas
   sqlite3_stmt* tabs = prep("TABLES", 4);
   sqlite3_stmt* cons = prep("TABLE_CONSTRAINTS", 9);
   sqlite3_stmt* keys = prep("KEY_COLUMN_USAGE", 8);
-  exec(db, "BEGIN");
+  exec(db, "SAVEPOINT tds_information_schema");  // also inside a transaction the client opened
   for (const Table& t : tables_) {
     if (t.information_schema) continue;
     insert_row(tabs, V{database, t.schema, t.name, std::string(t.view ? "VIEW" : "BASE TABLE")});
@@ -306,7 +306,7 @@ void Catalog::install_information_schema(sqlite3* db, const std::string& databas
         insert_row(keys, V{database, t.schema, k.name, database, t.schema, t.name, col, ++ord});
     }
   }
-  exec(db, "COMMIT");
+  exec(db, "RELEASE tds_information_schema");
   for (sqlite3_stmt* st : {cols, tabs, cons, keys}) sqlite3_finalize(st);
 }
 

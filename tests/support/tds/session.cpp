@@ -2,6 +2,7 @@
 // SQL Server sends them; only protocol violations and a vanished client end the session.
 #include "session.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "login.hpp"
@@ -13,6 +14,9 @@ namespace tds_test {
 namespace {
 
 constexpr std::uint8_t kTokenColMetadata = 0x81, kTokenRow = 0xD1, kTokenNbcRow = 0xD2;
+/// How long a statement waits for another session's lock before error 1222, unless SET LOCK_TIMEOUT
+/// says otherwise (SQL Server waits forever; a test should not).
+constexpr int kDefaultLockWaitMs = 60'000;
 
 int collate_decimal(void*, int na, const void* a, int nb, const void* b) {
   return compare_decimal({static_cast<const char*>(a), std::size_t(na)}, {static_cast<const char*>(b), std::size_t(nb)});
@@ -133,9 +137,12 @@ bool Session::handshake() {
   if (!iequals(l.user, opts_.user) || l.password != opts_.password)
     return refuse(18456, "Login failed for user '" + l.user + "'.");
   info_.database = l.database.empty() ? "master" : l.database;
-  if (sqlite3_open_v2(opts_.db_path.c_str(), &db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
+  // Read-write, so INSERT / UPDATE / DELETE run for real (a write-protected file opens read-only,
+  // and a write then fails with 3906).
+  if (sqlite3_open_v2(opts_.db_path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
     return refuse(4060, "Cannot open database \"" + info_.database + "\" requested by the login (fixture '" +
                             opts_.db_path + "': " + sqlite3_errmsg(db_) + "). The login failed.");
+  sqlite3_busy_timeout(db_, kDefaultLockWaitMs);  // SET LOCK_TIMEOUT changes it
   sqlite3_create_collation(db_, "TDSDEC", SQLITE_UTF8, nullptr, collate_decimal);
   sqlite3_create_collation(db_, "TDSTIME", SQLITE_UTF8, nullptr, collate_temporal);
   sqlite3_create_collation(db_, "TDSGUID", SQLITE_UTF8, nullptr, collate_guid);
@@ -205,9 +212,15 @@ void Session::batch(const Message& m) {
           break;
         case Statement::Kind::Use: use(statements[i], last); break;
         case Statement::Kind::Set: set(statements[i], last); break;
+        case Statement::Kind::Insert:
+        case Statement::Kind::Update:
+        case Statement::Kind::Delete: dml(statements[i], last); break;
+        case Statement::Kind::Begin:
+        case Statement::Kind::Commit:
+        case Statement::Kind::Rollback: transaction(statements[i], last); break;
       }
     } catch (const SqlError& e) {
-      error_done(e.number, e.severity, e.what());
+      statement_failed(e);
       return;
     }
   }
@@ -228,6 +241,17 @@ void Session::use(const Statement& st, bool last) {
 void Session::set(const Statement& st, bool last) {
   const auto& t = st.tokens;
   if (t.size() == 3 && iequals(t[1].text, "NOCOUNT")) nocount_ = iequals(t[2].text, "ON");
+  if (t.size() == 3 && iequals(t[1].text, "XACT_ABORT")) xact_abort_ = iequals(t[2].text, "ON");
+  if (t.size() >= 3 && iequals(t[1].text, "LOCK_TIMEOUT")) {
+    // SET LOCK_TIMEOUT n (milliseconds, 0 = do not wait) or -1 (SQL Server: forever; here the default).
+    const bool negative = t.size() == 4 && t[2].text == "-";
+    const Token& n = t[t.size() - 1];
+    if (n.kind != Token::Kind::Number || n.text.find_first_of(".eE") != std::string::npos || t.size() > 4 ||
+        (t.size() == 4 && !negative))
+      throw SqlError(102, "Incorrect syntax near '" + n.text + "'.", 15);
+    const long long ms = std::stoll(n.text.substr(0, 12));
+    sqlite3_busy_timeout(db_, negative ? kDefaultLockWaitMs : int(std::min<long long>(ms, 24LL * 3600 * 1000)));
+  }
   Out o = w_.out();
   put_done(o, last ? kDoneFinal : kDoneMore, 0, 0);
 }
@@ -263,6 +287,7 @@ bool Session::select(const Statement& st, bool last) {
   while (true) {
     const int rc = sqlite3_step(g.st);
     if (rc == SQLITE_DONE) break;
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) throw sqlite_failure(nullptr);  // another session's write
     if (rc != SQLITE_ROW) {
       put_message(o, 50000, 1, 16, "tds_test_server: SQLite failed while reading: " + std::string(sqlite3_errmsg(db_)));
       put_done(o, kDoneError | kDoneCount, kCmdSelect, rows);

@@ -29,6 +29,19 @@ class Session {
   bool select(const Statement& st, bool last);
   void use(const Statement& st, bool last);
   void set(const Statement& st, bool last);
+  /// Runs one INSERT / UPDATE / DELETE: DONE(COUNT) with the rows it changed (session_dml.cpp).
+  void dml(const Statement& st, bool last);
+  /// BEGIN / COMMIT / ROLLBACK TRANSACTION on the backing SQLite connection (session_dml.cpp).
+  void transaction(const Statement& st, bool last);
+  /// ERROR, then DONE(error), ending the batch. A run-time error inside a transaction rolls it
+  /// back when XACT_ABORT is ON (as SQL Server does), and always for a lock timeout, which
+  /// SQLite cannot continue a transaction after; ENVCHANGE(rollback) tells the client.
+  void statement_failed(const SqlError& e);
+  /// Rolls the SQLite transaction back and writes ENVCHANGE(rollback).
+  void rollback_transaction(Out& o);
+  /// The SQL Server error for a failed SQLite call on `table` (constraints 2627 / 515 / 547,
+  /// locks 1222, a read-only fixture 3906), flagged run-time.
+  SqlError sqlite_failure(const Table* table) const;
   void error_done(int number, int severity, const std::string& text);
   void check_attention();
   bool next_message(Message& m);
@@ -41,6 +54,9 @@ class Session {
   sqlite3* db_ = nullptr;
   bool information_schema_ready_ = false;
   bool nocount_ = false;
+  bool xact_abort_ = false;
+  std::uint64_t transaction_id_ = 0;  ///< descriptor of the open transaction (ENVCHANGE 8)
+  std::uint64_t transactions_ = 0;    ///< transactions begun on this session
   bool attention_ = false;
   std::deque<Message> pending_;
 };

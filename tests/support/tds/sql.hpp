@@ -2,8 +2,9 @@
 /// The T-SQL subset the test server accepts (docs/tds-test-server.md), translated to SQLite.
 ///
 /// A batch is lexed and split into statements first (a syntax error fails the whole batch, as in
-/// SQL Server); each SELECT is then bound against the catalog and translated when it runs, so an
-/// unknown table or column fails at that statement with SQL Server's error number.
+/// SQL Server); each SELECT, INSERT, UPDATE and DELETE is then bound against the catalog and
+/// translated when it runs, so an unknown table or column fails at that statement with SQL
+/// Server's error number.
 
 #include <cstdint>
 #include <optional>
@@ -16,17 +17,22 @@
 namespace tds_test {
 
 /// An error SQL Server would report with an ERROR token: number, class (severity), text.
+/// `runtime` marks an error SQL Server raises while executing a statement (a conversion, a
+/// constraint, a lock wait) rather than while compiling it: with XACT_ABORT ON it rolls back the
+/// open transaction.
 struct SqlError : std::runtime_error {
-  SqlError(int number, std::string message, int severity = 16)
-      : std::runtime_error(message), number(number), severity(severity) {}
+  SqlError(int number, std::string message, int severity = 16, bool runtime = false)
+      : std::runtime_error(message), number(number), severity(severity), runtime(runtime) {}
   int number;
   int severity;
+  bool runtime;
 };
 
 struct Token {
-  enum class Kind { Word, Quoted, Number, String, Var, Op };
+  enum class Kind { Word, Quoted, Number, String, Var, Op, Hex };
   Kind kind;
-  std::string text;       ///< identifier without brackets, string without quotes, operator
+  /// identifier without brackets, string without quotes, operator, hex digits of 0x… (no 0x)
+  std::string text;
   bool national = false;  ///< N'…'
 };
 
@@ -34,19 +40,23 @@ struct Token {
 std::vector<Token> lex(std::string_view sql);
 
 struct Statement {
-  enum class Kind { Select, Set, Use };
+  enum class Kind { Select, Set, Use, Insert, Update, Delete, Begin, Commit, Rollback };
   Kind kind;
   std::vector<Token> tokens;  ///< including the leading keyword
 };
 
-/// Splits at ';' and at a SELECT / SET / USE keyword outside parentheses. Anything else that
-/// starts a statement is error 102 (or 156 for a keyword).
+/// Splits at ';' and at a SELECT / SET / USE / INSERT / UPDATE / DELETE / BEGIN / COMMIT /
+/// ROLLBACK keyword outside parentheses — except the SELECT of INSERT … SELECT and the SET of
+/// UPDATE … SET, which belong to their statement. Anything else that starts a statement is error
+/// 102 (or 156 for a keyword).
 std::vector<Statement> split_batch(const std::vector<Token>& tokens);
 
-/// What the session needs to translate: the connection's identity for @@SPID / @@VERSION.
+/// What the session needs to translate: the connection's identity for @@SPID / @@VERSION, and
+/// its open transactions for @@TRANCOUNT.
 struct SessionInfo {
   int spid = 51;
   std::string database = "master";
+  int trancount = 0;
 };
 
 /// A SELECT ready for SQLite: the SQL text and the columns it returns, as SQL Server types.
@@ -59,6 +69,31 @@ struct Query {
 /// Binds a SELECT statement to the catalog and translates it. Throws SqlError (208 invalid object,
 /// 207 invalid column, 102/156 syntax, 195 unknown function, 448 invalid collation).
 Query translate_select(const Statement& st, const Catalog& catalog, const SessionInfo& info);
+
+/// A value for one `?` of a translated INSERT or UPDATE, already in the fixture's storage form for
+/// the column it is assigned to (docs/tds-test-server.md, "How to store each value").
+struct Bound {
+  enum class Kind { Null, Integer, Real, Text, Blob };
+  Kind kind = Kind::Null;
+  std::int64_t integer = 0;
+  double real = 0;
+  std::string bytes;  ///< Text (UTF-8) or Blob
+};
+
+/// An INSERT, UPDATE or DELETE ready for SQLite: the SQL with `?` placeholders, bound in order.
+struct Dml {
+  Statement::Kind kind = Statement::Kind::Insert;
+  std::string sqlite_sql;
+  std::vector<Bound> params;
+  const Table* table = nullptr;
+};
+
+/// Binds an INSERT / UPDATE / DELETE statement to the catalog and translates it; the literals it
+/// assigns are converted to each column's type as SQL Server converts them. Throws SqlError:
+/// compile errors (208, 207, 102/156, 4104, 448) and, flagged `runtime`, conversion errors (245
+/// conversion, 8114 / 8115 numeric, 220 overflow, 241 date, 8169 GUID, 8152 truncation, 257 / 206
+/// type clash, 515 NULL into NOT NULL).
+Dml translate_dml(const Statement& st, const Catalog& catalog, const SessionInfo& info);
 
 /// The text SELECT @@VERSION returns.
 std::string version_string();

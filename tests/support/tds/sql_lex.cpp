@@ -2,6 +2,8 @@
 #include "sql.hpp"
 
 #include <cctype>
+#include <optional>
+#include <utility>
 
 namespace tds_test {
 namespace {
@@ -19,7 +21,8 @@ bool is_keyword(const std::string& w) {
   static const char* kKeywords[] = {"SELECT", "FROM", "WHERE", "ORDER", "BY", "INSERT", "UPDATE", "DELETE",
                                     "CREATE", "DROP", "ALTER", "EXEC", "EXECUTE", "DECLARE", "BEGIN", "END",
                                     "IF", "ELSE", "WHILE", "AND", "OR", "NOT", "NULL", "IS", "IN", "AS",
-                                    "UNION", "JOIN", "GROUP", "HAVING", "TRUNCATE", "MERGE", "WITH", "GO"};
+                                    "UNION", "JOIN", "GROUP", "HAVING", "TRUNCATE", "MERGE", "WITH", "GO",
+                                    "COMMIT", "ROLLBACK", "TRANSACTION", "VALUES", "INTO", "EXISTS"};
   for (const char* k : kKeywords)
     if (iequals(w, k)) return true;
   return false;
@@ -78,6 +81,11 @@ std::vector<Token> lex(std::string_view s) {
       }
       out.push_back({Token::Kind::String, text, national});
       i = j + 1;
+    } else if (c == '0' && i + 1 < s.size() && (s[i + 1] == 'x' || s[i + 1] == 'X')) {
+      std::size_t j = i + 2;  // 0xABCD: a binary literal (0x alone is the empty one)
+      while (j < s.size() && std::isxdigit(static_cast<unsigned char>(s[j]))) ++j;
+      out.push_back({Token::Kind::Hex, std::string(s.substr(i + 2, j - i - 2))});
+      i = j;
     } else if (std::isdigit(static_cast<unsigned char>(c)) ||
                (c == '.' && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1])))) {
       std::size_t j = i;
@@ -121,24 +129,50 @@ std::vector<Token> lex(std::string_view s) {
   return out;
 }
 
+namespace {
+
+/// The statement a keyword starts, or nullopt when it starts none.
+std::optional<Statement::Kind> starter(const Token& t) {
+  if (t.kind != Token::Kind::Word) return std::nullopt;
+  static const std::pair<const char*, Statement::Kind> kStarters[] = {
+      {"SELECT", Statement::Kind::Select}, {"SET", Statement::Kind::Set},
+      {"USE", Statement::Kind::Use},       {"INSERT", Statement::Kind::Insert},
+      {"UPDATE", Statement::Kind::Update}, {"DELETE", Statement::Kind::Delete},
+      {"BEGIN", Statement::Kind::Begin},   {"COMMIT", Statement::Kind::Commit},
+      {"ROLLBACK", Statement::Kind::Rollback}};
+  for (const auto& [word, kind] : kStarters)
+    if (iequals(t.text, word)) return kind;
+  return std::nullopt;
+}
+
+/// INSERT … SELECT and UPDATE … SET: the first such keyword belongs to the statement.
+bool continues(const Statement& open, Statement::Kind k, bool& body_seen) {
+  const bool own = (open.kind == Statement::Kind::Insert && k == Statement::Kind::Select) ||
+                   (open.kind == Statement::Kind::Update && k == Statement::Kind::Set);
+  if (!own || body_seen) return false;
+  body_seen = true;
+  return true;
+}
+
+bool is_semicolon(const Token& t) { return t.kind == Token::Kind::Op && t.text == ";"; }
+
+}  // namespace
+
 std::vector<Statement> split_batch(const std::vector<Token>& tokens) {
   std::vector<Statement> out;
   int depth = 0;
+  bool body_seen = false;  // the open statement has its SELECT (INSERT) or SET (UPDATE)
   for (const Token& t : tokens) {
-    if (t.kind == Token::Kind::Op && t.text == ";") {
+    if (is_semicolon(t)) {
       depth = 0;
-      if (!out.empty()) out.back().tokens.push_back(t);  // closes the statement
+      if (!out.empty() && !is_semicolon(out.back().tokens.back())) out.back().tokens.push_back(t);  // closes it
       continue;
     }
-    const bool starts = t.kind == Token::Kind::Word && depth == 0 &&
-                        (iequals(t.text, "SELECT") || iequals(t.text, "SET") || iequals(t.text, "USE"));
-    const bool open = !out.empty() && !(out.back().tokens.back().kind == Token::Kind::Op &&
-                                        out.back().tokens.back().text == ";");
-    if (starts) {
-      const Statement::Kind k = iequals(t.text, "SELECT") ? Statement::Kind::Select
-                                : iequals(t.text, "SET")  ? Statement::Kind::Set
-                                                          : Statement::Kind::Use;
-      out.push_back({k, {t}});
+    const bool open = !out.empty() && !is_semicolon(out.back().tokens.back());
+    const auto kind = depth == 0 ? starter(t) : std::nullopt;
+    if (kind && !(open && continues(out.back(), *kind, body_seen))) {
+      out.push_back({*kind, {t}});
+      body_seen = false;
       continue;
     }
     if (!open) {
@@ -148,11 +182,12 @@ std::vector<Statement> split_batch(const std::vector<Token>& tokens) {
     }
     if (t.kind == Token::Kind::Op && t.text == "(") ++depth;
     if (t.kind == Token::Kind::Op && t.text == ")") --depth;
+    if (depth == 0 && t.kind == Token::Kind::Word && iequals(t.text, "VALUES")) body_seen = true;
     out.back().tokens.push_back(t);
   }
   // Drop the ';' terminators kept above to mark closed statements.
   for (Statement& st : out)
-    if (st.tokens.back().kind == Token::Kind::Op && st.tokens.back().text == ";") st.tokens.pop_back();
+    if (is_semicolon(st.tokens.back())) st.tokens.pop_back();
   return out;
 }
 

@@ -44,6 +44,8 @@ std::optional<ResultColumn> infer_token(const Token& k) {
     return computed_column((k.national ? "nvarchar(" : "varchar(") + std::to_string(std::min<std::size_t>(n, 4000)) + ")");
   }
   if (is_word(k, "NULL")) return computed_column("int");
+  if (k.kind == K::Hex)
+    return computed_column("varbinary(" + std::to_string(std::max<std::size_t>(1, (k.text.size() + 1) / 2)) + ")");
   if (k.kind == K::Var) {
     if (iequals(k.text, "@@SPID")) return computed_column("smallint");
     if (iequals(k.text, "@@TRANCOUNT")) return computed_column("int");
@@ -94,6 +96,15 @@ std::optional<ResultColumn> Translator::infer_call(std::size_t a, std::size_t cl
 }
 
 void Translator::parse_from(std::size_t& i) {
+  table_ = table_name(i);
+  // Table hints change nothing here: WITH (NOLOCK), (NOLOCK), WITH (UPDLOCK, HOLDLOCK).
+  if (word_at(i, "WITH") && op_at(i + 1, "(")) i = close_of(i + 1, end_) + 1;
+  else if (op_at(i, "(")) i = close_of(i, end_) + 1;
+  if (word_at(i, "AS")) ++i;
+  if (is_name(i)) alias_ = t_[i++].text;
+}
+
+const Table* Translator::table_name(std::size_t& i) const {
   std::vector<std::string> parts;
   if (!is_name(i)) syntax(i);
   parts.push_back(t_[i++].text);
@@ -112,13 +123,9 @@ void Translator::parse_from(std::size_t& i) {
   for (std::size_t k = 0; k < parts.size(); ++k) written += (k ? "." : "") + parts[k];
   const std::string name = parts.back();
   const std::string schema = parts.size() >= 2 ? parts[parts.size() - 2] : "";
-  table_ = cat_.find(schema, name);
-  if (!table_) throw SqlError(208, "Invalid object name '" + written + "'.");
-  // Table hints change nothing here: WITH (NOLOCK), (NOLOCK).
-  if (word_at(i, "WITH") && op_at(i + 1, "(")) i = close_of(i + 1, end_) + 1;
-  else if (op_at(i, "(")) i = close_of(i, end_) + 1;
-  if (word_at(i, "AS")) ++i;
-  if (is_name(i)) alias_ = t_[i++].text;
+  const Table* table = cat_.find(schema, name);
+  if (!table) throw SqlError(208, "Invalid object name '" + written + "'.");
+  return table;
 }
 
 /// TOP n or TOP (n) at i.

@@ -1,7 +1,7 @@
 #pragma once
-// Private to the SELECT translator: sql_translate.cpp binds the statement (clauses, FROM, select
-// list and its SQL Server types), sql_translate_expr.cpp turns expressions, function calls and
-// column references into SQLite.
+// Private to the translator: sql_translate.cpp binds a SELECT (clauses, FROM, select list and its
+// SQL Server types), sql_translate_dml.cpp an INSERT / UPDATE / DELETE, sql_translate_expr.cpp
+// turns expressions, function calls and column references into SQLite.
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "dml_values.hpp"
 #include "sql.hpp"
 
 namespace tds_test::translation {
@@ -30,9 +31,12 @@ enum class Ctx { Select, Where, Order };
 class Translator {
  public:
   Translator(const Statement& st, const Catalog& cat, const SessionInfo& info)
-      : t_(st.tokens), end_(st.tokens.size()), cat_(cat), info_(info) {}
+      : kind_(st.kind), t_(st.tokens), end_(st.tokens.size()), cat_(cat), info_(info) {}
 
+  /// A SELECT.
   Query run();
+  /// An INSERT, UPDATE or DELETE (sql_translate_dml.cpp).
+  Dml run_dml();
 
  private:
   struct ColRef {
@@ -51,6 +55,7 @@ class Translator {
     std::size_t list_a = 0, list_b = 0, where_a = 0, where_b = 0, order_a = 0;
   };
 
+  Statement::Kind kind_;
   const std::vector<Token>& t_;
   std::size_t end_;
   const Catalog& cat_;
@@ -111,11 +116,32 @@ class Translator {
   Clauses parse_clauses(Query& q);
   std::optional<std::string> parse_top(std::size_t& i) const;
   void parse_from(std::size_t& i);
+  /// [db.][schema.]name at i: the table (208 when unknown); i moves past the name.
+  const Table* table_name(std::size_t& i) const;
   std::string select_list(std::size_t a, std::size_t b, Query& q);
   std::string split_alias(std::size_t a, std::size_t& b) const;
   std::string order_by(std::size_t a) const;
   ResultColumn infer(std::size_t a, std::size_t b) const;
   std::optional<ResultColumn> infer_call(std::size_t a, std::size_t close) const;
+
+  // ---- INSERT / UPDATE / DELETE (sql_translate_dml.cpp) --------------------------------------
+  /// Constants in the order of their `?`, each with the column it is assigned to; converted only
+  /// once the whole statement has bound (conversion errors are run-time errors).
+  using Assignments = std::vector<std::pair<const ResultColumn*, Literal>>;
+  /// The table written to at i (a view is error 4406), then its WITH (hints).
+  void target_table(std::size_t& i);
+  /// A constant in [i, b): NULL, [-]number, N'…', 0x…, CAST / CONVERT of one. Returns the index after it.
+  std::size_t literal(std::size_t i, std::size_t b, Literal& out) const;
+  std::size_t cast_call(std::size_t i, std::size_t b, Literal& out) const;
+  /// " WHERE <cond>" for WHERE at i running to the end, "" at the end.
+  std::string where_clause(std::size_t i) const;
+  Target target(const char* statement) const;
+  std::vector<const ResultColumn*> insert_columns(std::size_t& i) const;
+  std::string insert_values(std::size_t& i, const std::vector<const ResultColumn*>& cols, Assignments& pending) const;
+  std::string insert_select(std::size_t& i, const std::vector<const ResultColumn*>& cols, Assignments& pending) const;
+  void dml_insert(Dml& d, Assignments& pending);
+  void dml_update(Dml& d, Assignments& pending);
+  void dml_delete(Dml& d);
 
   // ---- expressions (sql_translate_expr.cpp) ----------------------------------------------------
   /// Parses name(.name)* at i as a column of the table; throws 207 / 4104.
@@ -124,6 +150,10 @@ class Translator {
   SqlType parse_type(std::size_t& i, std::size_t b) const;
   std::string var_value(const Token& v) const;
   std::string expr(std::size_t a, std::size_t b, Ctx ctx) const;
+  /// A '-' or '+' at i that signs the number after it (not a subtraction).
+  bool unary_sign_at(std::size_t i) const;
+  /// The comparison at i compares with an operand that has its own COLLATE.
+  bool operand_collated(std::size_t i, std::size_t b) const;
   std::size_t term(std::size_t i, std::size_t b, Ctx ctx, std::string& piece) const;
   std::size_t column_term(std::size_t i, std::size_t b, Ctx ctx, std::string& piece) const;
   std::string call(std::size_t i, std::size_t close, Ctx ctx) const;

@@ -116,7 +116,7 @@ std::string Translator::var_value(const Token& v) const {
   if (iequals(v.text, "@@VERSION")) return sql_string(version_string());
   if (iequals(v.text, "@@SPID")) return std::to_string(info_.spid);
   if (iequals(v.text, "@@SERVERNAME")) return sql_string("TDS_TEST_SERVER");
-  if (iequals(v.text, "@@TRANCOUNT")) return "0";
+  if (iequals(v.text, "@@TRANCOUNT")) return std::to_string(info_.trancount);
   if (iequals(v.text, "@@LANGUAGE")) return sql_string("us_english");
   throw SqlError(137, "Must declare the scalar variable \"" + v.text + "\".", 15);
 }
@@ -193,7 +193,14 @@ std::size_t Translator::term(std::size_t i, std::size_t b, Ctx ctx, std::string&
   switch (k.kind) {
     case K::Op:
       if (k.text == "." || k.text == ";") syntax(i);
+      if (ctx == Ctx::Where && unary_sign_at(i)) {  // -12.50: one exact string literal, not minus a REAL
+        piece = sql_string((k.text == "-" ? "-" : "") + t_[i + 1].text);
+        return i + 2;
+      }
       piece = k.text == "!<" ? ">=" : k.text == "!>" ? "<=" : k.text;
+      return i + 1;
+    case K::Hex:
+      piece = "X'" + std::string(k.text.size() % 2 ? "0" : "") + k.text + "'";
       return i + 1;
     case K::Number: {
       const bool integer = k.text.find_first_of(".eE") == std::string::npos;
@@ -232,10 +239,33 @@ std::size_t Translator::term(std::size_t i, std::size_t b, Ctx ctx, std::string&
   return column_term(i, b, ctx, piece);
 }
 
+bool Translator::unary_sign_at(std::size_t i) const {
+  if (!(is_op(t_[i], "-") || is_op(t_[i], "+")) || i + 1 >= end_ || t_[i + 1].kind != K::Number) return false;
+  if (i == 0) return true;
+  const Token& p = t_[i - 1];
+  if (p.kind == K::Op) return p.text != ")";
+  return p.kind == K::Word && is_expr_keyword(p);
+}
+
+bool Translator::operand_collated(std::size_t i, std::size_t b) const {
+  static const char* kCompare[] = {"=", "<>", "!=", "<", "<=", ">", ">=", "!<", "!>"};
+  bool compare = false;
+  for (const char* c : kCompare) compare = compare || op_at(i, c);
+  if (!compare || i + 1 >= b) return false;
+  std::size_t j = i + 1;
+  if (unary_sign_at(j)) ++j;
+  if (j + 1 < b && t_[j].kind == K::Word && is_op(t_[j + 1], "(")) j = close_of(j + 1, b) + 1;
+  else if (is_op(t_[j], "(")) j = close_of(j, b) + 1;
+  else ++j;
+  return j < b && word_at(j, "COLLATE");
+}
+
 /// A column reference, or in ORDER BY a select-list alias (ordered by that item's expression).
 std::size_t Translator::column_term(std::size_t i, std::size_t b, Ctx ctx, std::string& piece) const {
   const ColRef r = column_ref(i, b, ctx);
-  const bool explicit_collate = r.next < b && is_word(t_[r.next], "COLLATE");
+  // SQLite lets the left operand's COLLATE win: the column's implicit one must not override the
+  // COLLATE of the value it is compared with ([c] = N'x' COLLATE Latin1_General_BIN2).
+  const bool explicit_collate = (r.next < b && is_word(t_[r.next], "COLLATE")) || operand_collated(r.next, b);
   if (!r.col) {
     const Item* it = alias_item(t_[i].text);
     piece = expr(it->a, it->b, Ctx::Order);

@@ -61,7 +61,7 @@ TEST_F(Translate, ErrorsUseSqlServerNumbers) {
   EXPECT_EQ(error_of("SELECT missing FROM T"), 207);
   EXPECT_EQ(error_of("SELECT x.id FROM T"), 4104);
   EXPECT_EQ(error_of("SELECT id FROM T WHERE"), 102);
-  EXPECT_EQ(error_of("DELETE FROM T"), 156);
+  EXPECT_EQ(error_of("TRUNCATE TABLE T"), 156);
   EXPECT_EQ(error_of("SELECT NEWID()"), 195);
   EXPECT_EQ(error_of("SELECT id COLLATE Klingon_CI_AS FROM T"), 448);
   EXPECT_EQ(error_of("SELECT 'open"), 105);

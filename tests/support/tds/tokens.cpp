@@ -55,6 +55,16 @@ void put_envchange_collation(Out& o, const Collation& c) {
   end_sized(o, at);
 }
 
+void put_envchange_transaction(Out& o, std::uint8_t type, std::uint64_t descriptor) {
+  const std::size_t at = begin_sized(o, kTokenEnvChange);
+  o.u8(type);
+  if (type != 8) o.u8(0);  // commit / rollback: no new transaction
+  o.u8(8);
+  o.u64(descriptor);
+  if (type == 8) o.u8(0);  // begin: no old one
+  end_sized(o, at);
+}
+
 void put_loginack(Out& o, std::uint32_t tds_version) {
   const std::size_t at = begin_sized(o, kTokenLoginAck);
   o.u8(1);                // interface: SQL_TSQL
