@@ -68,7 +68,7 @@ SQL
 restore() {
   "${PSQL[@]}" -c "TRUNCATE tgt.contratos; INSERT INTO tgt.contratos SELECT * FROM pristine.contratos" \
     -c "VACUUM ANALYZE tgt.contratos" -c "CHECKPOINT" >/dev/null
-  sleep 0.2  # the postmaster reaps this session before the timed one starts counting server CPU
+  sleep 0.2  # the postmaster reaps this backend before the timed one starts counting server CPU
 }
 # Target and source equal: target EXCEPT source and source EXCEPT target both empty.
 check_equal() {

@@ -186,10 +186,6 @@ class CancelOnInterrupt {
   std::thread thread_;
 };
 
-}  // namespace
-
-namespace {
-
 /// Each statement's key with its row count: 1 applied, 0 a conflict; more than 1 means the key is
 /// not unique on the target, which ends the table (thrown, so the transaction is rolled back).
 void count_rows(const TablePlan& plan, const std::vector<std::int64_t>& counts, TableApply& out) {

@@ -38,10 +38,6 @@ std::vector<std::uint32_t> columns_to_set(const Divergence& d, std::size_t value
   return all;
 }
 
-bool is_time(TypeClass c) {
-  return c == TypeClass::Time || c == TypeClass::Timestamp || c == TypeClass::TimestampTz;
-}
-
 }  // namespace
 
 /// A statement's text with its literals and, for PostgreSQL, the same statement with $n
@@ -113,40 +109,6 @@ std::string GuardedStatement::file_line() const {
   for (char& c : comment)
     if (c == '\n' || c == '\r') c = ' ';
   return sql + ";" + comment + "\n";
-}
-
-std::optional<std::string> unguardable(Dialect dialect, const SelectColumn& column, const canon::ValueView& v) {
-  if (v.is_null()) return std::nullopt;
-  const ColumnInfo& native = column.native;
-  const TypeClass cls = column.compare_as;
-  if (cls == TypeClass::Float || column.single_float) return "float";
-  if (cls == TypeClass::Json) return "json";
-  if (v.tag == TypeClass::Invalid) return "not a " + std::string(type_class_name(cls)) + " value";
-  const bool same_class = native.dynamic || native.type_class == cls ||
-                          (native.type_class == TypeClass::Integer && cls == TypeClass::Decimal);
-  if (!same_class) return "observed as " + std::string(type_class_name(cls));
-  if (column.trim_padding && !native.padded_char) return "trailing spaces trimmed when observed";
-  switch (dialect) {
-    case Dialect::Postgres: return std::nullopt;
-    case Dialect::SqlServer:
-      // The old LOB types and xml have no = operator (Msg 402 / 305): a guard would fail the file.
-      if (native.type_name == "text" || native.type_name == "ntext" || native.type_name == "image" ||
-          native.type_name == "xml")
-        return native.type_name + " cannot be compared in SQL Server";
-      // datetime keeps 1/300 s and (7) types 100 ns: their observed microseconds were rounded.
-      if (is_time(cls) && (native.type_name == "datetime" || native.precision > 6))
-        return native.type_name + " rounded to microseconds when observed";
-      return std::nullopt;
-    case Dialect::Sqlite:
-      // SQLite keeps CHAR(n) values as written, padding included: the trimmed observation is not it.
-      if (column.trim_padding || native.padded_char) return "trailing spaces trimmed when observed";
-      // SQLite keeps dates, times and uuids as text in whatever spelling was written.
-      if (cls == TypeClass::Integer || cls == TypeClass::Decimal || cls == TypeClass::Text ||
-          cls == TypeClass::Bytes || cls == TypeClass::Boolean)
-        return std::nullopt;
-      return std::string(type_class_name(cls)) + " stored as text";
-  }
-  return "unknown engine";
 }
 
 GuardedSql::GuardedSql(const TableContext& ctx) : ctx_(ctx), dialect_(ctx.target_dialect) {

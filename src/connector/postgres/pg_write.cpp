@@ -172,7 +172,7 @@ class PgWriteTransaction final : public WriteTransaction {
   Side side_;
   std::string where_;  ///< "target postgres postgresql://u@h/db", password-free
   std::unique_ptr<Connection> conn_;
-  std::map<std::string, std::string> prepared_;  ///< shape -> prepared statement name, this session
+  std::map<std::string, std::string> prepared_;  ///< shape -> prepared statement name on this connection
   /// Made once, in the owning thread: PQcancel on it is safe from any thread, also after close().
   std::unique_ptr<PGcancel, void (*)(PGcancel*)> cancel_;
   bool ended_ = false;  ///< committed, rolled back or closed

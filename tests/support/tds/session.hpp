@@ -56,7 +56,7 @@ class Session {
   bool nocount_ = false;
   bool xact_abort_ = false;
   std::uint64_t transaction_id_ = 0;  ///< descriptor of the open transaction (ENVCHANGE 8)
-  std::uint64_t transactions_ = 0;    ///< transactions begun on this session
+  std::uint64_t transactions_ = 0;    ///< transactions begun on this connection
   bool attention_ = false;
   std::deque<Message> pending_;
 };
