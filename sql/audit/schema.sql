@@ -137,7 +137,7 @@ CREATE TABLE applies (
   host              TEXT,
   target_endpoint   TEXT,              -- password-free
   strict            INTEGER NOT NULL DEFAULT 0,
-  status            TEXT NOT NULL,     -- committed | rolled_back | failed | interrupted
+  status            TEXT NOT NULL,     -- committed | rolled_back | failed | interrupted | nothing_to_apply
   fixup_file        TEXT,              -- the run's fix-up file the statements are those of
   fixup_sha256      TEXT,              -- its SHA-256 hex, as verified before applying
   statements        INTEGER NOT NULL DEFAULT 0,  -- guarded statements run

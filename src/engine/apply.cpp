@@ -203,15 +203,16 @@ ApplyResult apply_run(const RunOptions& job, AuditDb& audit, const StoredRun& ru
     const double t0 = now_epoch();
     const TablePlan plan = plan_table(ctx, found[i], audit, run.run_id, t);
     if (plan.statements.empty()) {
-      t.status = "nothing_to_apply";
+      t.status = "nothing_to_apply";  // e.g. every key repaired by an earlier apply: still on record
     } else if (settings.dry_run) {
       predict_table(opts, pool, plan, t);
     } else {
       apply_table(opts, pool, plan, settings, run.out_dir, result.apply_id, t);
       verify_table(opts, pool, plan, t);
+    }
+    if (!settings.dry_run)
       audit.record_apply(record_of(result.apply_id, run, ctx, t, started_at, settings.strict),
                          key_records(t, iso_utc_now()));
-    }
     t.seconds = now_epoch() - t0;
     result.tables.push_back(std::move(t));
   }

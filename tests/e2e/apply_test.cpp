@@ -876,6 +876,8 @@ TEST_F(PgApply, SecondApplySkipsRepairedKeysAndExplainShowsTheRepair) {
       << "the second apply wrote rows";
   EXPECT_EQ(undo_files(dir / "out").size(), 1u);
   EXPECT_LE(audit_count(dir / "audit.db", "SELECT count(*) FROM applies WHERE status = 'committed'"), 1);
+  EXPECT_EQ(audit_count(dir / "audit.db", "SELECT count(*) FROM applies WHERE status = 'nothing_to_apply'"), 1)
+      << "the second apply is on record too, with nothing applied";
 
   // explain: a changed row (id 1: name), a deleted row (id 9) and an inserted one (id 201).
   for (const std::string& key : std::vector<std::string>{"1", "9", "201"}) {

@@ -14,7 +14,7 @@ struct ApplyRecord {
   std::string os_user, host;
   std::string target_endpoint;          ///< password-free (redacted again on write)
   bool strict = false;
-  std::string status;                   ///< committed | rolled_back | failed | interrupted
+  std::string status;                   ///< committed | rolled_back | failed | interrupted | nothing_to_apply
   std::string fixup_file, fixup_sha256; ///< the run's fix-up file (relative to its out_dir), as verified
   std::int64_t statements = 0, applied = 0, conflicts = 0, skipped = 0;
   std::int64_t repaired = 0, still_divergent = 0;
