@@ -1,6 +1,5 @@
 // `recon apply --run RUN|latest`: a run's fix-up applied by recon, guarded, undoable, re-verified.
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -9,6 +8,7 @@
 #include "commands.hpp"
 #include "recon/core/errors.hpp"
 #include "recon/engine/apply.hpp"
+#include "recon/report/output_file.hpp"
 #include "recon/report/progress.hpp"
 #include "run_lookup.hpp"
 
@@ -73,26 +73,16 @@ nlohmann::json to_json(const ApplyResult& r, const std::string& run_id, bool dry
 }
 
 /// <out_dir>/applies/<apply_id>.json, the --json document: the run's output folder shows what
-/// each apply did beside the findings it repaired. Written to a temporary name and renamed.
+/// each apply did beside the findings it repaired. "" (and a warning) when it cannot be written.
 std::string write_apply_report(const std::string& out_dir, const ApplyResult& r, const nlohmann::json& doc) {
-  namespace fs = std::filesystem;
-  const fs::path dir = fs::path(out_dir) / "applies";
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  const fs::path file = dir / (r.apply_id + ".json");
-  fs::path tmp = file;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << doc.dump(2) << "\n";
-    if (!out.flush()) {
-      fs::remove(tmp, ec);
-      std::cerr << "recon: warning: cannot write " << file.string() << " (the audit DB has the apply)\n";
-      return "";
-    }
+  const std::filesystem::path file = std::filesystem::path(out_dir) / "applies" / (r.apply_id + ".json");
+  try {
+    report::write_file_atomically(file, doc.dump(2) + "\n");
+    return file.string();
+  } catch (const std::exception& e) {
+    std::cerr << "recon: warning: " << e.what() << " (the audit DB has the apply)\n";
+    return "";
   }
-  fs::rename(tmp, file, ec);
-  return ec ? "" : file.string();
 }
 
 }  // namespace

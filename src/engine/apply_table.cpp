@@ -1,14 +1,9 @@
 // One table of `recon apply`: lock, pre-images, guarded statements with row counts, undo, commit.
 #include "apply_table.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <atomic>
-#include <cerrno>
 #include <chrono>
 #include <thread>
-#include <cstring>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -18,6 +13,7 @@
 #include "recon/core/sha256.hpp"
 #include "recon/core/utc_time.hpp"
 #include "recon/report/fixup.hpp"
+#include "recon/report/output_file.hpp"
 
 namespace recon {
 
@@ -90,30 +86,6 @@ class PreImages {
   std::unordered_map<std::string, PreImage> rows_;
 };
 
-/// Writes `text` to `path` durably (temp file, fsync, rename); throws std::runtime_error naming it.
-void write_durably(const fs::path& path, const std::string& text) {
-  fs::path tmp = path;
-  tmp += ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  bool ok = fd >= 0;
-  for (std::size_t done = 0; ok && done < text.size();) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    ok = n > 0;
-    if (ok) done += static_cast<std::size_t>(n);
-  }
-  ok = ok && ::fsync(fd) == 0;
-  const std::string why = std::strerror(errno);
-  if (fd >= 0) ::close(fd);
-  std::error_code ec;
-  if (ok) fs::rename(tmp, path, ec);
-  if (!ok || ec) {
-    fs::remove(tmp, ec);
-    throw std::runtime_error("cannot write undo script " + path.string() + ": " + why +
-                             " (check free space and permissions of the run's output folder)");
-  }
-}
-
 /// The undo script of the statements that touched their row, in reverse order of application.
 std::string undo_script(const TablePlan& plan, const GuardedSql& sql, const PreImages& pre,
                         const std::vector<std::int64_t>& counts, const std::string& apply_id, std::int64_t& written) {
@@ -127,8 +99,9 @@ std::string undo_script(const TablePlan& plan, const GuardedSql& sql, const PreI
     ++written;
   }
   const TableContext& ctx = *plan.ctx;
-  std::string head = "-- recon undo script for table " + ctx.name + ": puts back what recon apply " + apply_id +
-                     " changed.\n-- target:     " + redact_secrets(ctx.target_endpoint) +
+  using report::one_line;  // names go into "--" comment lines: a line break would end the comment
+  std::string head = "-- recon undo script for table " + one_line(ctx.name) + ": puts back what recon apply " +
+                     apply_id + " changed.\n-- target:     " + one_line(redact_secrets(ctx.target_endpoint)) +
                      "\n-- generated:  " + iso_utc_now() + "\n-- statements: " + std::to_string(written) +
                      " (the pre-images read under the apply's row locks, newest change first)\n"
                      "-- Guarded: each statement touches its row only while it still holds what the apply wrote.\n\n";
@@ -246,8 +219,7 @@ void apply_table(const RunOptions& opts, ConnectionPool& pool, const TablePlan& 
       std::int64_t written = 0;
       const std::string script = undo_script(plan, sql, pre, counts, apply_id, written);
       out.undo_file = "fixup/" + FixupWriter::file_name_for(ctx.name) + ".undo-" + apply_id + ".sql";
-      fs::create_directories(out_dir / "fixup");
-      write_durably(out_dir / out.undo_file, script);
+      report::write_file_atomically(out_dir / out.undo_file, script, /*durable=*/true);
       out.undo_sha256 = sha256_hex(script);
     }
     commit_sent = true;

@@ -13,7 +13,7 @@
 #include <fmt/format.h>
 #include <xxhash.h>
 
-#include "output_file.hpp"
+#include "recon/report/output_file.hpp"
 #include "recon/connector/connector.hpp"
 #include "recon/core/sha256.hpp"
 #include "recon/core/utc_time.hpp"

@@ -2,7 +2,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "output_file.hpp"
+#include "recon/report/output_file.hpp"
 #include "recon/report/metrics.hpp"
 
 namespace recon {

@@ -1,5 +1,8 @@
 // Atomic output files and small text helpers shared by the report writers.
-#include "output_file.hpp"
+#include "recon/report/output_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -12,7 +15,7 @@
 
 namespace recon::report {
 
-void write_file_atomically(const std::filesystem::path& file, std::string_view content) {
+void write_file_atomically(const std::filesystem::path& file, std::string_view content, bool durable) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (file.has_parent_path()) {
@@ -33,6 +36,17 @@ void write_file_atomically(const std::filesystem::path& file, std::string_view c
       fs::remove(tmp, ec);
       throw std::runtime_error("cannot write " + file.string() + ": " + why +
                                " (check free space and permissions of the output folder)");
+    }
+  }
+  if (durable) {
+    const int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+    const bool synced = fd >= 0 && ::fsync(fd) == 0;
+    const std::string why = std::strerror(errno);
+    if (fd >= 0) ::close(fd);
+    if (!synced) {
+      fs::remove(tmp, ec);
+      throw std::runtime_error("cannot write " + file.string() + " to disk: " + why +
+                               " (check the output folder's file system)");
     }
   }
   fs::rename(tmp, file, ec);

@@ -1,7 +1,7 @@
 // summary.json: the schema of docs/cli.md, built with nlohmann::json.
 #include <nlohmann/json.hpp>
 
-#include "output_file.hpp"
+#include "recon/report/output_file.hpp"
 #include "recon/core/errors.hpp"
 #include "recon/report/summary.hpp"
 
