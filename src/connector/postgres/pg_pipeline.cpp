@@ -171,11 +171,5 @@ std::optional<PipelineFailure> run_pipeline(PGconn* conn, const std::vector<Pipe
   return Pipeline(conn, items, counts).run();
 }
 
-std::optional<PipelineFailure> run_pipeline(PGconn* conn, const std::vector<std::string>& statements,
-                                            std::vector<std::int64_t>& counts) {
-  std::vector<PipelineItem> items(statements.size());
-  for (std::size_t i = 0; i < statements.size(); ++i) items[i].sql = &statements[i];
-  return run_pipeline(conn, items, counts);
-}
 
 }  // namespace recon::pg

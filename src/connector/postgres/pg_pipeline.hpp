@@ -34,17 +34,12 @@ struct PipelineItem {
   bool counted() const { return kind != Kind::Prepare; }
 };
 
-/// run_pipeline over items: as below, with one count per Text or Execute item, and a failure's
-/// `statement` the 0-based index among those counted items.
-std::optional<PipelineFailure> run_pipeline(PGconn* conn, const std::vector<PipelineItem>& items,
-                                            std::vector<std::int64_t>& counts);
-
-/// Sends `statements` (each one complete SQL text with its literals, no parameters) on `conn` in
-/// one pipeline: every statement through the extended protocol (one statement per text; a text
-/// holding two is an error of that statement), then one Sync, in as few round trips as the
+/// Sends `items` on `conn` in one pipeline: every statement (a Text or Execute item; a Prepare
+/// item readies the Executes after it) through the extended protocol (one statement per text; a
+/// text holding two is an error of that statement), then one Sync, in as few round trips as the
 /// socket allows. Appends one count per statement to `counts`, in order: PQcmdTuples for a
 /// command (rows inserted, updated or deleted; 0 for commands without a count), PQntuples for a
-/// statement that returns rows (discarded).
+/// statement that returns rows (discarded). A failure's `statement` counts statements only.
 ///
 /// The connection is switched to non-blocking mode while the pipeline runs, and the loop sends,
 /// flushes and reads results as the socket permits, so a batch of any size cannot deadlock with
@@ -56,7 +51,7 @@ std::optional<PipelineFailure> run_pipeline(PGconn* conn, const std::vector<Pipe
 /// after it were not run (PGRES_PIPELINE_ABORTED), `counts` holds the counts of the statements
 /// before it, and the connection is back in normal (blocking, non-pipeline) mode unless
 /// connection_lost. Must be called with `conn` idle and not in pipeline mode.
-std::optional<PipelineFailure> run_pipeline(PGconn* conn, const std::vector<std::string>& statements,
+std::optional<PipelineFailure> run_pipeline(PGconn* conn, const std::vector<PipelineItem>& items,
                                             std::vector<std::int64_t>& counts);
 
 }  // namespace recon::pg

@@ -43,14 +43,9 @@ class PgWriteTransaction final : public WriteTransaction {
 
   std::vector<std::int64_t> execute(const std::vector<std::string>& statements) override {
     require_open("run statements");
-    std::vector<std::int64_t> counts;
-    counts.reserve(statements.size());
-    if (statements.empty()) return counts;
-    const std::optional<PipelineFailure> failure = run_pipeline(conn_->raw(), statements, counts);
-    if (!failure) return counts;
-    const bool gone = failure->connection_lost || conn_->broken() || ends_session(failure->sqlstate);
-    if (gone) close();  // the server rolls the transaction back by itself
-    throw statement_failure(*failure, statements.size(), gone);
+    std::vector<PipelineItem> items(statements.size());
+    for (std::size_t i = 0; i < statements.size(); ++i) items[i].sql = &statements[i];
+    return run(items, statements.size());
   }
 
   std::vector<std::int64_t> execute_shaped(const std::vector<ShapedStatement>& statements) override {
@@ -68,13 +63,7 @@ class PgWriteTransaction final : public WriteTransaction {
                                      static_cast<int>(st.params.size())});
       items.push_back(PipelineItem{PipelineItem::Kind::Execute, nullptr, it->second, &st.params, 0});
     }
-    std::vector<std::int64_t> counts;
-    counts.reserve(statements.size());
-    const std::optional<PipelineFailure> failure = run_pipeline(conn_->raw(), items, counts);
-    if (!failure) return counts;
-    const bool gone = failure->connection_lost || conn_->broken() || ends_session(failure->sqlstate);
-    if (gone) close();
-    throw statement_failure(*failure, statements.size(), gone);
+    return run(items, statements.size());
   }
 
   void commit() override {
@@ -117,6 +106,17 @@ class PgWriteTransaction final : public WriteTransaction {
   }
 
  private:
+  /// One pipeline of `items` (`statements` of them counted): their counts, or the failure thrown.
+  std::vector<std::int64_t> run(const std::vector<PipelineItem>& items, std::size_t statements) {
+    std::vector<std::int64_t> counts;
+    counts.reserve(statements);
+    const std::optional<PipelineFailure> failure = run_pipeline(conn_->raw(), items, counts);
+    if (!failure) return counts;
+    const bool gone = failure->connection_lost || conn_->broken() || ends_session(failure->sqlstate);
+    if (gone) close();  // the server rolls the transaction back by itself
+    throw statement_failure(*failure, statements, gone);
+  }
+
   struct Outcome {
     bool ok = false;
     std::string status;    ///< PQcmdStatus when ok ("COMMIT", "ROLLBACK", …)
