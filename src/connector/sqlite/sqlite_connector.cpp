@@ -19,7 +19,6 @@ namespace {
 
 using sqlite::busy_timeout_ms;
 using sqlite::Db;
-using sqlite::kProgressEvery;
 using sqlite::Stmt;
 
 /// Parameters per key lookup statement; below SQLite's historical 999 limit on every build.
@@ -50,8 +49,8 @@ class SqliteConnector final : public Connector {
     // A read waits lock_timeout for a writer's lock, then fails and the engine retries it; a
     // statement that runs past statement_timeout (or is cancelled) is interrupted the same way.
     sqlite3_busy_timeout(db_.get(), busy_timeout_ms(ep.lock_timeout_ms));
-    statement_timeout_ms_ = ep.statement_timeout_ms;
-    sqlite3_progress_handler(db_.get(), kProgressEvery, &SqliteConnector::on_progress, this);
+    watch_.set_timeout_ms(ep.statement_timeout_ms);
+    watch_.install(db_.get());
     // Opening is lazy: a file that is not a database only fails at the first read.
     sqlite3_stmt* probe = nullptr;
     int step = sqlite3_prepare_v2(db_.get(), "SELECT count(*) FROM sqlite_master", -1, &probe, nullptr);
@@ -66,7 +65,7 @@ class SqliteConnector final : public Connector {
   std::string endpoint() const override { return "sqlite " + path_; }
   Dialect dialect() const override { return Dialect::Sqlite; }
   void cancel() noexcept override {
-    cancelled_ = true;
+    watch_.cancel();
     sqlite3_interrupt(db_.get());
   }
   bool can_write() const override { return true; }
@@ -182,16 +181,8 @@ class SqliteConnector final : public Connector {
   }
 
  private:
-  static int on_progress(void* self) {
-    auto* c = static_cast<SqliteConnector*>(self);
-    if (c->cancelled_.load(std::memory_order_relaxed)) return 1;
-    if (c->statement_timeout_ms_ <= 0) return 0;
-    const auto ran = std::chrono::steady_clock::now() - c->statement_started_;
-    return ran > std::chrono::milliseconds(c->statement_timeout_ms_) ? 1 : 0;
-  }
-
   Stmt prepare(std::string_view sql, const std::string& what) {
-    statement_started_ = std::chrono::steady_clock::now();
+    watch_.start();
     sqlite3_stmt* raw = nullptr;
     const int rc = sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
     Stmt st(raw);
@@ -269,9 +260,7 @@ class SqliteConnector final : public Connector {
   Side side_;
   std::string path_;  ///< as given, secrets redacted (a URI may carry parameters)
   Endpoint endpoint_;  ///< as configured: begin_write opens the same url with its timeouts
-  std::int64_t statement_timeout_ms_ = 0;
-  std::chrono::steady_clock::time_point statement_started_;
-  std::atomic<bool> cancelled_{false};
+  sqlite::StatementWatch watch_;  ///< statement_timeout and cancel()
   Db db_;
 };
 

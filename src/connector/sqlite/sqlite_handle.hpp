@@ -5,6 +5,8 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -36,6 +38,32 @@ inline int busy_timeout_ms(std::int64_t ms) {
 /// VM instructions between two looks of a progress handler at the statement's deadline and at
 /// cancel().
 constexpr int kProgressEvery = 10'000;
+
+/// A statement's deadline and a cancel flag, looked at by SQLite's progress handler every
+/// kProgressEvery VM instructions: interrupts the statement (SQLITE_INTERRUPT) once cancel() ran
+/// (any thread) or the statement has run `timeout_ms` (0: no limit). The read connector and the
+/// write transaction each keep one.
+class StatementWatch {
+ public:
+  explicit StatementWatch(std::int64_t timeout_ms = 0) : timeout_ms_(timeout_ms) {}
+  void install(sqlite3* db) { sqlite3_progress_handler(db, kProgressEvery, &StatementWatch::on_progress, this); }
+  void set_timeout_ms(std::int64_t ms) { timeout_ms_ = ms; }
+  void start() { started_ = std::chrono::steady_clock::now(); }  ///< a statement begins
+  void cancel() { cancelled_ = true; }
+  bool cancelled() const { return cancelled_.load(std::memory_order_relaxed); }
+  std::int64_t timeout_ms() const { return timeout_ms_; }
+
+ private:
+  static int on_progress(void* self) {
+    auto* w = static_cast<StatementWatch*>(self);
+    if (w->cancelled()) return 1;
+    if (w->timeout_ms_ <= 0) return 0;
+    return std::chrono::steady_clock::now() - w->started_ > std::chrono::milliseconds(w->timeout_ms_) ? 1 : 0;
+  }
+  std::int64_t timeout_ms_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::atomic<bool> cancelled_{false};
+};
 
 /// Identifier quoting for SQLite ("a""b"). Local so this module does not depend on the factory's.
 inline std::string ident(std::string_view name) {

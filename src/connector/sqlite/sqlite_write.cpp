@@ -24,9 +24,9 @@ class SqliteWriteTransaction final : public WriteTransaction {
   SqliteWriteTransaction(const Endpoint& ep, Side side)
       : side_(side), path_(redact_secrets(ep.url)),
         where_(std::string(side_name(side)) + " SQLite database '" + path_ + "'"),
-        lock_timeout_ms_(ep.lock_timeout_ms), statement_timeout_ms_(ep.statement_timeout_ms) {
+        lock_timeout_ms_(ep.lock_timeout_ms), watch_(ep.statement_timeout_ms) {
     open(ep.url);
-    sqlite3_progress_handler(db_.get(), kProgressEvery, &SqliteWriteTransaction::on_progress, this);
+    watch_.install(db_.get());
     begin();
   }
 
@@ -42,7 +42,7 @@ class SqliteWriteTransaction final : public WriteTransaction {
 
   void commit() override {
     require_open("commit");
-    started_ = std::chrono::steady_clock::now();
+    watch_.start();
     const int rc = sqlite3_exec(db_.get(), "COMMIT", nullptr, nullptr, nullptr);
     if (rc == SQLITE_OK) {
       ended_ = true;
@@ -63,7 +63,7 @@ class SqliteWriteTransaction final : public WriteTransaction {
   }
 
   void cancel() noexcept override {
-    cancelled_ = true;
+    watch_.cancel();
     sqlite3_interrupt(db_.get());
   }
 
@@ -94,7 +94,7 @@ class SqliteWriteTransaction final : public WriteTransaction {
   }
 
   void begin() {
-    started_ = std::chrono::steady_clock::now();
+    watch_.start();
     const int rc = sqlite3_exec(db_.get(), "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
     if (rc == SQLITE_OK) return;
     const int primary = rc & 0xff;
@@ -108,8 +108,8 @@ class SqliteWriteTransaction final : public WriteTransaction {
 
   /// Prepares and steps one statement (`number` counts from 1) and returns its count.
   std::int64_t run_one(const std::string& sql, std::size_t number) {
-    if (cancelled_) fail(number, "not run: recon apply was interrupted");
-    started_ = std::chrono::steady_clock::now();
+    if (watch_.cancelled()) fail(number, "not run: recon apply was interrupted");
+    watch_.start();
     const char* tail = nullptr;
     sqlite3_stmt* raw = nullptr;
     const int prepared = sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &raw, &tail);
@@ -174,21 +174,11 @@ class SqliteWriteTransaction final : public WriteTransaction {
                            false);
   }
 
-  static int on_progress(void* self) {
-    auto* t = static_cast<SqliteWriteTransaction*>(self);
-    if (t->cancelled_.load(std::memory_order_relaxed)) return 1;
-    if (t->statement_timeout_ms_ <= 0) return 0;
-    const auto ran = std::chrono::steady_clock::now() - t->started_;
-    return ran > std::chrono::milliseconds(t->statement_timeout_ms_) ? 1 : 0;
-  }
-
   Side side_;
   std::string path_;   ///< as given, secrets redacted (a URI may carry parameters)
   std::string where_;  ///< "target SQLite database '/path'"
   std::int64_t lock_timeout_ms_;
-  std::int64_t statement_timeout_ms_;
-  std::chrono::steady_clock::time_point started_;  ///< when the current statement began
-  std::atomic<bool> cancelled_{false};
+  sqlite::StatementWatch watch_;  ///< statement_timeout and cancel()
   bool ended_ = false;   ///< committed or rolled back
   bool failed_ = false;  ///< a statement failed: only rollback() is left
   Db db_;
