@@ -1,8 +1,6 @@
 // The SQLite connector: read-only access through the C API (recon apply writes through a
 // connection of its own, sqlite_write.hpp).
 #include <algorithm>
-#include <atomic>
-#include <chrono>
 #include <filesystem>
 #include <set>
 

@@ -1,9 +1,7 @@
 // The SQLite write transaction: its own read-write connection, BEGIN IMMEDIATE. See sqlite_write.hpp.
 #include "sqlite_write.hpp"
 
-#include <atomic>
 #include <cctype>
-#include <chrono>
 #include <filesystem>
 
 #include "sqlite_handle.hpp"
