@@ -1,11 +1,11 @@
--- recon audit trail, schema version 4. Applied in one transaction to a new database; older files
--- are brought here by migrate_v1_v2.sql, migrate_v2_v3.sql then migrate_v3_v4.sql (keep them in
+-- recon audit trail, schema version 5. Applied in one transaction to a new database; older files
+-- are brought here by migrate_v1_v2.sql, migrate_v2_v3.sql, migrate_v3_v4.sql then migrate_v4_v5.sql (keep them in
 -- step: same columns, same meaning).
 -- Times are ISO-8601 UTC text ("2026-11-23T10:15:00Z"); JSON columns hold JSON text.
 CREATE TABLE schema_version (
   version INTEGER NOT NULL
 );
-INSERT INTO schema_version (version) VALUES (4);
+INSERT INTO schema_version (version) VALUES (5);
 
 CREATE TABLE runs (
   run_id            TEXT PRIMARY KEY,
@@ -28,7 +28,11 @@ CREATE TABLE runs (
   heartbeat_at      TEXT,          -- updated while running; a stale one marks the run abandoned
   out_dir           TEXT,          -- the output folder (a resumed run writes there again)
   rules_hash        TEXT,          -- XXH3-64 of every rule file's bytes (resume refuses a change)
-  resumed_at        TEXT           -- the last --resume of this run
+  resumed_at        TEXT,          -- the last --resume of this run
+  -- version 5: a sampled run's index is an estimate; these are its interval (NULL otherwise)
+  index_lower       REAL,
+  index_upper       REAL,
+  confidence        REAL           -- e.g. 0.95
 );
 
 CREATE TABLE table_results (
@@ -57,6 +61,12 @@ CREATE TABLE table_results (
   -- version 4
   fixup_file        TEXT,  -- the table's fix-up file, relative to runs.out_dir ("fixup/x.sql")
   fixup_sha256      TEXT,  -- SHA-256 hex of that file as written (recon apply refuses an edited one)
+  -- version 5
+  mode              TEXT,  -- full | sample | incremental (the run's)
+  index_lower       REAL,  -- sample: the interval of consistency_index (NULL otherwise)
+  index_upper       REAL,
+  sample_json       TEXT,  -- sample: {"method","confidence","clusters_read","clusters_total",…}
+  incremental_json  TEXT,  -- incremental: which parts ran and the rows each read
   PRIMARY KEY (run_id, table_name)
 );
 
@@ -167,3 +177,25 @@ CREATE TABLE apply_keys (
   checked_at        TEXT
 );
 CREATE INDEX apply_keys_divergence ON apply_keys (divergence_id);
+
+-- Version 5: how a sampled table's clusters were planned (a resumed run estimates with the same
+-- partition), and the watermark and scrub position of each table checked incrementally.
+CREATE TABLE cluster_plans (
+  run_id            TEXT NOT NULL REFERENCES runs(run_id),
+  table_name        TEXT NOT NULL,
+  clusters_total    INTEGER NOT NULL,  -- clusters in the table's partition (the sample drew from these)
+  method            TEXT NOT NULL,     -- integer_interpolation | key_sample
+  mean_cluster_rows REAL,
+  PRIMARY KEY (run_id, table_name)
+);
+CREATE TABLE watermarks (
+  table_identity    TEXT PRIMARY KEY,  -- report name | source endpoint | source table | target endpoint | target table
+  table_name        TEXT NOT NULL,
+  watermark         TEXT NOT NULL,     -- ISO-8601 UTC: rows updated before this, less the lag, were compared
+  watermark_epoch   REAL NOT NULL,
+  run_id            TEXT NOT NULL,     -- the run that set it (its open divergences are compared again)
+  scrub_cycle       INTEGER NOT NULL,
+  scrub_next        INTEGER NOT NULL,  -- the slice the next run scrubs
+  scrub_bounds_json TEXT NOT NULL,     -- JSON array of the cycle's slice bounds, canonical keys in hex
+  updated_at        TEXT NOT NULL
+);

@@ -1,5 +1,6 @@
 // SQLite audit trail: schema creation/checks, run rows, table results, divergences.
 #include "recon/audit/audit_db.hpp"
+#include "recon/model/estimates_json.hpp"
 
 #include <pwd.h>
 #include <sqlite3.h>
@@ -33,8 +34,10 @@ constexpr const char* kInsertDivergence =
 constexpr const char* kUpsertTable =
     "INSERT OR REPLACE INTO table_results (run_id, table_name, source, target, rows_source, rows_target,"
     " rows_compared, matched, missing_in_target, missing_in_source, changed, consistency_index, partial, error,"
-    " tolerated, in_flight, converged, suspended, escalated, categories_json, notes_json, fixup_file, fixup_sha256)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)";
+    " tolerated, in_flight, converged, suspended, escalated, categories_json, notes_json, fixup_file, fixup_sha256,"
+    " mode, index_lower, index_upper, sample_json, incremental_json)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23,"
+    " ?24, ?25, ?26, ?27, ?28)";
 
 /// JSON text that never throws on invalid UTF-8 (a name from a foreign catalog must not end a run).
 std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
@@ -49,7 +52,7 @@ AuditRunInfo AuditRunInfo::from(const RunOptions& options, const RunResult& run,
   info.user = user_name();
   info.job_file = options.job_file.string();
   info.job_hash = options.job_hash;
-  info.mode = options.mode == Mode::Sample ? "sample" : "full";
+  info.mode = mode_name(options.mode);
   if (options.mode == Mode::Sample) {
     info.seed = options.seed ? *options.seed : run.seed;
     info.sample_rate = options.sample_rate;
@@ -162,6 +165,7 @@ void AuditDb::migrate_from(std::int64_t version) {
   if (version < 2) exec(std::string(sql::audit_migrate_v1_v2).c_str());
   if (version < 3) exec(std::string(sql::audit_migrate_v2_v3).c_str());
   if (version < 4) exec(std::string(sql::audit_migrate_v3_v4).c_str());
+  if (version < 5) exec(std::string(sql::audit_migrate_v4_v5).c_str());
 }
 
 void AuditDb::require_open(const char* method) const {
@@ -176,6 +180,7 @@ void AuditDb::require_run(const char* method) const {
 void AuditDb::begin_run(const AuditRunInfo& info) {
   if (!db_) throw std::logic_error("AuditDb::begin_run called before open()");
   run_id_ = info.run_id;
+  mode_ = info.mode;
   const sqlite::Stmt s(db_,
                        "INSERT INTO runs (run_id, started_at, host, user, job_file, job_hash, mode, seed,"
                        " sample_rate, status, source_endpoint, target_endpoint, recon_version, rules_hash, out_dir,"
@@ -290,6 +295,13 @@ void AuditDb::write_table_result(const TableResult& t) {
   bind_text(s, 21, dump(notes));
   bind_opt_text(s, 22, t.fixup_sql);
   bind_opt_text(s, 23, t.fixup_sha256);
+  bind_opt_text(s, 24, mode_);
+  if (t.sample) {
+    sqlite3_bind_double(s, 25, t.sample->lower);
+    sqlite3_bind_double(s, 26, t.sample->upper);
+    bind_text(s, 27, dump(interval_json(*t.sample)));
+  }
+  if (t.incremental) bind_text(s, 28, dump(incremental_json(*t.incremental)));
   const int rc = sqlite3_step(s);
   sqlite3_reset(s);
   if (rc != SQLITE_DONE) fail("cannot record result of table " + t.name);
@@ -312,7 +324,12 @@ void AuditDb::finish_run(const RunResult& run) {
   in_write_transaction([&] {
     set_run_end(run.status.empty() ? std::string("error") : run.status, run.finished_at, run.reported_index(),
                 run.error);
+    if (run.sample) record_run_interval(*run.sample);
     for (const TableResult& t : run.tables) write_table_result(t);
+    // A watermark moves only when the run ended without error and the table was wholly compared.
+    if (run.status == "consistent" || run.status == "divergent")
+      for (const TableResult& t : run.tables)
+        if (!t.partial && t.incremental && t.incremental->next_state) save_incremental_state(t.name, *t.incremental->next_state);
   });
 }
 

@@ -41,6 +41,10 @@ void AuditDb::resume_run(const std::string& run_id) {
       if (sqlite3_step(s) != SQLITE_DONE) fail("cannot resume run " + run_id);
   });
   run_id_ = run_id;
+  Stmt mode(db_, "SELECT mode FROM runs WHERE run_id = ?1");
+  if (!mode.ok()) fail("cannot read the mode of run " + run_id);
+  bind_text(mode, 1, run_id);
+  if (sqlite3_step(mode) == SQLITE_ROW) mode_ = column_text(mode, 0);
 }
 
 void AuditDb::fail_run(const RunResult& run) {

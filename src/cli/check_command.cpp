@@ -15,9 +15,11 @@ void describe_check(po::options_description& desc) {
   desc.add_options()
       ("config,c", po::value<std::string>()->required()->value_name("JOB.toml"), "job file (required)")
       ("tables", po::value<std::string>()->value_name("a,b"), "only these [[tables]] (report name, source or target name); default: all")
-      ("mode", po::value<std::string>()->value_name("full|sample"), "full compares every range, sample a seeded subset; default: [check].mode or full")
-      ("sample-rate", po::value<double>()->value_name("R"), "fraction of ranges compared in sample mode (implies --mode sample); default: [check].sample_rate or 0.1")
-      ("seed", po::value<std::uint64_t>()->value_name("N"), "seed of the sampled ranges (recorded in summary.json); default: random")
+      ("mode", po::value<std::string>()->value_name("full|sample|incremental"), "full compares every row; sample reads random clusters and states the index with its 95 % interval; incremental compares rows changed since the last run, a key-set pass and a scrub slice; default: [check].mode or full")
+      ("sample-rate", po::value<double>()->value_name("R"), "share of clusters read in sample mode (implies --mode sample); default: [check].sample_rate or 0.1")
+      ("seed", po::value<std::uint64_t>()->value_name("N"), "seed of the sampled clusters (recorded in summary.json); default: random")
+      ("scrub-cycle", po::value<int>()->value_name("N"), "incremental mode: compare 1/N of the key space fully each run (0: no scrub); default: [check.incremental].scrub_cycle or 7")
+      ("no-keyset", "incremental mode: skip the key-set pass (keys only, whole table) that finds inserts and deletes without a time change")
       ("threads", po::value<int>()->value_name("N"), fmt::format("parallel workers, each with its own connections; default: [check].threads or {}", kDefaultThreads).c_str())
       ("chunk-rows", po::value<std::int64_t>()->value_name("N"), fmt::format("target rows per key range; default: [check].chunk_rows or {}", kDefaultChunkRows).c_str())
       ("out", po::value<std::string>()->value_name("DIR"), "output folder; default: reports/<run_id>/")
@@ -43,6 +45,8 @@ CheckFlags check_flags(const po::variables_map& vm) {
   if (vm.count("recheck-attempts")) f.recheck_attempts = vm["recheck-attempts"].as<int>();
   if (vm.count("recheck-delay")) f.recheck_delay = vm["recheck-delay"].as<std::string>();
   if (vm.count("resume")) f.resume = vm["resume"].as<std::string>();
+  if (vm.count("scrub-cycle")) f.scrub_cycle = vm["scrub-cycle"].as<int>();
+  f.no_keyset = vm.count("no-keyset") > 0;
   f.no_progress = vm.count("no-progress") > 0;
   f.quiet = vm.count("quiet") > 0;
   return f;

@@ -49,7 +49,9 @@ const std::vector<std::string> kTopKeys = {"source", "target", "check", "tables"
 const std::vector<std::string> kEndpointKeys = {"kind", "url", "password_env", "encrypt", "login_timeout"};
 const std::vector<std::string> kCheckKeys = {"threads", "chunk_rows", "slo", "rules", "audit", "mode",
                                              "sample_rate", "seed", "retries", "out", "max_divergences", "recheck",
-                                             "lock_timeout", "statement_timeout"};
+                                             "lock_timeout", "statement_timeout", "sample_cluster_rows",
+                                             "incremental"};
+const std::vector<std::string> kIncrementalKeys = {"keyset", "scrub_cycle"};
 const std::vector<std::string> kRecheckKeys = {"attempts", "delay", "backoff", "max_keys", "all_tables"};
 const std::vector<std::string> kTableKeys = {"name", "source", "target", "key", "columns", "ignore_columns",
                                              "column_map", "where", "source_where", "target_where",
@@ -248,7 +250,21 @@ void read_check(const toml::table& top, const std::string& origin, const fs::pat
   if (auto v = r.str("mode")) {
     if (*v == "full") o.mode = Mode::Full;
     else if (*v == "sample") o.mode = Mode::Sample;
-    else r.fail("mode", "must be \"full\" or \"sample\"");
+    else if (*v == "incremental") o.mode = Mode::Incremental;
+    else r.fail("mode", "must be \"full\", \"sample\" or \"incremental\"");
+  }
+  if (auto v = r.integer("sample_cluster_rows")) {
+    if (*v < 1 || *v > 10'000'000) r.fail("sample_cluster_rows", "must be between 1 and 10000000");
+    o.sample_cluster_rows = *v;
+  }
+  if (const toml::table* inc = r.sub_table("incremental")) {
+    TableReader q(*inc, origin, "[check.incremental]");
+    if (auto v = q.boolean("keyset")) o.incremental.keyset = *v;
+    if (auto v = q.integer("scrub_cycle")) {
+      if (*v < 0 || *v > 10'000) q.fail("scrub_cycle", "must be between 0 (no scrub) and 10000");
+      o.incremental.scrub_cycle = static_cast<int>(*v);
+    }
+    q.reject_unknown(kIncrementalKeys);
   }
   if (auto v = r.number("sample_rate")) {
     if (*v <= 0 || *v > 1) r.fail("sample_rate", "must be in (0, 1], e.g. 0.05 for 5 %");

@@ -25,7 +25,8 @@ T parse_env(const char* name, const char* text) {
 void set_mode(RunOptions& o, const std::string& mode, const std::string& origin) {
   if (mode == "full") o.mode = Mode::Full;
   else if (mode == "sample") o.mode = Mode::Sample;
-  else throw InputError(fmt::format("{}: mode '{}' is not valid; use full or sample", origin, mode));
+  else if (mode == "incremental") o.mode = Mode::Incremental;
+  else throw InputError(fmt::format("{}: mode '{}' is not valid; use full, sample or incremental", origin, mode));
 }
 
 void check_ranges(const RunOptions& o) {
@@ -33,6 +34,8 @@ void check_ranges(const RunOptions& o) {
   if (o.chunk_rows < 1) throw InputError("chunk_rows must be at least 1");
   if (o.sample_rate <= 0 || o.sample_rate > 1)
     throw InputError(fmt::format("sample rate {} must be in (0, 1], e.g. 0.05 for 5 %", o.sample_rate));
+  if (o.incremental.scrub_cycle < 0 || o.incremental.scrub_cycle > 10'000)
+    throw InputError(fmt::format("scrub cycle {} must be between 0 (no scrub) and 10000", o.incremental.scrub_cycle));
   if (o.slo < 0 || o.slo > 1) throw InputError(fmt::format("slo {} must be between 0 and 1", o.slo));
 }
 
@@ -57,6 +60,8 @@ void apply_overrides(RunOptions& o, const CheckFlags& f) {
     if (!f.mode) o.mode = Mode::Sample;  // --sample-rate alone means a sampled run
   }
   if (f.seed) o.seed = *f.seed;
+  if (f.scrub_cycle) o.incremental.scrub_cycle = *f.scrub_cycle;
+  if (f.no_keyset) o.incremental.keyset = false;
   if (f.out) o.out_dir = *f.out;
   if (f.audit) o.audit_db = *f.audit;
   if (f.recheck_attempts) o.recheck.attempts = *f.recheck_attempts;

@@ -15,6 +15,7 @@
 #include "recon/report/metrics.hpp"
 #include "recon/report/output_lock.hpp"
 #include "recon/report/summary.hpp"
+#include "sample_tally.hpp"
 #include "table_run.hpp"
 
 namespace recon {
@@ -28,7 +29,7 @@ RunResult start_result(const RunOptions& opts) {
   result.run_id = make_run_id();
   result.started_epoch = now_epoch();
   result.started_at = iso_utc(result.started_epoch);
-  result.mode = opts.mode == Mode::Sample ? "sample" : "full";
+  result.mode = mode_name(opts.mode);
   result.sample_rate = opts.mode == Mode::Sample ? opts.sample_rate : 1.0;
   result.slo = opts.slo;
   result.seed = opts.seed.value_or(std::random_device{}() ^ (static_cast<std::uint64_t>(std::random_device{}()) << 32));
@@ -54,7 +55,11 @@ StoredRun resumable_run(const RunOptions& opts, const std::string& rules_hash, A
   if (run->rules_hash != rules_hash)
     throw InputError(fmt::format("a rule file of the job changed since run {} was started: its findings would not "
                                  "be those of one run; run recon check without --resume", run->run_id));
-  if (run->mode != (opts.mode == Mode::Sample ? "sample" : "full"))
+  if (run->mode == "incremental")
+    throw InputError(fmt::format("run {} was incremental: such a run is not resumed; run recon check --mode "
+                                 "incremental again (the watermark moves only when a run ends without error, so "
+                                 "nothing is missed)", run->run_id));
+  if (run->mode != mode_name(opts.mode))
     throw InputError(fmt::format("run {} was a {} run; resume it with --mode {}", run->run_id, run->mode, run->mode));
   return *run;
 }
@@ -70,13 +75,14 @@ void continue_result(const StoredRun& run, RunResult& result) {
 }
 
 /// The run's status from its tables, then summary.json, metrics.prom and the audit's end record.
-void finish_run(const fs::path& out_dir, RunResult& result, AuditDb& audit) {
+void finish_run(const fs::path& out_dir, RunResult& result, AuditDb& audit, const SampleTally* sample_tally) {
   bool error = false, below = false;
   for (const auto& t : result.tables) {
     error |= t.partial;
     below |= t.failing();
   }
   result.status = interrupt_requested() ? "interrupted" : error ? "error" : below ? "divergent" : "consistent";
+  if (sample_tally && !error) result.sample = sample_tally->run_interval();
   result.finished_epoch = now_epoch();
   result.finished_at = iso_utc(result.finished_epoch);
   write_summary(out_dir, result);
@@ -169,19 +175,23 @@ RunResult run_check(const RunOptions& opts, std::string& out_dir_used) {
   for (const auto& ctx : prepared.contexts)
     for (const auto& note : ctx.notes) std::cerr << "note: " << note << "\n";
   FixupWriter fixup(out_dir, result.run_id);
+  SampleTally sample_tally;
+  // The tally sets a sampled table's interval before the audit and the fix-up record the table.
+  std::vector<ResultSink*> sinks{&audit, &fixup};
+  if (opts.mode == Mode::Sample) sinks.insert(sinks.begin(), &sample_tally);
   ConnectionPool& pool = *prepared.pool;
   // Workers' logins overlap with planning the first table; the pool is complete before any worker.
   std::future<void> opening = std::async(std::launch::async, [&pool] { pool.open_all(); });
   ProgressLine progress(opts.progress && ProgressLine::stderr_is_terminal());
-  const TableRunEnv env{opts,       pool,     {&audit, &fixup},         progress,
-                        result.seed, &opening, resumed ? &audit : nullptr, result.run_id};
+  const TableRunEnv env{opts,    pool,     sinks,         progress, result.seed, &opening, resumed ? &audit : nullptr,
+                        result.run_id, &audit, result.started_epoch};
 
   // Each table's recheck runs in the background while the next tables are compared; the tables
   // are finished (rechecks collected) in job order afterwards.
   std::vector<PendingTable> pending;
   for (const TableContext& ctx : prepared.contexts) pending.push_back(compare_table(env, ctx));
   for (PendingTable& p : pending) result.tables.push_back(finish_table(env, p));
-  finish_run(out_dir, result, audit);
+  finish_run(out_dir, result, audit, opts.mode == Mode::Sample ? &sample_tally : nullptr);
   return result;
 }
 

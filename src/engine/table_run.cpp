@@ -7,69 +7,12 @@
 #include "recon/core/interrupt.hpp"
 #include "recon/core/utc_time.hpp"
 #include "recon/engine/table_query.hpp"
-#include "recon/plan/planner.hpp"
+#include "incremental.hpp"
+#include "table_plan.hpp"
 
 namespace recon {
 
 namespace {
-
-/// Plans on the union of both sides' sampled keys, so a key block that exists on one side only
-/// (a target ahead through CDC, a source never migrated) is split like the rest instead of landing
-/// in one huge open-ended range.
-std::vector<KeyRange> plan_table(const TableContext& ctx, Connector& src, Connector& tgt, const RangeQuery& qs,
-                                 const RangeQuery& qt) {
-  constexpr std::size_t kFirstSample = 8192;
-  // Both sides are sampled at once, each on its own connection.
-  auto target_sample = std::async(std::launch::async, [&] { return tgt.sample_keys(qt, kFirstSample); });
-  KeySample s = src.sample_keys(qs, kFirstSample);
-  KeySample t = target_sample.get();
-  const std::size_t wanted = samples_wanted(std::max(s.estimated_rows, t.estimated_rows), ctx.chunk_rows);
-  if (wanted > kFirstSample) {
-    if (s.keys.size() >= kFirstSample / 2) s = src.sample_keys(qs, wanted);
-    if (t.keys.size() >= kFirstSample / 2) t = tgt.sample_keys(qt, wanted);
-  }
-  // Each side contributes about the same number of keys, so where both hold the same rows the union
-  // is an even sample, and where one side has a block of its own that block is sampled too.
-  std::vector<std::string> keys = std::move(s.keys);
-  keys.insert(keys.end(), std::make_move_iterator(t.keys.begin()), std::make_move_iterator(t.keys.end()));
-  return plan_ranges(std::move(keys), std::max(s.estimated_rows, t.estimated_rows), ctx.chunk_rows);
-}
-
-/// The notes the planning connections (worker 0) gathered since the last call.
-std::vector<std::string> take_connector_notes(ConnectionPool& pool) {
-  std::vector<std::string> notes;
-  for (Side side : {Side::Source, Side::Target})
-    for (std::string& n : pool.get(0, side).take_notes()) notes.push_back(std::move(n));
-  return notes;
-}
-
-std::uint64_t table_seed(std::uint64_t seed, const std::string& name) {
-  std::uint64_t h = seed ^ 0xcbf29ce484222325ULL;
-  for (unsigned char c : name) h = (h ^ c) * 0x100000001b3ULL;
-  return h;
-}
-
-/// The ranges of one table: planned (a lost connection is retried like a range), then, in sample
-/// mode, the table's seeded share. Notes the connectors made while planning go to `tr`: planning
-/// reads every key of a SQL Server table, so they are the table's.
-std::vector<RangeRecord> planned_ranges(const TableRunEnv& env, const TableContext& ctx, TableResult& tr) {
-  const RangeQuery qs = table_query(ctx, Side::Source), qt = table_query(ctx, Side::Target);
-  take_connector_notes(env.pool);  // what earlier tables' reads left behind is not this table's
-  std::vector<KeyRange> ranges = retry_on_lost_connection(env.opts, env.pool, 0, [&] {
-    return plan_table(ctx, env.pool.get(0, Side::Source), env.pool.get(0, Side::Target), qs, qt);
-  });
-  for (std::string& note : take_connector_notes(env.pool)) {
-    std::cerr << "note: table " << tr.name << ": " << note << "\n";
-    tr.notes.push_back(std::move(note));
-  }
-  if (env.opts.mode == Mode::Sample)
-    ranges = sample_ranges(ranges, env.opts.sample_rate, table_seed(env.seed, ctx.name));
-  std::vector<RangeRecord> records;
-  records.reserve(ranges.size());
-  for (KeyRange& r : ranges)
-    records.push_back(RangeRecord{static_cast<std::int64_t>(r.index), std::move(r.lower), std::move(r.upper), {}});
-  return records;
-}
 
 /// What a table still has to compare: its whole plan (recorded before any range is compared), or
 /// on --resume the ranges the run had not finished, with what the finished ones found replayed
@@ -78,11 +21,18 @@ std::vector<RangeRecord> ranges_to_compare(const TableRunEnv& env, const TableCo
   std::vector<StoredRange> stored;
   if (env.resume_from) stored = env.resume_from->stored_ranges(env.run_id, ctx.name);
   if (stored.empty()) {
-    std::vector<RangeRecord> plan = planned_ranges(env, ctx, p.result);
+    std::vector<RangeRecord> plan;
+    if (env.opts.mode == Mode::Sample) {
+      plan = range_records(sampled_clusters(env, ctx, p.result));
+      if (env.audit) env.audit->record_cluster_plan(ctx.name, *p.result.clusters);
+    } else {
+      plan = range_records(full_plan(env, ctx, p.result));
+    }
     p.result.ranges_total = static_cast<std::int64_t>(plan.size());
     p.triage->ranges_planned(ctx, plan);
     return plan;
   }
+  if (env.opts.mode == Mode::Sample) p.result.clusters = env.resume_from->cluster_plan(env.run_id, ctx.name);
   std::vector<RangeRecord> rest;
   p.result.ranges_total = static_cast<std::int64_t>(stored.size());
   for (StoredRange& r : stored) {
@@ -91,6 +41,7 @@ std::vector<RangeRecord> ranges_to_compare(const TableRunEnv& env, const TableCo
       continue;
     }
     p.counts += r.range.counts;
+    p.triage->range_done(ctx, r.range);  // a sink that kept it ignores it; a sampled run's tally takes it
     ++p.result.ranges_done;
     ++p.result.ranges_resumed;
   }
@@ -137,6 +88,33 @@ void compare_ranges(const TableRunEnv& env, const TableContext& ctx, const std::
   }
 }
 
+/// Incremental runs: the rows changed since the table's watermark, the key-set pass and the scrub;
+/// every row when the table has no watermark yet (its first incremental run) or no updated_at.
+void compare_table_incrementally(const TableRunEnv& env, const TableContext& ctx, PendingTable& p) {
+  std::optional<IncrementalState> state;
+  const bool timed = ctx.updated_at_source && ctx.updated_at_target;
+  if (timed && env.audit) state = env.audit->incremental_state(incremental_identity(ctx));
+  // Only the key-set pass, the scrub and a full comparison need the table's ranges: with both
+  // passes off, an incremental run reads nothing but the changed rows.
+  const bool ranges_needed = !state || env.opts.incremental.keyset || env.opts.incremental.scrub_cycle > 0;
+  const std::vector<KeyRange> plan = ranges_needed ? full_plan(env, ctx, p.result) : std::vector<KeyRange>{};
+  if (env.pool_opening && env.pool_opening->valid()) env.pool_opening->get();
+  if (state) {
+    compare_incremental(env, ctx, plan, *state, p);
+    return;
+  }
+  IncrementalParts parts;
+  parts.full = true;
+  parts.full_reason = timed ? "no watermark yet: the table's first incremental run compares every row"
+                            : "no updated_at on both sides ([[tables]] updated_at): every run compares every row";
+  if (timed) parts.next_state = next_incremental_state(env, ctx, plan);
+  p.result.incremental = std::move(parts);
+  std::vector<RangeRecord> ranges = range_records(plan);
+  p.result.ranges_total = static_cast<std::int64_t>(ranges.size());
+  p.triage->ranges_planned(ctx, ranges);
+  compare_ranges(env, ctx, ranges, p);
+}
+
 /// Waits for the table's recheck, then hands everything, decided, to the sinks.
 void finish_recheck(PendingTable& p) {
   if (p.recheck.valid()) {
@@ -178,9 +156,13 @@ PendingTable compare_table(const TableRunEnv& env, const TableContext& ctx) {
     p.triage = std::make_unique<Triage>(env.sinks, hold, env.opts.recheck.max_keys,
                                         env.opts.max_divergences_per_table, now_epoch);
     p.triage->begin_table(ctx);
-    const std::vector<RangeRecord> ranges = ranges_to_compare(env, ctx, p);
-    if (env.pool_opening && env.pool_opening->valid()) env.pool_opening->get();
-    compare_ranges(env, ctx, ranges, p);
+    if (env.opts.mode == Mode::Incremental) {
+      compare_table_incrementally(env, ctx, p);
+    } else {
+      const std::vector<RangeRecord> ranges = ranges_to_compare(env, ctx, p);
+      if (env.pool_opening && env.pool_opening->valid()) env.pool_opening->get();
+      compare_ranges(env, ctx, ranges, p);
+    }
     if (!interrupt_requested()) start_recheck(env.opts, p, recheck);
   } catch (const std::exception& e) {
     mark_partial(tr, e);

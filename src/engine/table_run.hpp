@@ -27,6 +27,8 @@ struct TableRunEnv {
   /// --resume: the audit DB holding the run's recorded plan and compared ranges (null: a new run).
   AuditDb* resume_from = nullptr;
   std::string run_id;
+  AuditDb* audit = nullptr;          ///< the run's audit trail (incremental state, carried keys)
+  double run_started_epoch = 0;      ///< an incremental run's new watermark
 };
 
 /// A table whose main pass is done and whose held divergences are being rechecked in the

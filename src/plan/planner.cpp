@@ -44,21 +44,31 @@ std::vector<KeyRange> plan_ranges(std::vector<std::string> sample, std::int64_t 
   return ranges;
 }
 
+std::uint64_t SplitMix64::below(std::uint64_t n) {
+  // The high word of a 64×64-bit product is uniform on [0, n) once the low words that would give
+  // some results one more preimage than others are rejected (Lemire, 2019).
+  unsigned __int128 product = static_cast<unsigned __int128>(next()) * n;
+  auto low = static_cast<std::uint64_t>(product);
+  if (low < n) {
+    const std::uint64_t threshold = (0 - n) % n;
+    while (low < threshold) {
+      product = static_cast<unsigned __int128>(next()) * n;
+      low = static_cast<std::uint64_t>(product);
+    }
+  }
+  return static_cast<std::uint64_t>(product >> 64);
+}
+
 std::vector<KeyRange> sample_ranges(const std::vector<KeyRange>& ranges, double rate, std::uint64_t seed) {
   const std::size_t n = ranges.size();
   const std::size_t k = std::clamp<std::size_t>(static_cast<std::size_t>(std::llround(rate * static_cast<double>(n))), 1, n);
   // splitmix64 + Fisher–Yates: fully specified here, unlike std::shuffle, so a recorded seed replays
-  // the same ranges with any standard library.
-  std::uint64_t state = seed;
-  auto next = [&state] {
-    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  };
+  // the same ranges with any standard library. (`% i` is kept, not below(i): recorded seeds must
+  // keep drawing the ranges they drew.)
+  SplitMix64 rng(seed);
   std::vector<std::size_t> order(n);
   for (std::size_t i = 0; i < n; ++i) order[i] = i;
-  for (std::size_t i = n; i > 1; --i) std::swap(order[i - 1], order[next() % i]);
+  for (std::size_t i = n; i > 1; --i) std::swap(order[i - 1], order[rng.next() % i]);
   order.resize(k);
   std::sort(order.begin(), order.end());
   std::vector<KeyRange> out;

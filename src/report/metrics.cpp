@@ -28,28 +28,28 @@ std::string number(double v) {
   return std::string(buf, r.ptr);
 }
 
+/// Every sample carries the run's mode (full | sample | incremental), so a nightly sampled series
+/// and a weekly full one of the same table are two series a dashboard can tell apart.
 class Exposition {
  public:
+  explicit Exposition(std::string mode) : mode_label_("mode=\"" + label(mode) + "\"") {}
   /// Starts a metric family; every family gets HELP and TYPE exactly once.
   void family(std::string_view name, std::string_view type, std::string_view help) {
     name_ = name;
     text_ += "# HELP " + name_ + " " + std::string(help) + "\n";
     text_ += "# TYPE " + name_ + " " + std::string(type) + "\n";
   }
-  void sample(std::string_view labels, double v) {
-    text_ += name_;
-    if (!labels.empty()) text_ += "{" + std::string(labels) + "}";
-    text_ += " " + number(v) + "\n";
-  }
+  void sample(std::string_view labels, double v) { text_ += name_ + braces(labels) + " " + number(v) + "\n"; }
   void sample(std::string_view labels, std::int64_t v) {
-    text_ += name_;
-    if (!labels.empty()) text_ += "{" + std::string(labels) + "}";
-    text_ += " " + std::to_string(v) + "\n";
+    text_ += name_ + braces(labels) + " " + std::to_string(v) + "\n";
   }
   std::string take() { return std::move(text_); }
 
  private:
-  std::string name_, text_;
+  std::string braces(std::string_view labels) const {
+    return "{" + std::string(labels) + (labels.empty() ? "" : ",") + mode_label_ + "}";
+  }
+  std::string mode_label_, name_, text_;
 };
 
 std::string table_label(const TableResult& t) { return "table=\"" + label(t.name) + "\""; }
@@ -57,12 +57,25 @@ std::string table_label(const TableResult& t) { return "table=\"" + label(t.name
 }  // namespace
 
 std::string render_metrics(const RunResult& run) {
-  Exposition m;
+  Exposition m(run.mode);
   m.family("recon_consistency_index", "gauge",
            "Matched rows divided by compared rows less in-flight and suspended ones, in the last run "
            "(1 when nothing was compared); absent for a table not wholly compared (see recon_table_partial).");
   for (const auto& t : run.tables)
     if (const auto index = t.reported_index()) m.sample(table_label(t), *index);
+  m.family("recon_consistency_index_lower", "gauge",
+           "Sampled runs: lower bound of the interval of recon_consistency_index at the confidence of "
+           "recon_index_confidence; the SLO is decided on it.");
+  for (const auto& t : run.tables)
+    if (t.sample) m.sample(table_label(t), t.sample->lower);
+  m.family("recon_consistency_index_upper", "gauge", "Sampled runs: upper bound of the interval of recon_consistency_index.");
+  for (const auto& t : run.tables)
+    if (t.sample) m.sample(table_label(t), t.sample->upper);
+  m.family("recon_index_confidence", "gauge", "Sampled runs: the confidence of the index interval (0.95).");
+  for (const auto& t : run.tables)
+    if (t.sample) m.sample(table_label(t), t.sample->confidence);
+  m.family("recon_sample_rate", "gauge", "Share of the clusters of each table read in the last run (1 when not sampled).");
+  m.sample({}, run.mode == "sample" ? run.sample_rate : 1.0);
   m.family("recon_table_slo", "gauge", "Consistency index the table must reach.");
   for (const auto& t : run.tables) m.sample(table_label(t), t.slo);
   m.family("recon_rows_compared_total", "counter", "Distinct keys seen on either side in the last run.");
@@ -111,6 +124,12 @@ std::string render_metrics(const RunResult& run) {
            "Sum of matched rows divided by sum of compared rows (less in-flight and suspended) over all tables; "
            "absent when a table was not wholly compared.");
   if (const auto index = run.reported_index()) m.sample({}, *index);
+  if (run.sample) {
+    m.family("recon_run_consistency_index_lower", "gauge", "Sampled runs: lower bound of the run's index interval.");
+    m.sample({}, run.sample->lower);
+    m.family("recon_run_consistency_index_upper", "gauge", "Sampled runs: upper bound of the run's index interval.");
+    m.sample({}, run.sample->upper);
+  }
   m.family("recon_run_duration_seconds", "gauge", "Wall time of the last run.");
   m.sample({}, std::max(0.0, run.finished_epoch - run.started_epoch));
   m.family("recon_last_run_timestamp_seconds", "gauge", "Unix time the last run finished.");

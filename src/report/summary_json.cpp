@@ -4,6 +4,7 @@
 #include "recon/report/output_file.hpp"
 #include "recon/core/errors.hpp"
 #include "recon/report/summary.hpp"
+#include "recon/model/estimates_json.hpp"
 
 namespace recon {
 namespace {
@@ -32,6 +33,11 @@ std::string render_summary_json(const RunResult& run) {
   else j["consistency_index"] = nullptr;
   j["seed"] = run.seed;
   j["sample_rate"] = run.sample_rate;
+  // A sampled run's index is an estimate: its interval, and the confidence it holds at (null in
+  // the other modes, whose index is counted, not estimated).
+  j["index_lower"] = run.sample ? nlohmann::ordered_json(run.sample->lower) : nlohmann::ordered_json(nullptr);
+  j["index_upper"] = run.sample ? nlohmann::ordered_json(run.sample->upper) : nlohmann::ordered_json(nullptr);
+  j["confidence"] = run.sample ? nlohmann::ordered_json(run.sample->confidence) : nlohmann::ordered_json(nullptr);
   std::int64_t escalated = 0;
   for (const TableResult& t : run.tables) escalated += t.escalated;
   j["escalated"] = escalated;
@@ -52,6 +58,16 @@ std::string render_summary_json(const RunResult& run) {
     e["changed"] = t.changed;
     if (const auto index = t.reported_index()) e["consistency_index"] = *index;
     else e["consistency_index"] = nullptr;
+    if (t.sample) {
+      e["index_lower"] = t.sample->lower;
+      e["index_upper"] = t.sample->upper;
+      e["sample"] = interval_json(*t.sample);
+      if (t.clusters) {
+        e["sample"]["cluster_method"] = t.clusters->method;
+        e["sample"]["mean_cluster_rows"] = t.clusters->mean_cluster_rows;
+      }
+    }
+    if (t.incremental) e["incremental"] = incremental_json(*t.incremental);
     e["fixup_sql"] = t.fixup_sql;
     e["fixup_sha256"] = t.fixup_sha256;
     e["tolerated"] = t.tolerated;

@@ -1,5 +1,6 @@
 // The end-of-run summary table.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <tuple>
 #include <vector>
@@ -64,6 +65,60 @@ std::string findings_block(const RunResult& run) {
   return "findings by severity:\n" + align(rows, {false, false, false, true, false}, "  ") + rechecks;
 }
 
+/// A ratio as a percentage with four decimals, rounded down (an interval's bound is never shown
+/// higher than it is).
+std::string percent_floor(double v) {
+  const auto scaled = static_cast<long long>(std::floor(std::clamp(v, 0.0, 1.0) * 1'000'000 + 1e-9));
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%lld.%04lld %%", scaled / 10'000, scaled % 10'000);
+  return buf;
+}
+
+/// The first line of a run that did not compare every row fully, so nobody reads its index as a
+/// full check's.
+std::string mode_banner(const RunResult& run) {
+  if (run.mode == "sample") {
+    std::int64_t read = 0, total = 0;
+    for (const TableResult& t : run.tables)
+      if (t.sample) {
+        read += t.sample->clusters_read;
+        total += t.sample->clusters_total;
+      }
+    char buf[320];
+    std::snprintf(buf, sizeof buf,
+                  "SAMPLED RUN: %lld of %lld clusters read (rate %g, seed %llu); each index is an estimate with "
+                  "its 95 %% interval, and the SLO is decided on the interval's lower bound\n",
+                  static_cast<long long>(read), static_cast<long long>(total), run.sample_rate,
+                  static_cast<unsigned long long>(run.seed));
+    return buf;
+  }
+  if (run.mode == "incremental")
+    return "INCREMENTAL RUN: rows changed since each table's watermark, a key-set pass and a scrub slice "
+           "were compared (see \"incremental\" per table in summary.json)\n";
+  return {};
+}
+
+/// One line per incremental table: what was compared and how much was read.
+std::string incremental_block(const RunResult& run) {
+  std::string out;
+  for (const TableResult& t : run.tables) {
+    if (!t.incremental) continue;
+    const IncrementalParts& p = *t.incremental;
+    if (p.full) {
+      out += "  " + t.name + ": compared fully (" + p.full_reason + ")\n";
+      continue;
+    }
+    out += "  " + t.name + ": changed since " + p.since + ": " + std::to_string(p.changed_rows_source) + " source, " +
+           std::to_string(p.changed_rows_target) + " target; " + std::to_string(p.keys_compared) + " keys compared";
+    if (p.keyset) out += "; key set " + std::to_string(p.keyset_rows_source) + "/" + std::to_string(p.keyset_rows_target);
+    if (p.scrub_slice >= 0)
+      out += "; scrub slice " + std::to_string(p.scrub_slice + 1) + "/" + std::to_string(p.scrub_cycle) + " (" +
+             std::to_string(p.scrub_rows_source) + " rows)";
+    out += "\n";
+  }
+  return out.empty() ? out : "incremental:\n" + out;
+}
+
 }  // namespace
 
 std::string severity_label(int severity) {
@@ -89,9 +144,11 @@ std::string format_index_percent(std::int64_t matched, std::int64_t compared) {
 }
 
 std::string render_summary_table(const RunResult& run) {
+  const bool sampled = run.mode == "sample";
   std::vector<Row> rows;
   rows.push_back({"table", "rows source", "rows target", "matched", "missing in target", "missing in source",
                   "changed", "index", "slo"});
+  if (sampled) rows.back().insert(rows.back().end() - 1, {"95 % low", "95 % high"});
   TableResult total;
   std::int64_t total_denominator = 0;
   int below = 0, partial = 0, escalated = 0;
@@ -100,7 +157,7 @@ std::string render_summary_table(const RunResult& run) {
     if (t.partial) {
       mark = "PARTIAL";
       ++partial;
-    } else if (t.consistency_index() < t.slo) {
+    } else if (t.slo_index() < t.slo) {
       mark = "BELOW";
       ++below;
     } else if (t.escalated > 0) {
@@ -111,6 +168,9 @@ std::string render_summary_table(const RunResult& run) {
                     std::to_string(t.missing_in_target), std::to_string(t.missing_in_source),
                     std::to_string(t.changed),
                     t.partial ? "-" : format_index_percent(t.matched, t.index_denominator()), mark});
+    if (sampled)
+      rows.back().insert(rows.back().end() - 1, {t.sample ? percent_floor(t.sample->lower) : "-",
+                                                 t.sample ? percent_floor(t.sample->upper) : "-"});
     total.rows_source += t.rows_source;
     total.rows_target += t.rows_target;
     total.matched += t.matched;
@@ -123,6 +183,9 @@ std::string render_summary_table(const RunResult& run) {
                   std::to_string(total.matched), std::to_string(total.missing_in_target),
                   std::to_string(total.missing_in_source), std::to_string(total.changed),
                   partial ? "-" : format_index_percent(total.matched, total_denominator), ""});
+  if (sampled)
+    rows.back().insert(rows.back().end() - 1, {run.sample ? percent_floor(run.sample->lower) : "-",
+                                               run.sample ? percent_floor(run.sample->upper) : "-"});
 
   // Names and the marker read left to right; numbers align on their last digit.
   std::vector<bool> right(rows[0].size(), true);
@@ -142,11 +205,12 @@ std::string render_summary_table(const RunResult& run) {
     lines.push_back(aligned.substr(pos, nl + 1 - pos));
     pos = nl + 1;
   }
-  std::string out = lines.front() + line + "\n";
+  std::string out = mode_banner(run) + lines.front() + line + "\n";
   for (std::size_t i = 1; i + 1 < lines.size(); ++i) out += lines[i];
   out += line + "\n" + lines.back();
 
   if (const std::string block = findings_block(run); !block.empty()) out += "\n" + block + "\n";
+  if (const std::string block = incremental_block(run); !block.empty()) out += "\n" + block + "\n";
 
   char tail[160];
   std::snprintf(tail, sizeof tail, "; run %s, %.1f s", run.run_id.c_str(),

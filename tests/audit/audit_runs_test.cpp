@@ -143,7 +143,12 @@ TEST(AuditRuns, AVersion2FileIsMigratedToTheCurrentVersionInPlace) {
   { AuditDb a; a.open(file); }
   // Back to what a version 2 recon left: no version 3 or 4 columns, no ranges or applies tables.
   query(file,
-        "DROP TABLE apply_keys; DROP TABLE applies; ALTER TABLE table_results DROP COLUMN fixup_file;"
+        "DROP TABLE watermarks; DROP TABLE cluster_plans; ALTER TABLE runs DROP COLUMN index_lower;"
+        " ALTER TABLE runs DROP COLUMN index_upper; ALTER TABLE runs DROP COLUMN confidence;"
+        " ALTER TABLE table_results DROP COLUMN mode; ALTER TABLE table_results DROP COLUMN index_lower;"
+        " ALTER TABLE table_results DROP COLUMN index_upper; ALTER TABLE table_results DROP COLUMN sample_json;"
+        " ALTER TABLE table_results DROP COLUMN incremental_json;"
+        " DROP TABLE apply_keys; DROP TABLE applies; ALTER TABLE table_results DROP COLUMN fixup_file;"
         " ALTER TABLE table_results DROP COLUMN fixup_sha256; DROP TABLE ranges; ALTER TABLE runs DROP COLUMN heartbeat_at; ALTER TABLE runs DROP COLUMN out_dir;"
         " ALTER TABLE runs DROP COLUMN rules_hash; ALTER TABLE runs DROP COLUMN resumed_at;"
         " ALTER TABLE divergences DROP COLUMN range_index; UPDATE schema_version SET version = 2;"
@@ -152,7 +157,7 @@ TEST(AuditRuns, AVersion2FileIsMigratedToTheCurrentVersionInPlace) {
         true);
   AuditDb audit;
   audit.open(file);
-  EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"4"});
+  EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"5"});
   EXPECT_EQ(audit.find_run("latest")->run_id, "v2run");
   EXPECT_TRUE(audit.stored_ranges("v2run", "t").empty());
   EXPECT_EQ(audit.recorded_fixup("v2run", "t"), (std::pair<std::string, std::string>{}));
@@ -164,12 +169,17 @@ TEST(AuditRuns, AVersion3FileGainsTheApplyTables) {
   const fs::path file = dir.path / "a.db";
   { AuditDb a; a.open(file); }
   query(file,
-        "DROP TABLE apply_keys; DROP TABLE applies; ALTER TABLE table_results DROP COLUMN fixup_file;"
+        "DROP TABLE watermarks; DROP TABLE cluster_plans; ALTER TABLE runs DROP COLUMN index_lower;"
+        " ALTER TABLE runs DROP COLUMN index_upper; ALTER TABLE runs DROP COLUMN confidence;"
+        " ALTER TABLE table_results DROP COLUMN mode; ALTER TABLE table_results DROP COLUMN index_lower;"
+        " ALTER TABLE table_results DROP COLUMN index_upper; ALTER TABLE table_results DROP COLUMN sample_json;"
+        " ALTER TABLE table_results DROP COLUMN incremental_json;"
+        " DROP TABLE apply_keys; DROP TABLE applies; ALTER TABLE table_results DROP COLUMN fixup_file;"
         " ALTER TABLE table_results DROP COLUMN fixup_sha256; UPDATE schema_version SET version = 3;",
         true);
   AuditDb audit;
   audit.open(file);
-  EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"4"});
+  EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"5"});
   EXPECT_EQ(query(file, "SELECT count(*) FROM applies"), std::vector<std::string>{"0"});
 }
 

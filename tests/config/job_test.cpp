@@ -161,3 +161,41 @@ TEST(TableRefParse, QuotedPartsMayHoldDots) {
   EXPECT_EQ(r.name, "ta\"ble");
   EXPECT_EQ(TableRef::parse("clientes").schema, "");
 }
+
+TEST(JobFile, IncrementalAndSampleSettings) {
+  std::string text = kJob;
+  text.replace(text.find("slo = 0.999"), 11,
+               "slo = 0.999\nmode = \"incremental\"\nsample_cluster_rows = 16\n[check.incremental]\nkeyset = false\n"
+               "scrub_cycle = 3");
+  const RunOptions o = parse_job_text(text, "job.toml", "/jobs");
+  EXPECT_EQ(o.mode, Mode::Incremental);
+  EXPECT_STREQ(mode_name(o.mode), "incremental");
+  EXPECT_EQ(o.sample_cluster_rows, 16);
+  EXPECT_FALSE(o.incremental.keyset);
+  EXPECT_EQ(o.incremental.scrub_cycle, 3);
+  const RunOptions d = parse_job_text(kJob, "job.toml", "/jobs");
+  EXPECT_TRUE(d.incremental.keyset);
+  EXPECT_EQ(d.incremental.scrub_cycle, 7);
+  EXPECT_NE(message_of(std::string(kJob).replace(std::string(kJob).find("slo = 0.999"), 11,
+                                                 "slo = 0.999\n[check.incremental]\nscrub_cycle = -1"))
+                .find("scrub_cycle"),
+            std::string::npos);
+  EXPECT_NE(message_of(std::string(kJob).replace(std::string(kJob).find("slo = 0.999"), 11,
+                                                 "slo = 0.999\n[check.incremental]\nkeysets = true"))
+                .find("keyset"),
+            std::string::npos);
+}
+
+TEST(Overrides, IncrementalFlags) {
+  RunOptions o = parse_job_text(kJob, "job.toml", "/jobs");
+  CheckFlags f;
+  f.mode = "incremental";
+  f.scrub_cycle = 0;
+  f.no_keyset = true;
+  apply_overrides(o, f);
+  EXPECT_EQ(o.mode, Mode::Incremental);
+  EXPECT_EQ(o.incremental.scrub_cycle, 0);
+  EXPECT_FALSE(o.incremental.keyset);
+  f.mode = "weekly";
+  EXPECT_THROW(apply_overrides(o, f), InputError);
+}

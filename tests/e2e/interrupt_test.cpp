@@ -111,7 +111,7 @@ TEST_F(PgInterrupt, SigtermWritesWhatIsKnownAndResumeReadsOnlyTheRest) {
   EXPECT_NE(t["error"].get<std::string>().find("interrupted"), std::string::npos) << t.dump();
   EXPECT_LT(t["ranges_done"].get<std::int64_t>(), t["ranges_total"].get<std::int64_t>());
   EXPECT_TRUE(temp_files(dir / "out").empty()) << temp_files(dir / "out").front();
-  EXPECT_NE(read_file(dir / "out" / "metrics.prom").find("recon_run_status{status=\"interrupted\"} 1"),
+  EXPECT_NE(read_file(dir / "out" / "metrics.prom").find("recon_run_status{status=\"interrupted\",mode=\"full\"} 1"),
             std::string::npos);
   SqliteDb a(audit);
   EXPECT_EQ(a.rows("SELECT status FROM runs"), (std::vector<std::vector<std::string>>{{"interrupted"}}));

@@ -120,15 +120,20 @@ inline std::size_t occurrences(const std::string& text, const std::string& part)
 }
 
 /// True when metrics.prom has the sample `name{labels} value` (labels may be empty).
+/// Every sample carries the run's mode label last (docs/cli.md, metrics.prom); these runs are full.
+inline std::string with_mode(const std::string& labels) {
+  return "{" + labels + (labels.empty() ? "" : ",") + "mode=\"full\"}";
+}
+
 inline bool has_sample(const std::string& metrics, const std::string& name, const std::string& labels,
                 const std::string& value) {
-  const std::string line = name + (labels.empty() ? "" : "{" + labels + "}") + " " + value + "\n";
+  const std::string line = name + with_mode(labels) + " " + value + "\n";
   return metrics.rfind(line, 0) == 0 || contains(metrics, "\n" + line);
 }
 
 /// True when metrics.prom has any sample of `name` with exactly `labels`.
 inline bool has_any_sample(const std::string& metrics, const std::string& name, const std::string& labels) {
-  const std::string start = name + (labels.empty() ? " " : "{" + labels + "} ");
+  const std::string start = name + with_mode(labels) + " ";
   return metrics.rfind(start, 0) == 0 || contains(metrics, "\n" + start);
 }
 

@@ -80,21 +80,21 @@ TEST(FindingsMetrics, NewFamiliesAndOldOnesKept) {
     EXPECT_THAT(m, HasSubstr(std::string("# HELP ") + family + " ")) << family;
     EXPECT_THAT(m, HasSubstr(std::string("# TYPE ") + family + " gauge\n")) << family;
   }
-  EXPECT_THAT(m, HasSubstr("recon_rows_tolerated{table=\"simulacoes\"} 5\n"));
-  EXPECT_THAT(m, HasSubstr("recon_rows_in_flight{table=\"simulacoes\"} 12\n"));
-  EXPECT_THAT(m, HasSubstr("recon_rows_converged{table=\"simulacoes\"} 40\n"));
-  EXPECT_THAT(m, HasSubstr("recon_rows_suspended{table=\"simulacoes\"} 1\n"));
-  EXPECT_THAT(m, HasSubstr("recon_rows_escalated{table=\"simulacoes\"} 3\n"));
-  EXPECT_THAT(m, HasSubstr("recon_rows_escalated{table=\"produtos\"} 0\n"));
+  EXPECT_THAT(m, HasSubstr("recon_rows_tolerated{table=\"simulacoes\",mode=\"full\"} 5\n"));
+  EXPECT_THAT(m, HasSubstr("recon_rows_in_flight{table=\"simulacoes\",mode=\"full\"} 12\n"));
+  EXPECT_THAT(m, HasSubstr("recon_rows_converged{table=\"simulacoes\",mode=\"full\"} 40\n"));
+  EXPECT_THAT(m, HasSubstr("recon_rows_suspended{table=\"simulacoes\",mode=\"full\"} 1\n"));
+  EXPECT_THAT(m, HasSubstr("recon_rows_escalated{table=\"simulacoes\",mode=\"full\"} 3\n"));
+  EXPECT_THAT(m, HasSubstr("recon_rows_escalated{table=\"produtos\",mode=\"full\"} 0\n"));
   EXPECT_THAT(m, HasSubstr(
-                     "recon_findings{table=\"simulacoes\",category=\"status_change\",severity=\"P1\",action=\"escalate\"} 3\n"));
+                     "recon_findings{table=\"simulacoes\",category=\"status_change\",severity=\"P1\",action=\"escalate\",mode=\"full\"} 3\n"));
   EXPECT_THAT(m, HasSubstr(
-                     "recon_findings{table=\"simulacoes\",category=\"precision_drift\",severity=\"P4\",action=\"tolerate\"} 5\n"));
-  EXPECT_THAT(m, HasSubstr("recon_findings{table=\"simulacoes\",category=\"we\\\"ird\",severity=\"P3\",action=\"report\"} 2\n"));
+                     "recon_findings{table=\"simulacoes\",category=\"precision_drift\",severity=\"P4\",action=\"tolerate\",mode=\"full\"} 5\n"));
+  EXPECT_THAT(m, HasSubstr("recon_findings{table=\"simulacoes\",category=\"we\\\"ird\",severity=\"P3\",action=\"report\",mode=\"full\"} 2\n"));
   // Old metrics unchanged in name and labels; the index is TableResult's.
-  EXPECT_THAT(m, HasSubstr("recon_divergences_total{table=\"simulacoes\",category=\"changed\"} 3\n"));
-  EXPECT_THAT(m, HasSubstr("recon_rows_compared_total{table=\"simulacoes\"} 1000\n"));
-  EXPECT_THAT(m, HasSubstr("recon_consistency_index{table=\"simulacoes\"} " +
+  EXPECT_THAT(m, HasSubstr("recon_divergences_total{table=\"simulacoes\",category=\"changed\",mode=\"full\"} 3\n"));
+  EXPECT_THAT(m, HasSubstr("recon_rows_compared_total{table=\"simulacoes\",mode=\"full\"} 1000\n"));
+  EXPECT_THAT(m, HasSubstr("recon_consistency_index{table=\"simulacoes\",mode=\"full\"} " +
                            std::to_string(983.0 / 987.0).substr(0, 6)));
 }
 

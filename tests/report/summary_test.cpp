@@ -82,8 +82,8 @@ TEST(SummaryJson, InterruptedResumedAndUnrecordedAreSaid) {
   EXPECT_EQ(j["tables"][0]["divergences_unrecorded"], 5);
   EXPECT_FALSE(j["tables"][1].contains("divergences_unrecorded"));
   const std::string m = render_metrics(run);
-  EXPECT_THAT(m, HasSubstr("recon_run_status{status=\"interrupted\"} 1\n"));
-  EXPECT_THAT(m, HasSubstr("recon_run_success 0\n"));
+  EXPECT_THAT(m, HasSubstr("recon_run_status{status=\"interrupted\",mode=\"full\"} 1\n"));
+  EXPECT_THAT(m, HasSubstr("recon_run_success{mode=\"full\"} 0\n"));
   EXPECT_THAT(render_summary_table(run), HasSubstr("note: clientes: 5 divergences beyond [check].max_divergences"));
 }
 
@@ -91,12 +91,12 @@ TEST(Metrics, APartialTableHasNoIndexAndSaysPartial) {
   RunResult run = fake_run();
   run.tables[0].partial = true;
   const std::string m = render_metrics(run);
-  EXPECT_THAT(m, Not(HasSubstr("recon_consistency_index{table=\"clientes\"}")));
-  EXPECT_THAT(m, HasSubstr("recon_table_partial{table=\"clientes\"} 1\n"));
+  EXPECT_THAT(m, Not(HasSubstr("recon_consistency_index{table=\"clientes\",mode=\"full\"}")));
+  EXPECT_THAT(m, HasSubstr("recon_table_partial{table=\"clientes\",mode=\"full\"} 1\n"));
   EXPECT_THAT(m, Not(HasSubstr("\nrecon_run_consistency_index ")));
   run.tables[0].partial = false;
-  EXPECT_THAT(render_metrics(run), HasSubstr("recon_run_success 1\n"));
-  EXPECT_THAT(render_metrics(run), HasSubstr("\nrecon_run_consistency_index 0.9997\n"));
+  EXPECT_THAT(render_metrics(run), HasSubstr("recon_run_success{mode=\"full\"} 1\n"));
+  EXPECT_THAT(render_metrics(run), HasSubstr("\nrecon_run_consistency_index{mode=\"full\"} 0.9997\n"));
 }
 
 TEST(Metrics, TextFormat) {
@@ -105,17 +105,17 @@ TEST(Metrics, TextFormat) {
   const std::string m = render_metrics(run);
   EXPECT_THAT(m, HasSubstr("# HELP recon_consistency_index "));
   EXPECT_THAT(m, HasSubstr("# TYPE recon_consistency_index gauge\n"));
-  EXPECT_THAT(m, HasSubstr("recon_consistency_index{table=\"clientes\"} 0.9997\n"));
-  EXPECT_THAT(m, HasSubstr("recon_consistency_index{table=\"we\\\"ird\\\\name\\n\"} 1\n"));
+  EXPECT_THAT(m, HasSubstr("recon_consistency_index{table=\"clientes\",mode=\"full\"} 0.9997\n"));
+  EXPECT_THAT(m, HasSubstr("recon_consistency_index{table=\"we\\\"ird\\\\name\\n\",mode=\"full\"} 1\n"));
   EXPECT_THAT(m, HasSubstr("# TYPE recon_rows_compared_total counter\n"));
-  EXPECT_THAT(m, HasSubstr("recon_rows_compared_total{table=\"clientes\"} 10000\n"));
+  EXPECT_THAT(m, HasSubstr("recon_rows_compared_total{table=\"clientes\",mode=\"full\"} 10000\n"));
   EXPECT_THAT(m, HasSubstr("# TYPE recon_divergences_total counter\n"));
-  EXPECT_THAT(m, HasSubstr("recon_divergences_total{table=\"clientes\",category=\"missing_in_target\"} 1\n"));
-  EXPECT_THAT(m, HasSubstr("recon_divergences_total{table=\"clientes\",category=\"changed\"} 1\n"));
-  EXPECT_THAT(m, HasSubstr("recon_run_duration_seconds 42\n"));
-  EXPECT_THAT(m, HasSubstr("recon_last_run_timestamp_seconds 1795428942\n"));
-  EXPECT_THAT(m, HasSubstr("recon_run_status{status=\"divergent\"} 1\n"));
-  EXPECT_THAT(m, HasSubstr("recon_run_status{status=\"consistent\"} 0\n"));
+  EXPECT_THAT(m, HasSubstr("recon_divergences_total{table=\"clientes\",category=\"missing_in_target\",mode=\"full\"} 1\n"));
+  EXPECT_THAT(m, HasSubstr("recon_divergences_total{table=\"clientes\",category=\"changed\",mode=\"full\"} 1\n"));
+  EXPECT_THAT(m, HasSubstr("recon_run_duration_seconds{mode=\"full\"} 42\n"));
+  EXPECT_THAT(m, HasSubstr("recon_last_run_timestamp_seconds{mode=\"full\"} 1795428942\n"));
+  EXPECT_THAT(m, HasSubstr("recon_run_status{status=\"divergent\",mode=\"full\"} 1\n"));
+  EXPECT_THAT(m, HasSubstr("recon_run_status{status=\"consistent\",mode=\"full\"} 0\n"));
   // Each family's HELP and TYPE appear exactly once.
   std::size_t pos = 0, n = 0;
   while ((pos = m.find("# TYPE recon_divergences_total ", pos)) != std::string::npos) ++n, ++pos;

@@ -109,7 +109,7 @@ struct StoredDivergence {
 ///    (busy timeout), e.g. two scheduled jobs, or a recheck while tonight's check runs.
 class AuditDb : public ResultSink {
  public:
-  static constexpr int kSchemaVersion = 4;
+  static constexpr int kSchemaVersion = 5;
 
   AuditDb() = default;
   ~AuditDb() override;
@@ -185,6 +185,16 @@ class AuditDb : public ResultSink {
   /// divergences, e.g. a run that died mid-table). Empty for an unknown run.
   std::vector<std::string> run_tables(const std::string& run_id);
 
+  // ---- sampled and incremental runs (audit_estimates.cpp) -------------------------------------
+
+  /// Records how a sampled table's clusters were planned, for the running run.
+  void record_cluster_plan(const std::string& table, const ClusterPlanInfo& plan);
+  /// The cluster plan a run recorded for a table (--resume of a sampled run); nullopt when none.
+  std::optional<ClusterPlanInfo> cluster_plan(const std::string& run_id, const std::string& table);
+  /// The watermark and scrub position of a table checked incrementally; nullopt before its first
+  /// successful incremental run.
+  std::optional<IncrementalState> incremental_state(const std::string& identity);
+
   // ---- recon apply ----------------------------------------------------------------------------
 
   /// The fix-up file a run recorded for a table (relative to its out_dir) and its SHA-256 hex;
@@ -220,12 +230,15 @@ class AuditDb : public ResultSink {
   void migrate_from(std::int64_t version);
   void set_run_end(const std::string& status, const std::string& finished_at, std::optional<double> index,
                    const std::string& error);
+  void record_run_interval(const IndexInterval& interval);
+  void save_incremental_state(const std::string& table, const IncrementalState& state);
 
   sqlite::Db db_;
   sqlite::Stmt insert_divergence_;
   sqlite::Stmt upsert_table_;
   std::filesystem::path path_;
   std::string run_id_;
+  std::string mode_;  ///< the running run's mode (table_results.mode)
 };
 
 }  // namespace recon

@@ -77,7 +77,28 @@ struct RecheckOptions {
   bool all_tables = false;        ///< recheck tables without `lag` too
 };
 
-enum class Mode { Full, Sample };
+/// full: every range; sample: random clusters, the index with its interval (docs/sampling.md);
+/// incremental: rows changed since the table's watermark, a key-set pass and a scrub slice
+/// (docs/incremental.md).
+enum class Mode { Full, Sample, Incremental };
+/// "full" | "sample" | "incremental" — as summary.json, the audit and the metrics label spell it.
+inline const char* mode_name(Mode m) {
+  switch (m) {
+    case Mode::Sample: return "sample";
+    case Mode::Incremental: return "incremental";
+    case Mode::Full: break;
+  }
+  return "full";
+}
+
+/// [check.incremental]: what an incremental run adds to the rows changed since the watermark.
+struct IncrementalOptions {
+  /// Keys only, both sides, whole table: finds rows inserted or deleted without a time change.
+  bool keyset = true;
+  /// Each run compares 1/scrub_cycle of the key space fully (0: no scrub), so every row is fully
+  /// compared at least once a cycle of that many successful runs.
+  int scrub_cycle = 7;
+};
 
 struct RunOptions {
   std::filesystem::path job_file;  ///< absolute; empty for the demo's in-memory job
@@ -91,6 +112,9 @@ struct RunOptions {
   Mode mode = Mode::Full;
   double sample_rate = 0.1;
   std::optional<std::uint64_t> seed;  ///< sample mode; drawn and recorded when not given
+  /// Sample mode: target rows per cluster, the key range that is read or skipped as one.
+  std::int64_t sample_cluster_rows = kDefaultSampleClusterRows;
+  IncrementalOptions incremental;
   std::filesystem::path out_dir;      ///< empty: reports/<run_id>/ beside the current directory
   std::filesystem::path audit_db;     ///< resolved: flag, [check].audit, or recon-audit.db beside the job
   int retries = 3;                    ///< tries per range after a poisoned connection
@@ -116,6 +140,8 @@ struct CheckFlags {
   std::optional<int> recheck_attempts;  ///< --recheck-attempts (0: no rechecks)
   std::optional<std::string> recheck_delay;  ///< --recheck-delay "5s"
   std::optional<std::string> resume;         ///< --resume RUN|latest
+  std::optional<int> scrub_cycle;            ///< --scrub-cycle N (0: no scrub)
+  bool no_keyset = false;                    ///< --no-keyset
   bool no_progress = false;
   bool quiet = false;
 };

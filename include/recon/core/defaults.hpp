@@ -10,6 +10,8 @@ namespace recon {
 inline constexpr std::int64_t kDefaultChunkRows = 50'000;
 /// The consistency index a table must reach ([check].slo): the platform's SLO of 99.99 %.
 inline constexpr double kDefaultSlo = 0.9999;
+/// Sample mode: target rows per cluster ([check].sample_cluster_rows; docs/sampling.md).
+inline constexpr std::int64_t kDefaultSampleClusterRows = 64;
 /// Parallel workers, each with its own source and target connection ([check].threads).
 inline constexpr int kDefaultThreads = 4;
 /// Severity P1 (critical) … P4 (informational), the platform runbook's scale: what a divergence

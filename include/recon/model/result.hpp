@@ -12,6 +12,7 @@
 #include "recon/core/defaults.hpp"
 #include "recon/core/rows.hpp"
 #include "recon/model/columns.hpp"
+#include "recon/model/estimates.hpp"
 
 namespace recon {
 namespace rules { class TableRules; }
@@ -164,6 +165,11 @@ struct TableResult {
   std::vector<std::string> columns;  ///< compared target columns
   std::vector<std::string> notes;    ///< things a person should know (e.g. case-colliding keys)
   double seconds = 0;
+  /// Sample mode: the index as an estimate with its interval; nullopt for a table not sampled.
+  std::optional<IndexInterval> sample;
+  std::optional<ClusterPlanInfo> clusters;  ///< sample mode: the plan the clusters came from
+  /// Incremental mode: which parts ran and what they read; nullopt in the other modes.
+  std::optional<IncrementalParts> incremental;
   std::int64_t divergences_unrecorded = 0;  ///< beyond [check].max_divergences: counted, no details
   /// matched ÷ (rows_compared − in_flight − suspended); 1.0 when that is 0. In-flight and
   /// suspended rows are neither matched nor divergent, so they leave the denominator; without
@@ -178,8 +184,11 @@ struct TableResult {
   std::optional<double> reported_index() const {
     return partial ? std::nullopt : std::optional<double>(consistency_index());
   }
+  /// The index the SLO is decided on: a sampled table's lower bound (docs/sampling.md), else the
+  /// index itself.
+  double slo_index() const { return sample ? sample->lower : consistency_index(); }
   /// Below its SLO, or an escalated divergence: exit 1.
-  bool failing() const { return consistency_index() < slo || escalated > 0; }
+  bool failing() const { return slo_index() < slo || escalated > 0; }
 };
 
 /// The whole run.
@@ -211,6 +220,8 @@ struct RunResult {
     return consistency_index();
   }
   bool resumed = false;  ///< continued an interrupted, abandoned or failed run (--resume)
+  /// Sample mode: the run's index over all tables as an estimate with its interval.
+  std::optional<IndexInterval> sample;
 };
 
 /// Consumes results as they are produced, in key order per table. Implementations: the audit
