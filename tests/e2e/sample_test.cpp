@@ -111,3 +111,32 @@ TEST_F(PgSample, TheSloIsDecidedOnTheLowerBound) {
 
 }  // namespace
 }  // namespace e2e
+
+namespace e2e {
+namespace {
+
+TEST_F(PgSample, AResumedSampledRunEstimatesFromTheSameClusters) {
+  TempDir dir("sample_resume");
+  write_file(dir / "job.toml", pg_job(*db_, table("planted", "0.9")));
+  ProcResult r = sample(dir, "out", "0.2", "9");
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  const json whole = table_entry(read_json(dir / "out" / "summary.json"), "planted");
+  const std::string run_id = read_json(dir / "out" / "summary.json")["run_id"];
+  {
+    // As if the run had stopped half-way: half of its clusters not compared.
+    SqliteDb audit(dir / "audit.db");
+    audit.exec("UPDATE runs SET status = 'interrupted' WHERE run_id = '" + run_id + "';"
+               "UPDATE ranges SET status = 'planned' WHERE run_id = '" + run_id + "' AND range_index % 2 = 0;");
+  }
+  r = run_recon({"check", "--config", (dir / "job.toml").string(), "--mode", "sample", "--resume", run_id, "--audit",
+                 (dir / "audit.db").string(), "--no-progress"});
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  const json resumed = table_entry(read_json(dir / "out" / "summary.json"), "planted");
+  EXPECT_GT(resumed["ranges_resumed"].get<std::int64_t>(), 0) << resumed.dump(2);
+  for (const char* field : {"rows_compared", "changed", "index_lower", "index_upper", "consistency_index"})
+    EXPECT_EQ(resumed[field], whole[field]) << field;
+  EXPECT_EQ(resumed["sample"]["clusters_total"], whole["sample"]["clusters_total"]);
+}
+
+}  // namespace
+}  // namespace e2e
