@@ -123,8 +123,8 @@ TEST_F(SqlServerErrors, UnreachablePortIsThreeAndTheFailureIsOnRecord) {
   EXPECT_NE(summary.value("error", "").find("127.0.0.1"), std::string::npos) << summary.dump(2);
   EXPECT_TRUE(table_entry(summary, "items")["partial"].get<bool>());
   const std::string metrics = read_file(run_dir_ / "out" / "metrics.prom");
-  EXPECT_NE(metrics.find("recon_run_success 0\n"), std::string::npos) << metrics;
-  EXPECT_NE(metrics.find("recon_table_partial{table=\"items\"} 1"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("recon_run_success{mode=\"full\"} 0\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("recon_table_partial{table=\"items\",mode=\"full\"} 1"), std::string::npos) << metrics;
   SqliteDb audit(run_dir_ / "audit.db");
   const auto runs = audit.rows("SELECT status, error IS NOT NULL FROM runs");
   EXPECT_EQ(runs, (std::vector<std::vector<std::string>>{{"failed", "1"}}));

@@ -73,13 +73,15 @@ class SqlServerKeys : public ::testing::Test {
   }
   /// Fixture tables dbo.<name>(k <ss_type> PRIMARY KEY, v int) under `collation`, the same keys
   /// in public.<name>(k <pg_type> PRIMARY KEY, v int); ss/pg give each key's spelling per side.
+  /// `ss_primary_key` false: no constraint on the SQL Server side (a key the job trusts).
   void make_table(SqliteDb& fixture, PgDatabase& db, const std::string& name, const std::string& ss_type,
                   const std::string& pg_type, const std::string& collation, const std::vector<std::string>& ss_keys,
-                  const std::vector<std::string>& pg_keys) {
+                  const std::vector<std::string>& pg_keys, bool ss_primary_key = true) {
     fixture.exec("CREATE TABLE IF NOT EXISTS _tds_columns (table_name TEXT, column_name TEXT, collation TEXT)");
     if (!collation.empty())
       fixture.exec("INSERT INTO _tds_columns VALUES ('dbo." + name + "', 'k', " + sql_str(collation) + ")");
-    fixture.exec("CREATE TABLE \"dbo." + name + "\" (k \"" + ss_type + "\" PRIMARY KEY, v int)");
+    fixture.exec("CREATE TABLE \"dbo." + name + "\" (k \"" + ss_type + "\"" + (ss_primary_key ? " PRIMARY KEY" : "") +
+                 ", v int)");
     std::string pg = "CREATE TABLE " + name + " (k " + pg_type + " PRIMARY KEY, v int);";
     for (std::size_t i = 0; i < ss_keys.size(); ++i) {
       fixture.exec("INSERT INTO \"dbo." + name + "\" VALUES (" + sql_str(ss_keys[i]) + ", " + std::to_string(i) + ")");
@@ -140,14 +142,17 @@ TEST_F(SqlServerKeys, GuidAndCaseInsensitiveTextKeysInSmallRangesMatchExactly) {
 
 TEST_F(SqlServerKeys, KeysCollidingOnlyUnderTheCaseInsensitiveCollationAreNoted) {
   // 'abc' and 'ABC' are one key to SQL Server's CI collation and two to PostgreSQL (and recon).
+  // A PRIMARY KEY or UNIQUE constraint under that collation would refuse the pair, so the SQL
+  // Server table has none and the job trusts the key.
   PgDatabase db("recon_e2e_tds_ckeys");
   const std::vector<std::string> keys = {"abc", "ABC", "abd", "x1", "Ção", "ção"};
   {
     SqliteDb fixture(dir_ / "fixture.db");
-    make_table(fixture, db, "ckeys", "nvarchar(20)", "text", "SQL_Latin1_General_CP1_CI_AS", keys, keys);
+    make_table(fixture, db, "ckeys", "nvarchar(20)", "text", "SQL_Latin1_General_CP1_CI_AS", keys, keys,
+               /*ss_primary_key=*/false);
   }
   TdsServer server(dir_ / "fixture.db");
-  write_file(dir_ / "job.toml", tds_job(server.port(), db, table("ckeys", 2)));
+  write_file(dir_ / "job.toml", tds_job(server.port(), db, table("ckeys", 2) + "trust_key = true\n"));
   const ProcResult r = run_check(dir_);
   EXPECT_EQ(r.exit_code, 0) << r.describe();
   const json summary = read_json(dir_ / "out" / "summary.json");

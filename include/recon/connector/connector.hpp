@@ -125,9 +125,11 @@ class Connector {
   /// names the table and the side), ConnectorError on connection trouble.
   virtual TableInfo describe(const TableRef& table) = 0;
 
-  /// About `target_samples` keys drawn evenly from the table (pg_stats / TABLESAMPLE on PostgreSQL,
-  /// an index walk on SQLite) plus a row estimate. Keys must not be NULL: a NULL key column is an
-  /// InputError naming the table and column.
+  /// About `target_samples` keys drawn evenly from the table (TABLESAMPLE on PostgreSQL, an index
+  /// walk on SQLite, the statistics histogram or TABLESAMPLE on SQL Server) plus a row estimate.
+  /// The keys are quantiles of the key distribution, not necessarily keys of rows (histogram
+  /// bounds may be interpolated). A connector that reads every key reports a NULL key as an
+  /// InputError naming the table and column; one that samples leaves that to the range reads.
   virtual KeySample sample_keys(const RangeQuery& whole_table, std::size_t target_samples) = 0;
 
   /// Appends every row with lower <= key < upper to `out`, in key order (binary/"C" collation),

@@ -143,7 +143,17 @@ std::string tuple_cmp(const std::vector<SelectColumn>& keys, const std::string& 
   return out;
 }
 
-std::string from(const RangeQuery& q) { return " FROM " + quote_table(kMs, q.table.schema.empty() ? TableRef{"dbo", q.table.name} : q.table); }
+TableRef with_schema(const TableRef& t) { return t.schema.empty() ? TableRef{"dbo", t.name} : t; }
+
+std::string from(const RangeQuery& q) { return " FROM " + quote_table(kMs, with_schema(q.table)); }
+
+/// "[a] IS NULL OR [b] IS NULL" over the nullable key columns; "" when none is nullable.
+std::string null_keys(const std::vector<SelectColumn>& keys) {
+  std::string out;
+  for (const auto& k : keys)
+    if (k.native.nullable) out += (out.empty() ? "" : " OR ") + quote_ident(kMs, k.native.name) + " IS NULL";
+  return out;
+}
 
 }  // namespace
 
@@ -168,7 +178,13 @@ std::string range_where(const RangeQuery& q) {
     if (!c.empty()) cond += (cond.empty() ? " WHERE " : " AND ") + c;
   };
   if (q.lower) add(tuple_cmp(q.keys, *q.lower, Op::Gt, Op::Ge));
-  if (q.upper) add(tuple_cmp(q.keys, *q.upper, Op::Lt, Op::Lt));
+  if (q.upper) {
+    // NULL keys sort first: the range open below is where they would be, so it takes them and
+    // its read fails naming the column, instead of every range passing over them.
+    const std::string nulls = q.lower ? "" : null_keys(q.keys);
+    const std::string below = tuple_cmp(q.keys, *q.upper, Op::Lt, Op::Lt);
+    add(nulls.empty() || below.empty() ? below : "(" + below + " OR " + nulls + ")");
+  }
   if (!q.where.empty()) add("(" + q.where + ")");
   return cond;
 }
@@ -179,6 +195,12 @@ std::string range_select(const RangeQuery& q, bool with_values) {
 }
 
 std::string count_select(const RangeQuery& q) { return "SELECT COUNT_BIG(*)" + from(q) + range_where(q); }
+
+std::string sample_select(const RangeQuery& q, const std::string& percent) {
+  // REPEATABLE: the same pages while the table is unchanged, so the same table gives the same plan.
+  return "SELECT " + select_list(q.keys, {}) + from(q) + " TABLESAMPLE SYSTEM (" + percent +
+         " PERCENT) REPEATABLE (1)" + (q.where.empty() ? "" : " WHERE (" + q.where + ")");
+}
 
 std::string keys_select(const RangeQuery& q, const std::vector<std::string>& keys, std::size_t begin,
                         std::size_t end) {
@@ -209,7 +231,8 @@ std::string keys_select(const RangeQuery& q, const std::vector<std::string>& key
   return sql + " ORDER BY " + order_by_list(q.keys, key_expr);
 }
 
-std::string catalog_sql(std::string_view templ, const TableRef& table) {
+std::string catalog_sql(std::string_view templ, const TableRef& table,
+                        const std::vector<std::pair<std::string_view, std::string>>& more) {
   std::string out;
   std::size_t pos = 0;
   while (pos < templ.size()) {
@@ -228,7 +251,14 @@ std::string catalog_sql(std::string_view templ, const TableRef& table) {
   };
   replace("{schema}", nstring(table.schema.empty() ? "dbo" : table.schema));
   replace("{table}", nstring(table.name));
+  replace("{object}", nstring(quote_table(kMs, with_schema(table))));
+  for (const auto& [name, with] : more) replace(name, with);
   return out;
+}
+
+std::string cast_type(const ColumnInfo& column) {
+  const std::size_t at = column.type_name.find(" COLLATE ");
+  return at == std::string::npos ? column.type_name : column.type_name.substr(0, at);
 }
 
 }  // namespace recon::tds

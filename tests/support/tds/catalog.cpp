@@ -3,8 +3,12 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <variant>
+
+#include "catalog_sys.hpp"
+#include "sqlite_ext.hpp"
 
 namespace tds_test {
 namespace {
@@ -149,8 +153,15 @@ const ResultColumn* Table::find_column(std::string_view n) const {
 }
 
 void Catalog::add(Table t) {
+  t.object_id = 1000 + std::int64_t(tables_.size());  // any fixed id: OBJECT_ID only has to find it again
   index_[key(t.schema, t.name)] = tables_.size();
   tables_.push_back(std::move(t));
+}
+
+const Table* Catalog::find_object(std::int64_t object_id) const {
+  for (const Table& t : tables_)
+    if (t.object_id == object_id) return &t;
+  return nullptr;
 }
 
 const Table* Catalog::find(std::string_view schema, std::string_view name) const {
@@ -160,6 +171,8 @@ const Table* Catalog::find(std::string_view schema, std::string_view name) const
 
 Catalog Catalog::load(sqlite3* db) {
   Catalog cat;
+  register_collations(db);  // histograms order values as SQL Server orders their types
+  const std::set<std::string> no_statistics = tables_without_statistics(db);
   // Collation overrides, when the fixture has them.
   std::map<std::string, std::string> collations;  // "table\ncolumn" lowercased -> name
   {
@@ -230,6 +243,7 @@ Catalog Catalog::load(sqlite3* db) {
         while (info.step()) u.columns.push_back(info.text(2));
         t.constraints.push_back(std::move(u));
       }
+      if (!no_statistics.count(lower(t.sqlite_name)) && !no_statistics.count(lower(t.name))) load_statistics(db, t);
     }
     cat.add(std::move(t));
   }
@@ -253,6 +267,7 @@ Catalog Catalog::load(sqlite3* db) {
     }
     cat.add(std::move(t));
   }
+  for (Table& v : system_views()) cat.add(std::move(v));
   return cat;
 }
 
@@ -283,7 +298,7 @@ void Catalog::install_information_schema(sqlite3* db, const std::string& databas
   sqlite3_stmt* keys = prep("KEY_COLUMN_USAGE", 8);
   exec(db, "SAVEPOINT tds_information_schema");  // also inside a transaction the client opened
   for (const Table& t : tables_) {
-    if (t.information_schema) continue;
+    if (t.information_schema || t.system_view) continue;
     insert_row(tabs, V{database, t.schema, t.name, std::string(t.view ? "VIEW" : "BASE TABLE")});
     std::int64_t pos = 0;
     for (const ResultColumn& c : t.columns) {

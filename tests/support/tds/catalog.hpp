@@ -2,7 +2,9 @@
 /// The fixture's tables as SQL Server would describe them: a SQLite table literally named
 /// "schema.name" whose columns are declared with SQL Server type names, collations from the
 /// optional "_tds_columns" table, PRIMARY KEY / UNIQUE constraints from SQLite's own metadata.
-/// Also the INFORMATION_SCHEMA views, materialised per connection as SQLite temp tables.
+/// Also the INFORMATION_SCHEMA views, materialised per connection as SQLite temp tables, and the
+/// sys views recon plans with (sys.stats, sys.stats_columns, sys.dm_db_partition_stats), built
+/// into each statement that reads them (catalog_sys.hpp).
 
 #include <sqlite3.h>
 
@@ -10,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "statistics.hpp"
 #include "types.hpp"
 
 namespace tds_test {
@@ -25,6 +28,9 @@ struct Table {
   std::string sqlite_name;  ///< "schema.name" as the fixture spells it
   bool view = false;
   bool information_schema = false;  ///< a temp table this server builds on first use
+  bool system_view = false;         ///< a sys view, built from the catalog by each statement
+  std::int64_t object_id = 0;       ///< OBJECT_ID of the table
+  std::vector<Statistics> statistics;  ///< none for a view, or a table in _tds_no_statistics
   std::vector<ResultColumn> columns;
   std::vector<Constraint> constraints;
 
@@ -41,6 +47,8 @@ class Catalog {
   /// Case-insensitive lookup; an empty schema means dbo.
   const Table* find(std::string_view schema, std::string_view name) const;
   const std::vector<Table>& tables() const { return tables_; }
+  /// The table with this OBJECT_ID, or nullptr.
+  const Table* find_object(std::int64_t object_id) const;
 
   /// Creates the INFORMATION_SCHEMA temp tables on `db` (COLUMNS, TABLES, TABLE_CONSTRAINTS,
   /// KEY_COLUMN_USAGE) describing this catalog. Idempotent per connection.

@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -87,7 +88,10 @@ inline void init_dblib() {
 /// A fixture file in a fresh temp directory built from SQL, served by an in-process server.
 class ServedFixture {
  public:
-  explicit ServedFixture(const std::string& sql, std::optional<std::uint64_t> fail_after_rows = std::nullopt) {
+  /// `tune` may change the server's options before it starts (a read log beside the fixture,
+  /// o.db_path + ".reads", is removed with it).
+  explicit ServedFixture(const std::string& sql, std::optional<std::uint64_t> fail_after_rows = std::nullopt,
+                         const std::function<void(ServerOptions&)>& tune = nullptr) {
     init_dblib();
     dir_ = std::filesystem::temp_directory_path() /
            ("tds_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter()++));
@@ -106,6 +110,7 @@ class ServedFixture {
     o.user = "recon";
     o.password = "S3cret!pw";
     o.fail_after_rows = fail_after_rows;
+    if (tune) tune(o);
     server_ = std::make_unique<Server>(o);
     server_->start();
   }

@@ -1,4 +1,5 @@
-// tds_test_server --db FILE --port 0|N --user U --password P [--fail-after-rows N]
+// tds_test_server --db FILE --port 0|N --user U --password P [--fail-after-rows N] [--read-log FILE]
+//                 [--without-stats-histogram]
 // Prints "listening on 127.0.0.1:PORT" once ready and serves until killed.
 #include <csignal>
 #include <cstdio>
@@ -14,6 +15,7 @@ namespace {
   std::fprintf(stderr,
                "tds_test_server: %s\n"
                "usage: tds_test_server --db FILE --port 0|N --user U --password P [--fail-after-rows N]\n"
+               "                       [--read-log FILE] [--without-stats-histogram]\n"
                "A TDS 7.4 test peer serving a SQLite fixture (see docs/tds-test-server.md); not SQL Server.\n",
                why);
   std::exit(2);
@@ -34,6 +36,10 @@ int main(int argc, char** argv) {
   bool have_port = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
+    if (a == "--without-stats-histogram") {  // as SQL Server before 2016 SP1 CU2
+      opts.stats_histogram = false;
+      continue;
+    }
     if (i + 1 >= argc) usage(("missing value after " + a).c_str());
     const char* v = argv[++i];
     if (a == "--db") opts.db_path = v;
@@ -45,6 +51,7 @@ int main(int argc, char** argv) {
     } else if (a == "--user") opts.user = v;
     else if (a == "--password") opts.password = v;
     else if (a == "--fail-after-rows") opts.fail_after_rows = number("--fail-after-rows", v);
+    else if (a == "--read-log") opts.read_log = v;
     else usage(("unknown option " + a).c_str());
   }
   if (opts.db_path.empty() || !have_port || opts.user.empty()) usage("--db, --port and --user are required");

@@ -29,6 +29,7 @@ Server::Server(ServerOptions opts) : opts_(std::move(opts)) {
     throw std::runtime_error("fixture '" + opts_.db_path + "': " + e.what());
   }
   sqlite3_close(db);
+  if (!opts_.read_log.empty()) read_log_ = std::make_unique<ReadLog>(opts_.read_log);
 
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (listen_fd_ < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
@@ -92,7 +93,7 @@ void Server::accept_loop() {
 
 void Server::serve(int fd, int spid) {
   {
-    Session s(fd, spid, opts_, *catalog_);
+    Session s(fd, spid, opts_, *catalog_, read_log_.get());
     s.run();
     std::lock_guard lock(mu_);
     session_fds_.erase(fd);  // before the session closes it, so stop() never touches a reused fd

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "catalog.hpp"
+#include "read_log.hpp"
 
 namespace tds_test {
 
@@ -23,6 +24,10 @@ struct ServerOptions {
   std::string user, password;
   /// Close the socket abruptly after this many rows of any one result.
   std::optional<std::uint64_t> fail_after_rows;
+  /// Append one line per SELECT to this file (read_log.hpp); "" for none.
+  std::string read_log;
+  /// sys.dm_db_stats_histogram exists, as from SQL Server 2016 SP1 CU2 on.
+  bool stats_histogram = true;
 };
 
 class Server {
@@ -48,6 +53,7 @@ class Server {
 
   ServerOptions opts_;
   std::unique_ptr<Catalog> catalog_;
+  std::unique_ptr<ReadLog> read_log_;
   int listen_fd_ = -1;
   std::uint16_t port_ = 0;
   std::thread acceptor_;

@@ -7,6 +7,7 @@
 
 #include "login.hpp"
 #include "scalars.hpp"
+#include "sqlite_ext.hpp"
 #include "tokens.hpp"
 #include "values.hpp"
 
@@ -17,17 +18,6 @@ constexpr std::uint8_t kTokenColMetadata = 0x81, kTokenRow = 0xD1, kTokenNbcRow 
 /// How long a statement waits for another session's lock before error 1222, unless SET LOCK_TIMEOUT
 /// says otherwise (SQL Server waits forever; a test should not).
 constexpr int kDefaultLockWaitMs = 60'000;
-
-int collate_decimal(void*, int na, const void* a, int nb, const void* b) {
-  return compare_decimal({static_cast<const char*>(a), std::size_t(na)}, {static_cast<const char*>(b), std::size_t(nb)});
-}
-int collate_temporal(void*, int na, const void* a, int nb, const void* b) {
-  return compare_temporal({static_cast<const char*>(a), std::size_t(na)}, {static_cast<const char*>(b), std::size_t(nb)});
-}
-int collate_guid(void*, int na, const void* a, int nb, const void* b) {
-  return compare_guid_sqlserver({static_cast<const char*>(a), std::size_t(na)},
-                                {static_cast<const char*>(b), std::size_t(nb)});
-}
 
 /// SQL Server's error number for a value this server could not encode, by type.
 int conversion_error_number(Kind k) {
@@ -50,11 +40,69 @@ struct StmtGuard {
   ~StmtGuard() { sqlite3_finalize(st); }
 };
 
+/// The statement as lexed, tokens one space apart: what the read log shows.
+std::string statement_text(const Statement& st) {
+  std::string out;
+  for (const Token& t : st.tokens) {
+    if (!out.empty()) out += ' ';
+    switch (t.kind) {
+      case Token::Kind::Quoted: out += "[" + t.text + "]"; break;
+      case Token::Kind::String: out += (t.national ? "N'" : "'") + t.text + "'"; break;
+      case Token::Kind::Hex: out += "0x" + t.text; break;
+      default: out += t.text;
+    }
+  }
+  return out;
+}
+
+const char* reads_name(Reads r) {
+  switch (r) {
+    case Reads::Table: return "table";
+    case Reads::Sample: return "tablesample";
+    case Reads::Statistics: return "histogram";
+    case Reads::Catalog: return "catalog";
+    case Reads::None: break;
+  }
+  return "none";
+}
+
+/// Writes a SELECT's read-log line when the statement ends, however it ends.
+class ReadLogLine {
+ public:
+  ReadLogLine(ReadLog* log, int spid, const Query& q, const Statement& st, const std::uint64_t& read,
+              const std::uint64_t& sent)
+      : log_(log), read_(read), sent_(sent) {
+    if (!log_) return;
+    e_.start = unix_now();
+    e_.spid = spid;
+    e_.reads = reads_name(q.reads);
+    e_.object = q.object;
+    e_.statement = statement_text(st);
+  }
+  ~ReadLogLine() {
+    if (!log_) return;
+    e_.end = unix_now();
+    e_.rows_read = read_;
+    e_.rows_sent = sent_;
+    log_->write(e_);
+  }
+  ReadLogLine(const ReadLogLine&) = delete;
+  ReadLogLine& operator=(const ReadLogLine&) = delete;
+
+ private:
+  ReadLog* log_;
+  const std::uint64_t& read_;
+  const std::uint64_t& sent_;
+  ReadLog::Entry e_;
+};
+
 }  // namespace
 
-Session::Session(int fd, int spid, const ServerOptions& opts, const Catalog& catalog)
-    : conn_(fd), w_(conn_, std::uint16_t(spid)), opts_(opts), catalog_(catalog) {
+Session::Session(int fd, int spid, const ServerOptions& opts, const Catalog& catalog, ReadLog* log)
+    : conn_(fd), w_(conn_, std::uint16_t(spid)), opts_(opts), catalog_(catalog), read_log_(log) {
   info_.spid = spid;
+  info_.stats_histogram = opts.stats_histogram;
+  info_.count_reads = log != nullptr;
   w_.on_sent([this] { check_attention(); });
 }
 
@@ -143,9 +191,8 @@ bool Session::handshake() {
     return refuse(4060, "Cannot open database \"" + info_.database + "\" requested by the login (fixture '" +
                             opts_.db_path + "': " + sqlite3_errmsg(db_) + "). The login failed.");
   sqlite3_busy_timeout(db_, kDefaultLockWaitMs);  // SET LOCK_TIMEOUT changes it
-  sqlite3_create_collation(db_, "TDSDEC", SQLITE_UTF8, nullptr, collate_decimal);
-  sqlite3_create_collation(db_, "TDSTIME", SQLITE_UTF8, nullptr, collate_temporal);
-  sqlite3_create_collation(db_, "TDSGUID", SQLITE_UTF8, nullptr, collate_guid);
+  register_collations(db_);
+  register_read_functions(db_, &rows_read_);
 
   std::size_t packet = l.packet_size == 0 ? 4096 : l.packet_size;
   packet = std::min<std::size_t>(32767, std::max<std::size_t>(512, packet));
@@ -283,6 +330,8 @@ bool Session::select(const Statement& st, bool last) {
   Bytes& b = w_.payload();
   const std::size_t bitmap_bytes = std::size_t(n + 7) / 8;
   std::uint64_t rows = 0;
+  rows_read_ = 0;
+  const ReadLogLine logged(read_log_, info_.spid, q, st, rows_read_, rows);
   std::string error;
   while (true) {
     const int rc = sqlite3_step(g.st);

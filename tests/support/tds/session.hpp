@@ -14,7 +14,8 @@ namespace tds_test {
 
 class Session {
  public:
-  Session(int fd, int spid, const ServerOptions& opts, const Catalog& catalog);
+  /// `log`, when not null, gets a line for every SELECT (read_log.hpp).
+  Session(int fd, int spid, const ServerOptions& opts, const Catalog& catalog, ReadLog* log);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -50,6 +51,8 @@ class Session {
   ResponseWriter w_;
   const ServerOptions& opts_;
   const Catalog& catalog_;
+  ReadLog* read_log_;
+  std::uint64_t rows_read_ = 0;  ///< counted by tds_read / tds_sample (sqlite_ext.hpp)
   SessionInfo info_;
   sqlite3* db_ = nullptr;
   bool information_schema_ready_ = false;

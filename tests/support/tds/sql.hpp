@@ -57,6 +57,19 @@ struct SessionInfo {
   int spid = 51;
   std::string database = "master";
   int trancount = 0;
+  /// sys.dm_db_stats_histogram exists (SQL Server 2016 SP1 CU2 and later); off, it is error 208.
+  bool stats_histogram = true;
+  /// Statements on fixture tables count the rows they visit (tds_read, sqlite_ext.hpp).
+  bool count_reads = false;
+};
+
+/// What a SELECT reads, as --read-log reports it.
+enum class Reads {
+  None,         ///< no FROM
+  Table,        ///< a fixture table or view: the rows it visits
+  Sample,       ///< TABLESAMPLE SYSTEM: the rows of the sampled pages
+  Statistics,   ///< sys.dm_db_stats_histogram: no table row
+  Catalog,      ///< INFORMATION_SCHEMA or a sys view: no table row
 };
 
 /// A SELECT ready for SQLite: the SQL text and the columns it returns, as SQL Server types.
@@ -64,6 +77,8 @@ struct Query {
   std::string sqlite_sql;
   std::vector<ResultColumn> columns;
   bool uses_information_schema = false;
+  Reads reads = Reads::None;
+  std::string object;  ///< schema.name of what FROM reads, "" without FROM
 };
 
 /// Binds a SELECT statement to the catalog and translates it. Throws SqlError (208 invalid object,
@@ -94,6 +109,10 @@ struct Dml {
 /// conversion, 8114 / 8115 numeric, 220 overflow, 241 date, 8169 GUID, 8152 truncation, 257 / 206
 /// type clash, 515 NULL into NOT NULL).
 Dml translate_dml(const Statement& st, const Catalog& catalog, const SessionInfo& info);
+
+/// The SQLite collation clause (" COLLATE TDSDEC", " COLLATE NOCASE", …, or "") that makes
+/// SQLite compare and order a column as SQL Server compares its type and collation.
+std::string order_collation(const ResultColumn& c);
 
 /// The text SELECT @@VERSION returns.
 std::string version_string();

@@ -83,7 +83,7 @@ std::optional<ResultColumn> Translator::infer_call(std::size_t a, std::size_t cl
   }
   if (name == "count") return computed_column("int", false);
   if (name == "count_big") return computed_column("bigint", false);
-  if (name == "len") return computed_column("int");
+  if (name == "len" || name == "object_id" || name == "columnproperty") return computed_column("int");
   if ((name == "min" || name == "max" || name == "upper" || name == "lower" || name == "abs" ||
        name == "isnull" || name == "coalesce") && close > a + 2) {
     ResultColumn inner = infer(a + 2, find_top_comma(a + 2, close));
@@ -96,12 +96,17 @@ std::optional<ResultColumn> Translator::infer_call(std::size_t a, std::size_t cl
 }
 
 void Translator::parse_from(std::size_t& i) {
-  table_ = table_name(i);
+  if (histogram_call_at(i)) histogram_call(i);
+  else table_ = table_name(i);
   // Table hints change nothing here: WITH (NOLOCK), (NOLOCK), WITH (UPDLOCK, HOLDLOCK).
   if (word_at(i, "WITH") && op_at(i + 1, "(")) i = close_of(i + 1, end_) + 1;
   else if (op_at(i, "(")) i = close_of(i, end_) + 1;
   if (word_at(i, "AS")) ++i;
-  if (is_name(i)) alias_ = t_[i++].text;
+  if (is_name(i) && !word_at(i, "TABLESAMPLE")) alias_ = t_[i++].text;
+  if (word_at(i, "TABLESAMPLE")) {
+    tablesample(i);
+    if (word_at(i, "WITH") && op_at(i + 1, "(")) i = close_of(i + 1, end_) + 1;  // T-SQL puts hints last
+  }
 }
 
 const Table* Translator::table_name(std::size_t& i) const {
@@ -242,11 +247,16 @@ Query Translator::run() {
   const Clauses c = parse_clauses(q);
   const std::string list = select_list(c.list_a, c.list_b, q);
   std::string sql = std::string("SELECT ") + (c.distinct ? "DISTINCT " : "") + list;
-  if (table_) sql += " FROM " + quote_ident(table_->sqlite_name);
-  if (c.where_b > c.where_a) sql += " WHERE " + expr(c.where_a, c.where_b, Ctx::Where);
+  if (table_) sql += " FROM " + from_sql();
+  const std::string where = c.where_b > c.where_a ? expr(c.where_a, c.where_b, Ctx::Where) : "";
+  const std::string terms = read_terms();
+  if (!terms.empty()) sql += " WHERE " + terms + (where.empty() ? "" : " AND (" + where + ")");
+  else if (!where.empty()) sql += " WHERE " + where;
   if (c.order_a) sql += " ORDER BY " + order_by(c.order_a);
   if (c.top) sql += " LIMIT " + *c.top;
   q.sqlite_sql = std::move(sql);
+  q.reads = reads();
+  if (table_) q.object = table_->schema + "." + table_->name;
   return q;
 }
 

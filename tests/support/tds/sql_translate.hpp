@@ -1,8 +1,12 @@
 #pragma once
 // Private to the translator: sql_translate.cpp binds a SELECT (clauses, FROM, select list and its
 // SQL Server types), sql_translate_dml.cpp an INSERT / UPDATE / DELETE, sql_translate_expr.cpp
-// turns expressions, function calls and column references into SQLite.
+// turns expressions, function calls and column references into SQLite, sql_translate_sys.cpp the
+// planning vocabulary (sys views, sys.dm_db_stats_histogram, OBJECT_ID, COLUMNPROPERTY,
+// TABLESAMPLE).
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -63,6 +67,13 @@ class Translator {
   const Table* table_ = nullptr;
   std::string alias_;
   std::vector<Item> items_;
+  std::unique_ptr<Table> fn_table_;  ///< the result of a table-valued function in FROM
+  std::string fn_sql_;               ///< its rows, as a SQLite derived table
+  struct Sample {
+    double percent = 0;
+    std::int64_t seed = 0;
+  };
+  std::optional<Sample> sample_;  ///< TABLESAMPLE SYSTEM (percent PERCENT) REPEATABLE (seed)
 
   // ---- token navigation ------------------------------------------------------------------------
   [[noreturn]] void syntax(std::size_t at) const {
@@ -123,6 +134,25 @@ class Translator {
   std::string order_by(std::size_t a) const;
   ResultColumn infer(std::size_t a, std::size_t b) const;
   std::optional<ResultColumn> infer_call(std::size_t a, std::size_t close) const;
+
+  // ---- planning vocabulary (sql_translate_sys.cpp) ---------------------------------------------
+  /// [db.][sys.]dm_db_stats_histogram( at i.
+  bool histogram_call_at(std::size_t i) const;
+  /// Binds FROM sys.dm_db_stats_histogram(object_id, stats_id); i moves past the call.
+  void histogram_call(std::size_t& i);
+  /// TABLESAMPLE [SYSTEM] (n PERCENT) [REPEATABLE (seed)] at i, for the table just bound.
+  void tablesample(std::size_t& i);
+  /// A constant integer in [a, b): a number, OBJECT_ID(…) or COLUMNPROPERTY(…); nullopt for NULL.
+  std::optional<std::int64_t> constant_int(std::size_t a, std::size_t b) const;
+  /// OBJECT_ID(N'name'[, N'type']) spanning [i, close]: the table's id, nullopt when unknown.
+  std::optional<std::int64_t> object_id_call(std::size_t i, std::size_t close) const;
+  /// COLUMNPROPERTY(id, N'column', 'ColumnId') spanning [i, close]: the column's ordinal.
+  std::optional<std::int64_t> column_property_call(std::size_t i, std::size_t close) const;
+  /// FROM in SQLite: the fixture table, or a sys view's or function's derived table.
+  std::string from_sql() const;
+  /// Terms ANDed before the statement's own WHERE: TABLESAMPLE's page draw, the read counter.
+  std::string read_terms() const;
+  Reads reads() const;
 
   // ---- INSERT / UPDATE / DELETE (sql_translate_dml.cpp) --------------------------------------
   /// Constants in the order of their `?`, each with the column it is assigned to; converted only

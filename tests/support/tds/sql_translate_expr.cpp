@@ -18,6 +18,21 @@ std::string version_string() {
          "\trecon tds_test_server: a TDS 7.4 test peer serving a SQLite fixture, not SQL Server";
 }
 
+std::string order_collation(const ResultColumn& c) {
+  switch (c.type.kind) {
+    case Kind::Decimal: case Kind::Numeric: case Kind::Money: case Kind::SmallMoney:
+      return " COLLATE TDSDEC";
+    case Kind::Date: case Kind::Time: case Kind::DateTime: case Kind::SmallDateTime:
+    case Kind::DateTime2: case Kind::DateTimeOffset:
+      return " COLLATE TDSTIME";
+    case Kind::Guid:
+      return " COLLATE TDSGUID";
+    default:
+      if (c.type.is_string()) return c.collation.case_insensitive ? " COLLATE NOCASE" : " COLLATE BINARY";
+      return "";
+  }
+}
+
 namespace translation {
 namespace {
 
@@ -38,22 +53,6 @@ std::string collate_clause(const std::string& name) {
   const std::string n = lower(name);
   if (n.find("_bin") != std::string::npos) return "COLLATE BINARY";
   return c->case_insensitive ? "COLLATE NOCASE" : "COLLATE BINARY";
-}
-
-/// The collation that makes SQLite compare a column as SQL Server compares its type.
-std::string implicit_collation(const ResultColumn& c) {
-  switch (c.type.kind) {
-    case Kind::Decimal: case Kind::Numeric: case Kind::Money: case Kind::SmallMoney:
-      return " COLLATE TDSDEC";
-    case Kind::Date: case Kind::Time: case Kind::DateTime: case Kind::SmallDateTime:
-    case Kind::DateTime2: case Kind::DateTimeOffset:
-      return " COLLATE TDSTIME";
-    case Kind::Guid:
-      return " COLLATE TDSGUID";
-    default:
-      if (c.type.is_string()) return c.collation.case_insensitive ? " COLLATE NOCASE" : " COLLATE BINARY";
-      return "";
-  }
 }
 
 std::string upper(std::string s) {
@@ -155,6 +154,10 @@ std::string Translator::call(std::size_t i, std::size_t close, Ctx ctx) const {
     const SqlType to = parse_type(j, close);
     if (j != close) syntax(j);
     return convert(to, a, as);
+  }
+  if (name == "object_id" || name == "columnproperty") {  // catalog lookups: constants by now
+    const auto v = name == "object_id" ? object_id_call(i, close) : column_property_call(i, close);
+    return v ? std::to_string(*v) : "NULL";
   }
   static const std::pair<const char*, const char*> kFunctions[] = {
       {"count", "count"}, {"count_big", "count"}, {"min", "min"},         {"max", "max"},
@@ -270,7 +273,7 @@ std::size_t Translator::column_term(std::size_t i, std::size_t b, Ctx ctx, std::
     const Item* it = alias_item(t_[i].text);
     piece = expr(it->a, it->b, Ctx::Order);
   } else {
-    piece = quote_ident(r.col->name) + (ctx != Ctx::Select && !explicit_collate ? implicit_collation(*r.col) : "");
+    piece = quote_ident(r.col->name) + (ctx != Ctx::Select && !explicit_collate ? order_collation(*r.col) : "");
   }
   return r.next;
 }
