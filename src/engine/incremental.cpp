@@ -90,8 +90,9 @@ class KeysetCollector : public ResultSink {
   std::vector<std::string> one_sided;
 };
 
-/// The key-set pass: every key of both sides, range by range on the workers.
-TableTotals keyset_pass(const TableRunEnv& env, const TableContext& ctx, const std::vector<KeyRange>& plan,
+/// The key-set pass: every key of both sides in `ranges` (the table outside the scrub slice, whose
+/// rows the scrub reads fully), range by range on the workers.
+TableTotals keyset_pass(const TableRunEnv& env, const TableContext& ctx, const std::vector<KeyRange>& ranges_in,
                         std::vector<std::string>& one_sided) {
   RangeQuery qs = table_query(ctx, Side::Source), qt = table_query(ctx, Side::Target);
   for (RangeQuery* q : {&qs, &qt}) {
@@ -99,7 +100,7 @@ TableTotals keyset_pass(const TableRunEnv& env, const TableContext& ctx, const s
     q->raw_values = false;
   }
   std::vector<RangeRecord> ranges;
-  for (const KeyRange& r : plan) ranges.push_back(RangeRecord{static_cast<std::int64_t>(r.index), r.lower, r.upper, {}});
+  for (const KeyRange& r : ranges_in) ranges.push_back(RangeRecord{static_cast<std::int64_t>(r.index), r.lower, r.upper, {}});
   KeysetCollector collector;
   TableTotals totals = run_ranges(env.opts, env.pool, ctx, qs, qt, ranges, {&collector},
                                   [&](std::size_t done, std::size_t total, std::int64_t rows) {
@@ -122,12 +123,21 @@ RangeCounts compare_by_key(const TableRunEnv& env, const TableContext& ctx, cons
   for (std::size_t begin = 0; begin < keys.size() && !interrupt_requested(); begin += kKeysPerFetch) {
     const std::vector<std::string> chunk(keys.begin() + static_cast<std::ptrdiff_t>(begin),
                                          keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), begin + kKeysPerFetch)));
+    // Both sides at once, each on a worker of its own when there are two (a retry drops both
+    // connections of its worker).
+    const std::size_t target_worker = std::min<std::size_t>(1, env.pool.size() - 1);
+    const std::launch policy = target_worker == 0 ? std::launch::deferred : std::launch::async;
+    auto target = std::async(policy, [&] {
+      retry_on_lost_connection(env.opts, env.pool, target_worker, [&] {
+        tgt.clear();
+        env.pool.get(target_worker, Side::Target).fetch_keys(qt, chunk, tgt);
+      });
+    });
     retry_on_lost_connection(env.opts, env.pool, 0, [&] {
       src.clear();
-      tgt.clear();
       env.pool.get(0, Side::Source).fetch_keys(qs, chunk, src);
-      env.pool.get(0, Side::Target).fetch_keys(qt, chunk, tgt);
     });
+    target.get();
     src.sort_by_key();
     tgt.sort_by_key();
     RangeOutcome out;
@@ -225,22 +235,22 @@ TableTotals scrub_pass(const TableRunEnv& env, const TableContext& ctx, const st
 }
 
 /// The table's raw counts from the parts. With the key-set pass they are the whole table's: every
-/// key of either side, matched unless a part found it divergent (rows not compared fully were
-/// compared by an earlier run and have not changed since, by their update time). Without it,
-/// they are the rows the parts compared.
+/// key of either side (the key-set pass read those outside the scrub slice, the scrub those in
+/// it), matched unless a part found it divergent — rows not compared fully were compared by an
+/// earlier run and have not changed since, by their update time. Without it, they are the rows
+/// the parts compared.
 RangeCounts combine(const RangeCounts& keyset, bool with_keyset, const RangeCounts& scrub, const RangeCounts& by_key) {
   RangeCounts found = scrub;
   found += by_key;
   if (!with_keyset) return found;
   RangeCounts c;
-  c.rows_source = keyset.rows_source;
-  c.rows_target = keyset.rows_target;
-  c.rows_compared = keyset.rows_compared;
+  c.rows_source = keyset.rows_source + scrub.rows_source;
+  c.rows_target = keyset.rows_target + scrub.rows_target;
   c.missing_in_target = found.missing_in_target;
   c.missing_in_source = found.missing_in_source;
   c.changed = found.changed;
   const std::int64_t divergent = c.missing_in_target + c.missing_in_source + c.changed;
-  c.rows_compared = std::max(c.rows_compared, divergent);
+  c.rows_compared = std::max(keyset.rows_compared + scrub.rows_compared, divergent);
   c.matched = c.rows_compared - divergent;
   return c;
 }
@@ -281,7 +291,7 @@ void compare_incremental(const TableRunEnv& env, const TableContext& ctx, const 
   TableTotals keyset;
   if (env.opts.incremental.keyset && !interrupt_requested()) {
     std::vector<std::string> one_sided;
-    keyset = keyset_pass(env, ctx, plan, one_sided);
+    keyset = keyset_pass(env, ctx, slice ? clip_outside(plan, *slice) : plan, one_sided);
     mark_failed(p, keyset, "key-set pass");
     parts.keyset = true;
     parts.keyset_rows_source = keyset.counts.rows_source;

@@ -57,4 +57,21 @@ std::vector<KeyRange> clip_to(const std::vector<KeyRange>& plan, const KeyRange&
   return out;
 }
 
+std::vector<KeyRange> clip_outside(const std::vector<KeyRange>& plan, const KeyRange& slice) {
+  std::vector<KeyRange> out;
+  if (slice.lower) {
+    KeyRange below;
+    below.upper = slice.lower;
+    out = clip_to(plan, below);
+  }
+  if (slice.upper) {
+    KeyRange above;
+    above.lower = slice.upper;
+    std::vector<KeyRange> rest = clip_to(plan, above);
+    out.insert(out.end(), std::make_move_iterator(rest.begin()), std::make_move_iterator(rest.end()));
+  }
+  for (std::size_t i = 0; i < out.size(); ++i) out[i].index = i;
+  return out;
+}
+
 }  // namespace recon

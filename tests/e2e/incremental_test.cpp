@@ -93,8 +93,23 @@ TEST_F(PgIncremental, FindsExactlyWhatChangedAndKeepsTheWatermarkAfterAFailure) 
   EXPECT_EQ(third["incremental"]["changed"]["carried_keys"], 42);
   EXPECT_EQ(third["rows_compared"], 42);
 
+  // Key-set pass and a scrub slice together still count the whole table once.
+  r = check(dir, "fourth", {"--chunk-rows", "1000"});
+  ASSERT_EQ(r.exit_code, 1) << r.describe();
+  const json fourth = table_entry(read_json(dir / "fourth" / "summary.json"), "inc");
+  EXPECT_EQ(fourth["changed"], truth.changed) << fourth.dump(2);
+  EXPECT_EQ(fourth["missing_in_target"], truth.missing_in_target);
+  EXPECT_EQ(fourth["missing_in_source"], truth.missing_in_source);
+  EXPECT_EQ(fourth["rows_source"], truth.rows_source);
+  EXPECT_EQ(fourth["rows_target"], truth.rows_target);
+  EXPECT_EQ(fourth["rows_compared"], truth.keys_union);
+  const json& both = fourth["incremental"];
+  EXPECT_EQ(both["scrub"]["slice"], 0) << both.dump(2);
+  EXPECT_EQ(both["keyset"]["rows_source"].get<std::int64_t>() + both["scrub"]["rows_source"].get<std::int64_t>(),
+            truth.rows_source);
+
   SqliteDb audit(dir / "audit.db");
-  const std::string run3 = read_json(dir / "third" / "summary.json")["run_id"];
+  const std::string run3 = read_json(dir / "fourth" / "summary.json")["run_id"];
   EXPECT_EQ(text_of(audit, "SELECT run_id FROM watermarks"), run3);
   const std::string mark = text_of(audit, "SELECT watermark FROM watermarks");
   // A run that fails (a filter that divides by zero on one row) leaves the watermark where it was.

@@ -66,3 +66,20 @@ TEST(Scrub, ASliceInsideOneRangeCutsIt) {
   EXPECT_EQ(*parts[0].upper, ikey(150));
   EXPECT_EQ(parts[0].index, 1u);
 }
+
+TEST(Scrub, InsideAndOutsideTogetherCoverEveryKeyOnce) {
+  const auto plan = plan_of(20);
+  const auto bounds = scrub_bounds(plan, 4);
+  for (int s = 0; s < 4; ++s) {
+    const KeyRange slice = scrub_slice(bounds, s);
+    auto parts = clip_to(plan, slice);
+    const auto outside = clip_outside(plan, slice);
+    parts.insert(parts.end(), outside.begin(), outside.end());
+    for (std::int64_t v = -50; v < 2100; v += 3) {
+      int hits = 0;
+      for (const KeyRange& p : parts) hits += in_range(ikey(v), p) ? 1 : 0;
+      EXPECT_EQ(hits, 1) << "slice " << s << " key " << v;
+    }
+  }
+  EXPECT_TRUE(clip_outside(plan, scrub_slice({}, 0)).empty());
+}

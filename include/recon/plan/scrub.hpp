@@ -32,4 +32,9 @@ bool in_range(std::string_view key, const KeyRange& slice);
 /// the slice keeps its index). Together they cover exactly the slice.
 std::vector<KeyRange> clip_to(const std::vector<KeyRange>& plan, const KeyRange& slice);
 
+/// The parts of `plan`'s ranges that lie outside `slice`, in key order, renumbered 0, 1, …: with
+/// clip_to(plan, slice) they cover the key space exactly once. Empty when the slice is the whole
+/// key space.
+std::vector<KeyRange> clip_outside(const std::vector<KeyRange>& plan, const KeyRange& slice);
+
 }  // namespace recon
