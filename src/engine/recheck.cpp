@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <future>
 #include <thread>
 #include <unordered_map>
 
@@ -35,12 +36,13 @@ struct SideRows {
   }
 };
 
-/// Fetches `keys` from one side, reopening a poisoned connection up to opts.retries times.
-void fetch_side(const RunOptions& opts, ConnectionPool& pool, Side side, const RangeQuery& q,
+/// Fetches `keys` from one side on `worker`, reopening a poisoned connection up to opts.retries
+/// times.
+void fetch_side(const RunOptions& opts, ConnectionPool& pool, std::size_t worker, Side side, const RangeQuery& q,
                 const std::vector<std::string>& keys, SideRows& rows) {
-  retry_on_lost_connection(opts, pool, 0, [&] {
+  retry_on_lost_connection(opts, pool, worker, [&] {
     rows.batch.clear();
-    pool.get(0, side).fetch_keys(q, keys, rows.batch);
+    pool.get(worker, side).fetch_keys(q, keys, rows.batch);
   });
   rows.by_key.clear();
   for (std::size_t i = 0; i < rows.batch.size(); ++i) rows.by_key.emplace(rows.batch.key(i), i);
@@ -159,8 +161,13 @@ RecheckReport recheck_divergences(const RunOptions& opts, const TableContext& ct
       break;
     }
     try {
-      fetch_side(opts, pool, Side::Source, qs, keys, src);
-      fetch_side(opts, pool, Side::Target, qt, keys, tgt);
+      // Both sides at once when the pool has a second worker for the target (a retry drops both
+      // connections of its worker, so the two sides never share one then).
+      const std::size_t target_worker = pool.size() > 1 ? 1 : 0;
+      auto target = std::async(target_worker == 1 ? std::launch::async : std::launch::deferred,
+                               [&] { fetch_side(opts, pool, target_worker, Side::Target, qt, keys, tgt); });
+      fetch_side(opts, pool, 0, Side::Source, qs, keys, src);
+      target.get();
     } catch (const std::exception& e) {
       report.error = redact_secrets(e.what());
       break;

@@ -56,7 +56,7 @@ void start_recheck(const RunOptions& opts, PendingTable& p, const RecheckSetting
                                          p.triage->overflow(), opts.recheck.max_keys));
   if (p.triage->held().empty()) return;
   p.recheck = std::async(std::launch::async, [&opts, ctx = p.ctx, held = &p.triage->held(), settings] {
-    ConnectionPool own(opts, 1);
+    ConnectionPool own(opts, 2);  // source on worker 0, target on worker 1: both read at once
     return recheck_divergences(opts, *ctx, own, *held, settings);
   });
 }

@@ -40,6 +40,7 @@ struct RecheckReport {
 ///  - changed on every one of ≥ 2 delayed looks → Suspended (like DMS: still moving, not failed);
 ///  - an updated_at on either side within the lag window on the last look → InFlight;
 ///  - otherwise Open, with the rules' finding for the last values seen.
+/// Reads on worker 0 of `pool`, the target side on worker 1 at the same time when the pool has two.
 /// Stops early when nothing is left open. A fetch that fails beyond opts.retries leaves the rest as
 /// last seen and sets `error`; it never throws for connection trouble.
 RecheckReport recheck_divergences(const RunOptions& opts, const TableContext& ctx, ConnectionPool& pool,
