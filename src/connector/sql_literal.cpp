@@ -256,6 +256,12 @@ std::string sql_literal(Dialect dialect, const ColumnInfo& column, const canon::
   return "NULL";
 }
 
+std::string at_or_after_sql(Dialect dialect, const ColumnInfo& column, const canon::ValueView& v) {
+  const std::string name = quote_ident(dialect, column.name), literal = sql_literal(dialect, column, v);
+  if (dialect == Dialect::Sqlite) return "(typeof(" + name + ") <> 'text' OR " + name + " >= " + literal + ")";
+  return "(" + name + " >= " + literal + " OR " + name + " IS NULL)";
+}
+
 std::string quote_ident(Dialect dialect, const std::string& ident) {
   std::string out;
   out.reserve(ident.size() + 2);

@@ -29,4 +29,11 @@ std::string iso_utc_now() { return iso_utc(now_epoch()); }
 
 std::string compact_utc(double epoch) { return format_utc(epoch, "%Y%m%dT%H%M%SZ"); }
 
+std::int64_t local_utc_offset_us(double epoch) {
+  const auto t = static_cast<std::time_t>(epoch);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  return static_cast<std::int64_t>(tm.tm_gmtoff) * 1'000'000;
+}
+
 }  // namespace recon

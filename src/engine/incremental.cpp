@@ -1,7 +1,6 @@
 #include "incremental.hpp"
 
 #include <algorithm>
-#include <ctime>
 #include <future>
 
 #include <fmt/format.h>
@@ -17,20 +16,13 @@ namespace {
 /// Keys per fetch when comparing by key: one statement per side per chunk.
 constexpr std::size_t kKeysPerFetch = 5000;
 
-std::int64_t local_offset_us(double epoch) {
-  const auto t = static_cast<std::time_t>(epoch);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  return static_cast<std::int64_t>(tm.tm_gmtoff) * kMicrosPerSecond;
-}
-
-/// `column >= <since>`, or NULL, in the side's dialect: rows without an update time cannot be
-/// shown unchanged, so they are always compared. The instant is spelt in the column's own terms
-/// (a timestamp without time zone or a date in the job's updated_at_zone).
+/// The rows of one side whose update time is at or after `since_us` (or unknown), as that side's
+/// dialect spells it. The instant is spelt in the column's own terms (a timestamp without time
+/// zone or a date in the job's updated_at_zone).
 std::string changed_since_predicate(const TableContext& ctx, const SelectColumn& at, Dialect dialect,
                                     std::int64_t since_us) {
   const TableJob& job = *ctx.job;
-  const std::int64_t offset = job.updated_at_local ? local_offset_us(static_cast<double>(since_us) / 1e6)
+  const std::int64_t offset = job.updated_at_local ? local_utc_offset_us(static_cast<double>(since_us) / 1e6)
                                                    : std::int64_t{job.updated_at_offset_min} * 60 * kMicrosPerSecond;
   std::string encoded;
   switch (at.compare_as) {
@@ -44,13 +36,7 @@ std::string changed_since_predicate(const TableContext& ctx, const SelectColumn&
     default: canon::put_timestamp(encoded, since_us + offset); break;
   }
   std::size_t pos = 0;
-  const std::string column = quote_ident(dialect, at.native.name);
-  const std::string literal = sql_literal(dialect, at.native, canon::read_value(encoded, pos));
-  // SQLite keeps whatever was stored: an update time held as a number compares below any text, so
-  // only text is compared with the literal and anything else is read.
-  if (dialect == Dialect::Sqlite)
-    return fmt::format("(typeof({0}) <> 'text' OR {0} >= {1})", column, literal);
-  return fmt::format("({0} >= {1} OR {0} IS NULL)", column, literal);
+  return at_or_after_sql(dialect, at.native, canon::read_value(encoded, pos));
 }
 
 std::string and_where(const std::string& job_where, const std::string& predicate) {

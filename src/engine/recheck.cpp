@@ -62,13 +62,6 @@ std::optional<std::int64_t> update_time_us(std::string_view encoded, const Table
   }
 }
 
-std::int64_t local_utc_offset_us(double epoch) {
-  const std::time_t t = static_cast<std::time_t>(epoch);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  return static_cast<std::int64_t>(tm.tm_gmtoff) * kMicrosPerSecond;
-}
-
 std::string seconds_text(double s) { return s < 10 ? fmt::format("{:.1f} s", s) : fmt::format("{:.0f} s", s); }
 
 /// What one look found for one key.

@@ -290,5 +290,18 @@ TEST(SqlLiteralSqliteEngine, LiteralsStoreTheIntendedValues) {
   sqlite3_close(db);
 }
 
+TEST(AtOrAfter, KeepsLaterRowsAndRowsWithoutATime) {
+  ColumnInfo c = col("timestamptz", TypeClass::TimestampTz);
+  c.name = "updated_at";
+  const Val v = tstz_v(0);
+  EXPECT_EQ(at_or_after_sql(Dialect::Postgres, c, v.view()),
+            "(\"updated_at\" >= " + sql_literal(Dialect::Postgres, c, v.view()) + " OR \"updated_at\" IS NULL)");
+  EXPECT_EQ(at_or_after_sql(Dialect::SqlServer, c, v.view()),
+            "([updated_at] >= " + sql_literal(Dialect::SqlServer, c, v.view()) + " OR [updated_at] IS NULL)");
+  // SQLite: a time stored as a number (or NULL) is kept, only text is compared.
+  EXPECT_EQ(at_or_after_sql(Dialect::Sqlite, c, v.view()),
+            "(typeof(\"updated_at\") <> 'text' OR \"updated_at\" >= " + sql_literal(Dialect::Sqlite, c, v.view()) + ")");
+}
+
 }  // namespace
 }  // namespace recon

@@ -149,6 +149,11 @@ std::unique_ptr<Connector> open_connector(const Endpoint& endpoint, Side side);
 /// Renders a canonical value as a SQL literal of the given dialect, for range bounds and fix-up SQL.
 /// `column` is the column the literal is compared with / assigned to (its type picks casts).
 std::string sql_literal(Dialect dialect, const ColumnInfo& column, const canon::ValueView& v);
+/// A filter keeping the rows whose `column` (an update time) is at or after `v`, or whose time is
+/// unknown — rows that cannot be shown unchanged (incremental runs). Most dialects: `(col >= v OR
+/// col IS NULL)`; SQLite keeps whatever was stored, and a number compares below any text, so
+/// there only text is compared with the literal and anything else is kept.
+std::string at_or_after_sql(Dialect dialect, const ColumnInfo& column, const canon::ValueView& v);
 /// A value as PostgreSQL's input text, for a statement parameter (nullopt: NULL): what
 /// sql_literal spells inside its quotes.
 std::optional<std::string> pg_param_text(const canon::ValueView& v);

@@ -2,6 +2,7 @@
 /// Wall-clock time as recon writes it everywhere (summary.json, the audit trail, fix-up headers,
 /// run ids): UTC, to the second.
 
+#include <cstdint>
 #include <string>
 
 namespace recon {
@@ -14,5 +15,8 @@ std::string iso_utc(double epoch);
 std::string iso_utc_now();
 /// "20261123T101500Z": the same instant, as the start of a run id or a file name.
 std::string compact_utc(double epoch);
+/// Microseconds east of UTC of the recon host's local time zone at `epoch` (how a timestamp
+/// without time zone written in local time is read, [[tables]] updated_at_zone = "local").
+std::int64_t local_utc_offset_us(double epoch);
 
 }  // namespace recon
