@@ -54,14 +54,9 @@ std::string key(std::string_view schema, std::string_view name) {
   return lower(schema) + "." + lower(name);
 }
 
-struct IsColumn {
-  const char* name;
-  const char* type;
-};
-
 /// The INFORMATION_SCHEMA views this server offers, with SQL Server's column types.
-const std::vector<std::pair<const char*, std::vector<IsColumn>>>& information_schema() {
-  static const std::vector<std::pair<const char*, std::vector<IsColumn>>> v = {
+const std::vector<std::pair<const char*, std::vector<ViewColumn>>>& information_schema() {
+  static const std::vector<std::pair<const char*, std::vector<ViewColumn>>> v = {
       {"COLUMNS",
        {{"TABLE_CATALOG", "nvarchar(128)"}, {"TABLE_SCHEMA", "nvarchar(128)"}, {"TABLE_NAME", "nvarchar(128)"},
         {"COLUMN_NAME", "nvarchar(128)"}, {"ORDINAL_POSITION", "int"}, {"COLUMN_DEFAULT", "nvarchar(4000)"},
@@ -145,6 +140,25 @@ void insert_row(sqlite3_stmt* st, const std::vector<std::variant<std::monostate,
 }
 
 }  // namespace
+
+Table describe_view(const std::string& schema, const std::string& name, const std::vector<ViewColumn>& columns) {
+  Table t;
+  t.schema = schema;
+  t.name = name;
+  t.sqlite_name = schema + "." + name;
+  t.view = true;
+  for (const ViewColumn& v : columns) {
+    ResultColumn c;
+    c.name = v.name;
+    c.type = *parse_sql_type(v.type);
+    c.nullable = true;
+    c.collation = default_collation();
+    c.table_schema = t.schema;
+    c.table_name = t.name;
+    t.columns.push_back(std::move(c));
+  }
+  return t;
+}
 
 const ResultColumn* Table::find_column(std::string_view n) const {
   for (const ResultColumn& c : columns)
@@ -249,22 +263,8 @@ Catalog Catalog::load(sqlite3* db) {
   }
   // The INFORMATION_SCHEMA views, described like any table (their rows come later, per session).
   for (const auto& [name, cols] : information_schema()) {
-    Table t;
-    t.schema = "INFORMATION_SCHEMA";
-    t.name = name;
-    t.sqlite_name = std::string("INFORMATION_SCHEMA.") + name;
-    t.view = true;
+    Table t = describe_view("INFORMATION_SCHEMA", name, cols);
     t.information_schema = true;
-    for (const IsColumn& ic : cols) {
-      ResultColumn c;
-      c.name = ic.name;
-      c.type = *parse_sql_type(ic.type);
-      c.nullable = true;
-      c.collation = default_collation();
-      c.table_schema = t.schema;
-      c.table_name = t.name;
-      t.columns.push_back(std::move(c));
-    }
     cat.add(std::move(t));
   }
   for (Table& v : system_views()) cat.add(std::move(v));

@@ -38,6 +38,16 @@ struct Table {
   const ResultColumn* find_column(std::string_view name) const;
 };
 
+/// One column of a catalog view: its name and SQL Server type name.
+struct ViewColumn {
+  const char* name;
+  const char* type;
+};
+
+/// A catalog view (INFORMATION_SCHEMA, sys) described like a table: fixture name "schema.name",
+/// every column nullable with the default collation. The caller marks what kind of view it is.
+Table describe_view(const std::string& schema, const std::string& name, const std::vector<ViewColumn>& columns);
+
 class Catalog {
  public:
   /// Reads the fixture's schema. Throws std::runtime_error naming the table and column when a

@@ -9,25 +9,20 @@
 namespace tds_test {
 namespace {
 
-struct ColumnSpec {
-  const char* name;
-  const char* type;
-};
-
-const std::vector<ColumnSpec> kStats = {{"object_id", "int"},        {"name", "sysname"},
+const std::vector<ViewColumn> kStats = {{"object_id", "int"},        {"name", "sysname"},
                                         {"stats_id", "int"},         {"auto_created", "bit"},
                                         {"user_created", "bit"},     {"no_recompute", "bit"},
                                         {"has_filter", "bit"},       {"filter_definition", "nvarchar(max)"},
                                         {"is_temporary", "bit"},     {"is_incremental", "bit"}};
-const std::vector<ColumnSpec> kStatsColumns = {
+const std::vector<ViewColumn> kStatsColumns = {
     {"object_id", "int"}, {"stats_id", "int"}, {"stats_column_id", "int"}, {"column_id", "int"}};
-const std::vector<ColumnSpec> kPartitionStats = {
+const std::vector<ViewColumn> kPartitionStats = {
     {"partition_id", "bigint"},           {"object_id", "int"},
     {"index_id", "int"},                  {"partition_number", "int"},
     {"in_row_data_page_count", "bigint"}, {"in_row_used_page_count", "bigint"},
     {"in_row_reserved_page_count", "bigint"}, {"used_page_count", "bigint"},
     {"reserved_page_count", "bigint"},    {"row_count", "bigint"}};
-const std::vector<ColumnSpec> kHistogram = {
+const std::vector<ViewColumn> kHistogram = {
     {"object_id", "int"},  {"stats_id", "int"},   {"step_number", "int"},         {"range_high_key", "int"},
     {"range_rows", "real"}, {"equal_rows", "real"}, {"distinct_range_rows", "bigint"}, {"average_range_rows", "real"}};
 
@@ -40,23 +35,9 @@ std::string quote(std::string_view s, char q) {
   return r + q;
 }
 
-Table view_of(const char* name, const std::vector<ColumnSpec>& specs) {
-  Table t;
-  t.schema = "sys";
-  t.name = name;
-  t.sqlite_name = std::string("sys.") + name;
-  t.view = true;
+Table view_of(const char* name, const std::vector<ViewColumn>& columns) {
+  Table t = describe_view("sys", name, columns);
   t.system_view = true;
-  for (const ColumnSpec& s : specs) {
-    ResultColumn c;
-    c.name = s.name;
-    c.type = *parse_sql_type(s.type);
-    c.nullable = true;
-    c.collation = default_collation();
-    c.table_schema = t.schema;
-    c.table_name = t.name;
-    t.columns.push_back(std::move(c));
-  }
   return t;
 }
 
