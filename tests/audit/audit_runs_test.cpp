@@ -137,23 +137,30 @@ TEST(AuditRuns, AFailedRunIsRecordedWithItsReason) {
             std::vector<std::string>{"clientes|1|~"});
 }
 
+/// SQL that takes a current file back to what each older version left (newest first).
+constexpr const char* kBackToV4 =
+    "DROP TABLE watermarks; DROP TABLE cluster_plans; ALTER TABLE runs DROP COLUMN index_lower;"
+    " ALTER TABLE runs DROP COLUMN index_upper; ALTER TABLE runs DROP COLUMN confidence;"
+    " ALTER TABLE table_results DROP COLUMN mode; ALTER TABLE table_results DROP COLUMN index_lower;"
+    " ALTER TABLE table_results DROP COLUMN index_upper; ALTER TABLE table_results DROP COLUMN sample_json;"
+    " ALTER TABLE table_results DROP COLUMN incremental_json;";
+constexpr const char* kBackToV3 =
+    " DROP TABLE apply_keys; DROP TABLE applies; ALTER TABLE table_results DROP COLUMN fixup_file;"
+    " ALTER TABLE table_results DROP COLUMN fixup_sha256;";
+
 TEST(AuditRuns, AVersion2FileIsMigratedToTheCurrentVersionInPlace) {
   TempDir dir("v2");
   const fs::path file = dir.path / "a.db";
   { AuditDb a; a.open(file); }
-  // Back to what a version 2 recon left: no version 3 or 4 columns, no ranges or applies tables.
+  // Back to what a version 2 recon left: no version 3, 4 or 5 columns, no ranges, applies or watermarks.
   query(file,
-        "DROP TABLE watermarks; DROP TABLE cluster_plans; ALTER TABLE runs DROP COLUMN index_lower;"
-        " ALTER TABLE runs DROP COLUMN index_upper; ALTER TABLE runs DROP COLUMN confidence;"
-        " ALTER TABLE table_results DROP COLUMN mode; ALTER TABLE table_results DROP COLUMN index_lower;"
-        " ALTER TABLE table_results DROP COLUMN index_upper; ALTER TABLE table_results DROP COLUMN sample_json;"
-        " ALTER TABLE table_results DROP COLUMN incremental_json;"
-        " DROP TABLE apply_keys; DROP TABLE applies; ALTER TABLE table_results DROP COLUMN fixup_file;"
-        " ALTER TABLE table_results DROP COLUMN fixup_sha256; DROP TABLE ranges; ALTER TABLE runs DROP COLUMN heartbeat_at; ALTER TABLE runs DROP COLUMN out_dir;"
+        (std::string(kBackToV4) + kBackToV3 +
+         " DROP TABLE ranges; ALTER TABLE runs DROP COLUMN heartbeat_at; ALTER TABLE runs DROP COLUMN out_dir;"
         " ALTER TABLE runs DROP COLUMN rules_hash; ALTER TABLE runs DROP COLUMN resumed_at;"
         " ALTER TABLE divergences DROP COLUMN range_index; UPDATE schema_version SET version = 2;"
         " INSERT INTO runs (run_id, started_at, mode, status) VALUES ('v2run', '2026-11-20T01:00:00Z', 'full',"
-        " 'consistent');",
+        " 'consistent');")
+            .c_str(),
         true);
   AuditDb audit;
   audit.open(file);
@@ -168,15 +175,7 @@ TEST(AuditRuns, AVersion3FileGainsTheApplyTables) {
   TempDir dir("v3");
   const fs::path file = dir.path / "a.db";
   { AuditDb a; a.open(file); }
-  query(file,
-        "DROP TABLE watermarks; DROP TABLE cluster_plans; ALTER TABLE runs DROP COLUMN index_lower;"
-        " ALTER TABLE runs DROP COLUMN index_upper; ALTER TABLE runs DROP COLUMN confidence;"
-        " ALTER TABLE table_results DROP COLUMN mode; ALTER TABLE table_results DROP COLUMN index_lower;"
-        " ALTER TABLE table_results DROP COLUMN index_upper; ALTER TABLE table_results DROP COLUMN sample_json;"
-        " ALTER TABLE table_results DROP COLUMN incremental_json;"
-        " DROP TABLE apply_keys; DROP TABLE applies; ALTER TABLE table_results DROP COLUMN fixup_file;"
-        " ALTER TABLE table_results DROP COLUMN fixup_sha256; UPDATE schema_version SET version = 3;",
-        true);
+  query(file, (std::string(kBackToV4) + kBackToV3 + " UPDATE schema_version SET version = 3;").c_str(), true);
   AuditDb audit;
   audit.open(file);
   EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"5"});
