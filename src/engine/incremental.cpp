@@ -50,7 +50,7 @@ std::vector<std::string> changed_keys(const TableRunEnv& env, const TableContext
   const SelectColumn& at = side == Side::Source ? *ctx.updated_at_source : *ctx.updated_at_target;
   q.values.clear();
   q.raw_values = false;
-  const std::size_t worker = side == Side::Source ? 0 : std::min<std::size_t>(1, env.pool.size() - 1);
+  const std::size_t worker = side == Side::Source ? 0 : target_worker(env.pool);
   RowBatch batch;
   retry_on_lost_connection(env.opts, env.pool, worker, [&] {
     Connector& c = env.pool.get(worker, side);
@@ -109,14 +109,11 @@ RangeCounts compare_by_key(const TableRunEnv& env, const TableContext& ctx, cons
   for (std::size_t begin = 0; begin < keys.size() && !interrupt_requested(); begin += kKeysPerFetch) {
     const std::vector<std::string> chunk(keys.begin() + static_cast<std::ptrdiff_t>(begin),
                                          keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), begin + kKeysPerFetch)));
-    // Both sides at once, each on a worker of its own when there are two (a retry drops both
-    // connections of its worker).
-    const std::size_t target_worker = std::min<std::size_t>(1, env.pool.size() - 1);
-    const std::launch policy = target_worker == 0 ? std::launch::deferred : std::launch::async;
-    auto target = std::async(policy, [&] {
-      retry_on_lost_connection(env.opts, env.pool, target_worker, [&] {
+    const std::size_t tw = target_worker(env.pool);
+    auto target = std::async(both_sides_launch(env.pool), [&] {
+      retry_on_lost_connection(env.opts, env.pool, tw, [&] {
         tgt.clear();
-        env.pool.get(target_worker, Side::Target).fetch_keys(qt, chunk, tgt);
+        env.pool.get(tw, Side::Target).fetch_keys(qt, chunk, tgt);
       });
     });
     retry_on_lost_connection(env.opts, env.pool, 0, [&] {
@@ -257,10 +254,8 @@ void compare_incremental(const TableRunEnv& env, const TableContext& ctx, const 
 
   // 1. Rows changed on either side since the watermark (less the lag), both sides at once.
   const auto since_us = static_cast<std::int64_t>(since * 1e6);
-  // Each side on a worker of its own when there are two: a retry drops both connections of its
-  // worker, which must not be the one the other side is reading on.
-  const std::launch policy = env.pool.size() > 1 ? std::launch::async : std::launch::deferred;
-  auto target_changed = std::async(policy, [&] { return changed_keys(env, ctx, Side::Target, since_us); });
+  auto target_changed =
+      std::async(both_sides_launch(env.pool), [&] { return changed_keys(env, ctx, Side::Target, since_us); });
   std::vector<std::string> keys = changed_keys(env, ctx, Side::Source, since_us);
   std::vector<std::string> from_target = target_changed.get();
   parts.changed_rows_source = static_cast<std::int64_t>(keys.size());

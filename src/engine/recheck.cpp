@@ -154,11 +154,8 @@ RecheckReport recheck_divergences(const RunOptions& opts, const TableContext& ct
       break;
     }
     try {
-      // Both sides at once when the pool has a second worker for the target (a retry drops both
-      // connections of its worker, so the two sides never share one then).
-      const std::size_t target_worker = pool.size() > 1 ? 1 : 0;
-      auto target = std::async(target_worker == 1 ? std::launch::async : std::launch::deferred,
-                               [&] { fetch_side(opts, pool, target_worker, Side::Target, qt, keys, tgt); });
+      auto target = std::async(both_sides_launch(pool),
+                               [&] { fetch_side(opts, pool, target_worker(pool), Side::Target, qt, keys, tgt); });
       fetch_side(opts, pool, 0, Side::Source, qs, keys, src);
       target.get();
     } catch (const std::exception& e) {

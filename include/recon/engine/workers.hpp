@@ -4,6 +4,7 @@
 /// sinks (audit trail, fix-up SQL) have a single writer and see keys in order.
 
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -38,6 +39,16 @@ class ConnectionPool {
   /// Guards the slots against cancel_all() from the writer thread while a worker replaces one.
   mutable std::mutex slots_;
 };
+
+/// A step that reads both sides (changed keys, fetches by key, rechecks) reads the source on
+/// worker 0 and the target on target_worker(pool): worker 1 when the pool has two, so both read at
+/// once (both_sides_launch: async), each on a worker of its own — a retry drops both connections
+/// of its worker, so the sides must not share one then. With one worker, one after the other
+/// (deferred).
+inline std::size_t target_worker(const ConnectionPool& pool) { return pool.size() > 1 ? 1 : 0; }
+inline std::launch both_sides_launch(const ConnectionPool& pool) {
+  return pool.size() > 1 ? std::launch::async : std::launch::deferred;
+}
 
 /// Sleeps before try `attempt + 1` after a lost connection: 250 ms, doubling, at most 4 s (cut
 /// short by a stop request).
