@@ -299,6 +299,11 @@ std::string column_list(Dialect dialect, const std::vector<SelectColumn>& keys,
   return out;
 }
 
+std::vector<KeySpan> spans_of(const RangeQuery& q) {
+  if (!q.spans.empty()) return q.spans;
+  return {KeySpan{q.lower, q.upper}};
+}
+
 std::string order_by_list(const std::vector<SelectColumn>& keys, std::string (*key_expr)(const SelectColumn&)) {
   std::string out;
   for (const auto& k : keys) {

@@ -41,6 +41,21 @@ void RowBatch::end_row() {
   rows_.push_back(r);
 }
 
+void RowBatch::assign_rows(const RowBatch& from, std::size_t begin, std::size_t end) {
+  clear();
+  canonicalize_ = from.canonicalize_;
+  rows_.reserve(end > begin ? end - begin : 0);
+  for (std::size_t i = begin; i < end; ++i) {
+    // A row's key and values are one block of the arena (sorting moves rows, not their bytes).
+    Row r = from.rows_[i];
+    const std::size_t off = arena_.size();
+    arena_.append(from.arena_, r.key_off, r.key_len + r.val_len);
+    r.val_off = static_cast<std::uint32_t>(off + (r.val_off - r.key_off));
+    r.key_off = static_cast<std::uint32_t>(off);
+    rows_.push_back(r);
+  }
+}
+
 std::ptrdiff_t RowBatch::sort_by_key() {
   auto key_of = [this](const Row& r) { return std::string_view(arena_.data() + r.key_off, r.key_len); };
   // One pass finds both disorder and duplicates: engines stream rows in key order, so the sort is

@@ -1,5 +1,6 @@
 #include "table_run.hpp"
 
+#include <algorithm>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -61,16 +62,26 @@ void start_recheck(const RunOptions& opts, PendingTable& p, const RecheckSetting
   });
 }
 
+/// Ranges read per statement: a sample's clusters several at a time (up to kMaxClustersPerRead,
+/// fewer when that would leave workers without work), every other range on its own.
+std::size_t ranges_per_read(const RunOptions& opts, std::size_t ranges) {
+  if (opts.mode != Mode::Sample) return 1;
+  const std::size_t reads_wanted = static_cast<std::size_t>(std::max(opts.threads, 1)) * 8;
+  return std::clamp<std::size_t>((ranges + reads_wanted - 1) / reads_wanted, 1, kMaxClustersPerRead);
+}
+
 /// Compares every range of the table through its triage; failed ranges make the result partial.
 void compare_ranges(const TableRunEnv& env, const TableContext& ctx, const std::vector<RangeRecord>& ranges,
                     PendingTable& p) {
   TableResult& tr = p.result;
   const TableTotals totals =
       run_ranges(env.opts, env.pool, ctx, table_query(ctx, Side::Source), table_query(ctx, Side::Target), ranges,
-                 {p.triage.get()}, [&](std::size_t done, std::size_t total, std::int64_t rows) {
+                 {p.triage.get()},
+                 [&](std::size_t done, std::size_t total, std::int64_t rows) {
                    env.progress.update(ctx.name, static_cast<std::int64_t>(done), static_cast<std::int64_t>(total),
                                        rows, done == total);
-                 });
+                 },
+                 ranges_per_read(env.opts, ranges.size()));
   env.progress.clear();
   p.counts += totals.counts;
   tr.ranges_done += static_cast<std::int64_t>(totals.ranges_done);

@@ -73,54 +73,94 @@ namespace {
 
 struct WorkerBuffers {
   RowBatch source, target;
+  RowBatch source_part, target_part;  ///< one range's rows of a read that covered several
 };
 
-/// Reads one range from both sides at once (the target on a helper thread) and compares it.
-/// Connection trouble is retried on fresh connections; anything else fails the range.
-RangeOutcome compare_range(const RunOptions& opts, ConnectionPool& pool, std::size_t w, WorkerBuffers& buf,
-                           const TableContext& ctx, RangeQuery qs, RangeQuery qt, const RangeRecord& range,
-                           std::size_t position) {
-  RangeOutcome out;
-  out.range_index = position;
-  qs.lower = qt.lower = range.lower;
-  qs.upper = qt.upper = range.upper;
-  for (int attempt = 1;; ++attempt) {
-    out.attempts = attempt;
-    buf.source.clear();
-    buf.target.clear();
-    std::exception_ptr source_error, target_error;
-    try {
-      Connector& src = pool.get(w, Side::Source);
-      Connector& tgt = pool.get(w, Side::Target);
-      auto target_read = std::async(std::launch::async, [&] {
-        try {
-          tgt.read_range(qt, buf.target);
-        } catch (...) {
-          target_error = std::current_exception();
-        }
-      });
+/// Reads `qs`/`qt` from both sides at once (the target on a helper thread) into `buf`, sorted by
+/// key; throws the first side's error (ConnectorError for connection trouble and duplicate keys).
+void read_both_sides(ConnectionPool& pool, std::size_t w, WorkerBuffers& buf, const TableContext& ctx,
+                     const RangeQuery& qs, const RangeQuery& qt) {
+  buf.source.clear();
+  buf.target.clear();
+  std::exception_ptr source_error, target_error;
+  try {
+    Connector& src = pool.get(w, Side::Source);
+    Connector& tgt = pool.get(w, Side::Target);
+    auto target_read = std::async(std::launch::async, [&] {
       try {
-        src.read_range(qs, buf.source);
+        tgt.read_range(qt, buf.target);
       } catch (...) {
-        source_error = std::current_exception();
+        target_error = std::current_exception();
       }
-      target_read.wait();
-    } catch (...) {
-      source_error = std::current_exception();  // opening a connection failed
-    }
+    });
     try {
-      if (source_error) std::rethrow_exception(source_error);
-      if (target_error) std::rethrow_exception(target_error);
-      for (auto [batch, side] : {std::pair{&buf.source, Side::Source}, std::pair{&buf.target, Side::Target}}) {
-        const std::ptrdiff_t dup = batch->sort_by_key();
-        if (dup >= 0)
-          throw ConnectorError(side, fmt::format("table {}: key {} appears twice on the {} side; the key is not unique — choose a unique key",
-                                                 ctx.name, canon::key_to_json(batch->key(static_cast<std::size_t>(dup))), side_name(side)),
-                               /*poisoned=*/false);
+      src.read_range(qs, buf.source);
+    } catch (...) {
+      source_error = std::current_exception();
+    }
+    target_read.wait();
+  } catch (...) {
+    source_error = std::current_exception();  // opening a connection failed
+  }
+  if (source_error) std::rethrow_exception(source_error);
+  if (target_error) std::rethrow_exception(target_error);
+  for (auto [batch, side] : {std::pair{&buf.source, Side::Source}, std::pair{&buf.target, Side::Target}}) {
+    const std::ptrdiff_t dup = batch->sort_by_key();
+    if (dup >= 0)
+      throw ConnectorError(side, fmt::format("table {}: key {} appears twice on the {} side; the key is not unique — choose a unique key",
+                                             ctx.name, canon::key_to_json(batch->key(static_cast<std::size_t>(dup))), side_name(side)),
+                           /*poisoned=*/false);
+  }
+}
+
+/// The rows of sorted `batch` from `from` on whose keys lie below `upper` (absent: all the rest).
+std::size_t rows_below(const RowBatch& batch, std::size_t from, const std::optional<std::string>& upper) {
+  std::size_t i = from;
+  while (i < batch.size() && (!upper || canon::compare_keys(batch.key(i), *upper) < 0)) ++i;
+  return i;
+}
+
+/// Compares ranges [first, last) of `ranges`, read with one statement per side (RangeQuery::spans
+/// when there are several), each range on its own: one outcome per range, in order, as if each had
+/// been read alone. Connection trouble is retried on fresh connections; anything else fails every
+/// range of the read.
+std::vector<RangeOutcome> compare_ranges_read_together(const RunOptions& opts, ConnectionPool& pool, std::size_t w,
+                                                       WorkerBuffers& buf, const TableContext& ctx, RangeQuery qs,
+                                                       RangeQuery qt, const std::vector<RangeRecord>& ranges,
+                                                       std::size_t first, std::size_t last) {
+  if (last - first == 1) {
+    qs.lower = qt.lower = ranges[first].lower;
+    qs.upper = qt.upper = ranges[first].upper;
+  } else {
+    for (std::size_t i = first; i < last; ++i) qs.spans.push_back(KeySpan{ranges[i].lower, ranges[i].upper});
+    qt.spans = qs.spans;
+  }
+  std::vector<RangeOutcome> outs(last - first);
+  for (int attempt = 1;; ++attempt) {
+    std::string error;
+    try {
+      read_both_sides(pool, w, buf, ctx, qs, qt);
+      std::size_t s = 0, t = 0;
+      for (std::size_t i = first; i < last; ++i) {
+        RangeOutcome& out = outs[i - first];
+        out = RangeOutcome{};
+        out.range_index = i;
+        out.attempts = attempt;
+        if (last - first == 1) {
+          compare_batches(buf.source, buf.target, out);
+        } else {
+          // The read returns only rows inside the spans, so a range's rows are those below its upper.
+          const std::size_t s_end = rows_below(buf.source, s, ranges[i].upper);
+          const std::size_t t_end = rows_below(buf.target, t, ranges[i].upper);
+          buf.source_part.assign_rows(buf.source, s, s_end);
+          buf.target_part.assign_rows(buf.target, t, t_end);
+          compare_batches(buf.source_part, buf.target_part, out);
+          s = s_end;
+          t = t_end;
+        }
+        for (Divergence& d : out.divergences) d.range_index = ranges[i].index;
       }
-      compare_batches(buf.source, buf.target, out);
-      for (Divergence& d : out.divergences) d.range_index = range.index;
-      return out;
+      return outs;
     } catch (const ConnectorError& e) {
       if (is_retryable(e) && attempt <= opts.retries) {
         // Both sides read at once, so both may have broken; the other may have died while idle.
@@ -128,15 +168,19 @@ RangeOutcome compare_range(const RunOptions& opts, ConnectionPool& pool, std::si
         pause_before_retry(attempt);
         continue;
       }
-      out.failed = true;
-      out.error = fmt::format("{} side: {}", side_name(e.side()), redact_secrets(e.what()));
+      error = fmt::format("{} side: {}", side_name(e.side()), redact_secrets(e.what()));
     } catch (const std::exception& e) {
-      out.failed = true;
-      out.error = redact_secrets(e.what());
+      error = redact_secrets(e.what());
     }
-    out.counts = {};
-    out.divergences.clear();
-    return out;
+    for (std::size_t i = first; i < last; ++i) {
+      RangeOutcome& out = outs[i - first];
+      out = RangeOutcome{};
+      out.range_index = i;
+      out.attempts = attempt;
+      out.failed = true;
+      out.error = error;
+    }
+    return outs;
   }
 }
 
@@ -182,22 +226,27 @@ std::optional<RangeOutcome> await_range(Handoff& h, ConnectionPool& pool, std::s
 
 TableTotals run_ranges(const RunOptions& opts, ConnectionPool& pool, const TableContext& ctx, const RangeQuery& qs,
                        const RangeQuery& qt, const std::vector<RangeRecord>& ranges,
-                       const std::vector<ResultSink*>& sinks, const ProgressFn& progress) {
+                       const std::vector<ResultSink*>& sinks, const ProgressFn& progress,
+                       std::size_t ranges_per_read) {
   TableTotals totals;
   const std::size_t n = ranges.size();
   Handoff h;
-  const std::size_t workers = std::min(pool.size(), std::max<std::size_t>(n, 1));
+  const std::size_t per_read = std::max<std::size_t>(ranges_per_read, 1);
+  const std::size_t reads = (n + per_read - 1) / per_read;
+  const std::size_t workers = std::min(pool.size(), std::max<std::size_t>(reads, 1));
   std::vector<std::thread> threads;
   for (std::size_t w = 0; w < workers; ++w) {
     threads.emplace_back([&, w] {
       WorkerBuffers buf;
       while (!h.stop && !interrupt_requested()) {
-        const std::size_t i = h.next.fetch_add(1);
-        if (i >= n) break;
-        RangeOutcome out = compare_range(opts, pool, w, buf, ctx, qs, qt, ranges[i], i);
+        const std::size_t first = h.next.fetch_add(per_read);
+        if (first >= n) break;
+        const std::size_t last = std::min(n, first + per_read);
+        std::vector<RangeOutcome> outs =
+            compare_ranges_read_together(opts, pool, w, buf, ctx, qs, qt, ranges, first, last);
         {
           std::lock_guard lock(h.mu);
-          h.done.emplace(i, std::move(out));
+          for (RangeOutcome& out : outs) h.done.emplace(out.range_index, std::move(out));
         }
         h.ready.notify_one();
       }

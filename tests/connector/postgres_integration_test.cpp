@@ -326,6 +326,20 @@ TEST_F(PostgresIntegration, TextKeysInCOrderWithInclusiveLowerExclusiveUpper) {
                                       "[\"\xc3\xa9\",1]", "[\"\xc3\xa9\",3]"}));
 }
 
+TEST_F(PostgresIntegration, SpansReadSeveralRangesInKeyOrderWithOneStatement) {
+  RangeQuery q = query("comp", {"region", "id"}, {"code"});
+  q.spans = {KeySpan{std::nullopt, text_int_key("A", 3)},          // open below
+             KeySpan{text_int_key("B", 2), text_int_key("B", 3)},  // one row
+             KeySpan{text_int_key("a", 3), text_int_key("ab", 2)},
+             KeySpan{text_int_key("\xc3\xa9", 3), std::nullopt}};  // open above
+  q.lower = text_int_key("zzz", 0);  // ignored when there are spans
+  q.where = "id <> 2";
+  RowBatch b;
+  conn_->read_range(q, b);
+  EXPECT_EQ(display_keys(b), (std::vector<std::string>{"[\"A\",1]", "[\"a\",3]", "[\"ab\",1]",
+                                                       "[\"\xc3\xa9\",3]"}));
+}
+
 TEST_F(PostgresIntegration, UuidKeysAndBounds) {
   RangeQuery q = query("ukey", {"u"}, {"v"});
   RowBatch all;

@@ -53,6 +53,21 @@ TEST(PostgresQuery, OpenRangeSingleKey) {
   EXPECT_EQ(range_where(q), " WHERE \"id\" < 100");
 }
 
+TEST(PostgresQuery, SpansAreOneOrOfKeyRanges) {
+  RangeQuery q;
+  q.table = TableRef{"", "t"};
+  q.keys = {column("id", oid::kInt8, TypeClass::Integer)};
+  auto key = [](std::int64_t n) {
+    std::string k;
+    canon::put_integer(k, n);
+    return k;
+  };
+  q.spans = {KeySpan{std::nullopt, key(10)}, KeySpan{key(20), key(30)}, KeySpan{key(90), std::nullopt}};
+  q.where = "x > 0";
+  EXPECT_EQ(range_where(q), " WHERE ((\"id\" < 10) OR (\"id\" >= 20 AND \"id\" < 30) OR (\"id\" >= 90))"
+                            " AND (x > 0)");
+}
+
 TEST(PostgresQuery, OtherTextLikeTypesCompareAsText) {
   SelectColumn c = column("email", 91234, TypeClass::Text);  // e.g. citext
   EXPECT_EQ(key_expr(c), "(\"email\"::text) COLLATE \"C\"");

@@ -130,6 +130,16 @@ TEST_F(SqlServerIntegration, RangesSamplesAndLookups) {
   EXPECT_EQ(row_text(batch, 0), "10 | \"v10\"");
   EXPECT_EQ(row_text(batch, 9), "19 | \"v19\"");
 
+  q.spans = {KeySpan{std::nullopt, int_key(3)}, KeySpan{int_key(150), int_key(152)},
+             KeySpan{int_key(299), std::nullopt}};  // several ranges, one statement
+  batch.clear();
+  conn->read_range(q, batch);
+  ASSERT_EQ(batch.size(), 6u);
+  EXPECT_EQ(row_text(batch, 1), "2 | \"v2\"");
+  EXPECT_EQ(row_text(batch, 2), "150 | \"v150\"");
+  EXPECT_EQ(row_text(batch, 3), "151 | \"v151\"");
+  EXPECT_EQ(row_text(batch, 4), "299 | \"v299\"");
+
   RangeQuery all = whole(info, {"id"}, {"v"});
   const KeySample sample = conn->sample_keys(all, 30);
   EXPECT_EQ(sample.estimated_rows, 300);

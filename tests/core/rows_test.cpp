@@ -132,6 +132,37 @@ TEST(RowBatch, SortIsStableAndValuesFollowTheirKeys) {
   }
 }
 
+TEST(RowBatch, AssignRowsCopiesASliceWithDigestsAfterASort) {
+  RowBatch batch;
+  add_row(batch, 5, "five");
+  add_row(batch, 1, "one");
+  add_row(batch, 3, "three");
+  add_row(batch, 4, "four");
+  ASSERT_EQ(batch.sort_by_key(), -1);  // rows now point back and forth in the arena
+  RowBatch part;
+  add_row(part, 99, "stale");
+  part.assign_rows(batch, 1, 3);
+  ASSERT_EQ(part.size(), 2u);
+  EXPECT_EQ(key_at(part, 0), 3);
+  EXPECT_EQ(text_value_at(part, 0), "three");
+  EXPECT_EQ(key_at(part, 1), 4);
+  EXPECT_EQ(text_value_at(part, 1), "four");
+  EXPECT_EQ(part.row(1).digest, batch.row(2).digest);
+  EXPECT_EQ(part.bytes(), batch.key(1).size() + batch.values(1).size() + batch.key(2).size() + batch.values(2).size());
+  part.assign_rows(batch, 2, 2);
+  EXPECT_TRUE(part.empty());
+
+  RowBatch raw;
+  raw.set_raw([](std::string_view in, std::string& out) { canon::put_text(out, in); });
+  add_row(raw, 7, "wire");
+  part.assign_rows(raw, 0, 1);
+  EXPECT_TRUE(part.raw()) << "raw mode and its canonicalizer come along";
+  std::string buf;
+  std::string expected;
+  canon::put_text(expected, raw.values(0));
+  EXPECT_EQ(part.canonical_values(0, buf), expected);
+}
+
 TEST(RowBatch, CompositeAndNullKeysSortByCompareKeys) {
   RowBatch batch;
   auto add = [&](std::int64_t k, const char* second) {

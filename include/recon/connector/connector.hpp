@@ -15,6 +15,12 @@
 
 namespace recon {
 
+/// One key range of a RangeQuery that reads several (RangeQuery::spans).
+struct KeySpan {
+  std::optional<std::string> lower;  ///< inclusive, canonical key encoding; absent = open
+  std::optional<std::string> upper;  ///< exclusive
+};
+
 /// A key range: rows with lower <= key < upper (bounds are canonical key encodings; absent = open).
 struct RangeQuery {
   TableRef table;
@@ -22,12 +28,20 @@ struct RangeQuery {
   std::vector<SelectColumn> values;  ///< compared columns, in report order
   std::optional<std::string> lower;  ///< inclusive
   std::optional<std::string> upper;  ///< exclusive
+  /// When not empty, the rows read are those in any of these key ranges (each lower inclusive,
+  /// upper exclusive, absent = open), which are disjoint and in key order; `lower`/`upper` are then
+  /// ignored. Lets the engine read many small ranges (a sample's clusters) with one statement, whose
+  /// fixed cost would otherwise outweigh reading the rows. Rows still come in key order.
+  std::vector<KeySpan> spans;
   std::string where;                 ///< the job author's filter for this side, or empty
   /// read_range may hand values in the engine's wire form (RowBatch::set_raw). The engine asks
   /// only when both sides are the same engine with identical column types and conversions, so
   /// equal wire bytes mean equal values; a connector without a raw form ignores it.
   bool raw_values = false;
 };
+
+/// The key ranges `q` reads: its spans, or its one range [lower, upper) when it has none.
+std::vector<KeySpan> spans_of(const RangeQuery& q);
 
 /// Statistics the planner uses.
 struct KeySample {

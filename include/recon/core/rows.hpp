@@ -70,6 +70,9 @@ class RowBatch {
   /// Sorts rows by key (compare_keys) unless already sorted; returns the index of the first
   /// duplicate key found, or -1.
   std::ptrdiff_t sort_by_key();
+  /// Empties this batch, then copies rows [begin, end) of `from` into it, digests and raw mode
+  /// (with its canonicalizer) included: one range's share of a read that covered several.
+  void assign_rows(const RowBatch& from, std::size_t begin, std::size_t end);
   /// Empties the batch and leaves raw mode.
   void clear() { arena_.clear(); rows_.clear(); canonicalize_ = nullptr; }
   void reserve(std::size_t rows, std::size_t bytes) { rows_.reserve(rows); arena_.reserve(bytes); }

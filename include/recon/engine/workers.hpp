@@ -93,9 +93,12 @@ struct TableTotals {
 /// When a stop is asked for (interrupt_requested), no range is started any more; ranges in flight
 /// may finish within 5 s, then their reads are cancelled; what was not compared is counted in
 /// ranges_not_compared. Throws only when a sink fails (I/O).
+/// `ranges_per_read` > 1 reads that many consecutive ranges with one statement per side
+/// (RangeQuery::spans) and still compares and reports each range on its own: for many small
+/// ranges (a sample's clusters), whose per-statement cost would outweigh their rows.
 TableTotals run_ranges(const RunOptions& opts, ConnectionPool& pool, const TableContext& ctx,
                        const RangeQuery& source_query, const RangeQuery& target_query,
                        const std::vector<RangeRecord>& ranges, const std::vector<ResultSink*>& sinks,
-                       const ProgressFn& progress);
+                       const ProgressFn& progress, std::size_t ranges_per_read = 1);
 
 }  // namespace recon

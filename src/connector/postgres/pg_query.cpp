@@ -56,11 +56,36 @@ std::string key_literal(const std::vector<SelectColumn>& keys, const std::string
   return keys.size() == 1 ? out : "(" + out + ")";
 }
 
+namespace {
+
+/// `key >= lower AND key < upper`; "" for a span open at both ends.
+std::string span_cond(const std::vector<SelectColumn>& keys, const KeySpan& span) {
+  std::string cond;
+  if (span.lower) cond = key_tuple(keys) + " >= " + key_literal(keys, *span.lower);
+  if (span.upper) cond += (cond.empty() ? "" : " AND ") + key_tuple(keys) + " < " + key_literal(keys, *span.upper);
+  return cond;
+}
+
+}  // namespace
+
 std::string range_where(const RangeQuery& range) {
   std::string cond;
-  auto add = [&cond](const std::string& c) { cond += (cond.empty() ? " WHERE " : " AND ") + c; };
-  if (range.lower) add(key_tuple(range.keys) + " >= " + key_literal(range.keys, *range.lower));
-  if (range.upper) add(key_tuple(range.keys) + " < " + key_literal(range.keys, *range.upper));
+  auto add = [&cond](const std::string& c) {
+    if (!c.empty()) cond += (cond.empty() ? " WHERE " : " AND ") + c;
+  };
+  const std::vector<KeySpan> spans = spans_of(range);
+  if (spans.size() == 1) {
+    add(span_cond(range.keys, spans[0]));
+  } else {
+    // One OR of key ranges: the planner serves it with a BitmapOr of index range scans.
+    std::string any;
+    for (const KeySpan& s : spans) {
+      const std::string c = span_cond(range.keys, s);
+      if (c.empty()) return range.where.empty() ? "" : " WHERE (" + range.where + ")";  // all keys
+      any += (any.empty() ? "(" : " OR (") + c + ")";
+    }
+    add("(" + any + ")");
+  }
   if (!range.where.empty()) add("(" + range.where + ")");
   return cond;
 }

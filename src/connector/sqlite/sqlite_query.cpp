@@ -34,11 +34,27 @@ std::string bound(const RangeQuery& q, std::size_t arity, const char* op, std::s
   return "(" + cols + ") " + op + " (" + params + ")";
 }
 
+/// `key >= ?a AND key < ?b` for one span (parameters from `next`, bound by bind_bounds in the
+/// same order); "" for a span open at both ends.
+std::string span_sql(const RangeQuery& q, const KeySpan& span, std::size_t& next) {
+  std::string cond;
+  if (span.lower) cond = bound(q, std::min(key_arity(*span.lower), q.keys.size()), ">=", next);
+  if (span.upper)
+    cond += (cond.empty() ? "" : " AND ") + bound(q, std::min(key_arity(*span.upper), q.keys.size()), "<", next);
+  return cond;
+}
+
 std::string where_sql(const RangeQuery& q) {
   std::vector<std::string> parts;
   std::size_t next = 1;
-  if (q.lower) parts.push_back(bound(q, std::min(key_arity(*q.lower), q.keys.size()), ">=", next));
-  if (q.upper) parts.push_back(bound(q, std::min(key_arity(*q.upper), q.keys.size()), "<", next));
+  const std::vector<KeySpan> spans = spans_of(q);
+  if (spans.size() == 1) {
+    if (std::string c = span_sql(q, spans[0], next); !c.empty()) parts.push_back(std::move(c));
+  } else {
+    std::string any;
+    for (const KeySpan& span : spans) any += (any.empty() ? "((" : " OR (") + span_sql(q, span, next) + ")";
+    parts.push_back(any + ")");
+  }
   if (!q.where.empty()) parts.push_back("(" + q.where + ")");
   std::string out;
   for (const auto& p : parts) out += (out.empty() ? " WHERE " : " AND ") + p;
@@ -105,15 +121,16 @@ std::string fetch_sql(const RangeQuery& q, std::size_t n_keys) {
 
 int bind_bounds(sqlite3_stmt* stmt, const RangeQuery& q) {
   int next = 1;
-  for (const auto* b : {&q.lower, &q.upper}) {
-    if (!*b) continue;
-    const std::string_view key = **b;
-    std::size_t pos = 0;
-    for (std::size_t i = 0; i < q.keys.size() && pos < key.size(); ++i) {
-      const int rc = bind_canonical(stmt, next++, canon::read_value(key, pos));
-      if (rc != SQLITE_OK) return rc;
+  for (const KeySpan& span : spans_of(q))
+    for (const auto* b : {&span.lower, &span.upper}) {
+      if (!*b) continue;
+      const std::string_view key = **b;
+      std::size_t pos = 0;
+      for (std::size_t i = 0; i < q.keys.size() && pos < key.size(); ++i) {
+        const int rc = bind_canonical(stmt, next++, canon::read_value(key, pos));
+        if (rc != SQLITE_OK) return rc;
+      }
     }
-  }
   return SQLITE_OK;
 }
 

@@ -155,6 +155,23 @@ std::string null_keys(const std::vector<SelectColumn>& keys) {
   return out;
 }
 
+/// The rows of one span; "" when it is open at both ends.
+std::string span_cond(const std::vector<SelectColumn>& keys, const KeySpan& span) {
+  std::string cond;
+  auto add = [&cond](const std::string& c) {
+    if (!c.empty()) cond += (cond.empty() ? "" : " AND ") + c;
+  };
+  if (span.lower) add(tuple_cmp(keys, *span.lower, Op::Gt, Op::Ge));
+  if (span.upper) {
+    // NULL keys sort first: the range open below is where they would be, so it takes them and
+    // its read fails naming the column, instead of every range passing over them.
+    const std::string nulls = span.lower ? "" : null_keys(keys);
+    const std::string below = tuple_cmp(keys, *span.upper, Op::Lt, Op::Lt);
+    add(nulls.empty() || below.empty() ? below : "(" + below + " OR " + nulls + ")");
+  }
+  return cond;
+}
+
 }  // namespace
 
 std::string nstring(std::string_view text) { return "N" + sq(text); }
@@ -177,13 +194,13 @@ std::string range_where(const RangeQuery& q) {
   auto add = [&cond](const std::string& c) {
     if (!c.empty()) cond += (cond.empty() ? " WHERE " : " AND ") + c;
   };
-  if (q.lower) add(tuple_cmp(q.keys, *q.lower, Op::Gt, Op::Ge));
-  if (q.upper) {
-    // NULL keys sort first: the range open below is where they would be, so it takes them and
-    // its read fails naming the column, instead of every range passing over them.
-    const std::string nulls = q.lower ? "" : null_keys(q.keys);
-    const std::string below = tuple_cmp(q.keys, *q.upper, Op::Lt, Op::Lt);
-    add(nulls.empty() || below.empty() ? below : "(" + below + " OR " + nulls + ")");
+  const std::vector<KeySpan> spans = spans_of(q);
+  if (spans.size() == 1) {
+    add(span_cond(q.keys, spans[0]));
+  } else {
+    std::string any;
+    for (const KeySpan& span : spans) any += (any.empty() ? "((" : " OR (") + span_cond(q.keys, span) + ")";
+    add(any + ")");
   }
   if (!q.where.empty()) add("(" + q.where + ")");
   return cond;
