@@ -9,6 +9,7 @@
 #include "recon/core/utc_time.hpp"
 #include "recon/engine/table_query.hpp"
 #include "recon/plan/scrub.hpp"
+#include "keyset_pass.hpp"
 
 namespace recon {
 namespace {
@@ -62,40 +63,6 @@ std::vector<std::string> changed_keys(const TableRunEnv& env, const TableContext
   keys.reserve(batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i) keys.emplace_back(batch.key(i));
   return keys;
-}
-
-/// Collects what the key-set pass finds: keys present on one side only (keys-only reads compare
-/// no values, so every other key matches).
-class KeysetCollector : public ResultSink {
- public:
-  void begin_table(const TableContext&) override {}
-  void end_table(const TableContext&, TableResult&) override {}
-  void divergences(const TableContext&, const std::vector<Divergence>& batch) override {
-    for (const Divergence& d : batch) one_sided.push_back(d.key);
-  }
-  std::vector<std::string> one_sided;
-};
-
-/// The key-set pass: every key of both sides in `ranges` (the table outside the scrub slice, whose
-/// rows the scrub reads fully), range by range on the workers.
-TableTotals keyset_pass(const TableRunEnv& env, const TableContext& ctx, const std::vector<KeyRange>& ranges_in,
-                        std::vector<std::string>& one_sided) {
-  RangeQuery qs = table_query(ctx, Side::Source), qt = table_query(ctx, Side::Target);
-  for (RangeQuery* q : {&qs, &qt}) {
-    q->values.clear();
-    q->raw_values = false;
-  }
-  std::vector<RangeRecord> ranges;
-  for (const KeyRange& r : ranges_in) ranges.push_back(RangeRecord{static_cast<std::int64_t>(r.index), r.lower, r.upper, {}});
-  KeysetCollector collector;
-  TableTotals totals = run_ranges(env.opts, env.pool, ctx, qs, qt, ranges, {&collector},
-                                  [&](std::size_t done, std::size_t total, std::int64_t rows) {
-                                    env.progress.update(ctx.name + " (key set)", static_cast<std::int64_t>(done),
-                                                        static_cast<std::int64_t>(total), rows, done == total);
-                                  });
-  env.progress.clear();
-  one_sided = std::move(collector.one_sided);
-  return totals;
 }
 
 /// Compares `keys` (sorted, distinct) fully: fetched by key from both sides, chunk by chunk,
@@ -271,13 +238,19 @@ void compare_incremental(const TableRunEnv& env, const TableContext& ctx, const 
   // 2. The key-set pass.
   TableTotals keyset;
   if (env.opts.incremental.keyset && !interrupt_requested()) {
-    std::vector<std::string> one_sided;
-    keyset = keyset_pass(env, ctx, slice ? clip_outside(plan, *slice) : plan, one_sided);
+    KeysetResult pass = keyset_pass(env, ctx, slice ? clip_outside(plan, *slice) : plan);
+    keyset = pass.totals;
     mark_failed(p, keyset, "key-set pass");
     parts.keyset = true;
     parts.keyset_rows_source = keyset.counts.rows_source;
     parts.keyset_rows_target = keyset.counts.rows_target;
-    keys.insert(keys.end(), std::make_move_iterator(one_sided.begin()), std::make_move_iterator(one_sided.end()));
+    parts.keyset_method = pass.by_digest ? "digest" : "keys";
+    parts.keyset_buckets = pass.buckets;
+    parts.keyset_buckets_differing = pass.buckets_differing;
+    parts.keyset_keys_read_source = pass.keys_read_source;
+    parts.keyset_keys_read_target = pass.keys_read_target;
+    keys.insert(keys.end(), std::make_move_iterator(pass.one_sided.begin()),
+                std::make_move_iterator(pass.one_sided.end()));
   }
 
   // Keys in the scrub slice are compared by the scrub: once each.

@@ -110,7 +110,12 @@ std::string incremental_block(const RunResult& run) {
     }
     out += "  " + t.name + ": changed since " + p.since + ": " + std::to_string(p.changed_rows_source) + " source, " +
            std::to_string(p.changed_rows_target) + " target; " + std::to_string(p.keys_compared) + " keys compared";
-    if (p.keyset) out += "; key set " + std::to_string(p.keyset_rows_source) + "/" + std::to_string(p.keyset_rows_target);
+    if (p.keyset) {
+      out += "; key set " + std::to_string(p.keyset_rows_source) + "/" + std::to_string(p.keyset_rows_target);
+      if (p.keyset_method == "digest")
+        out += " by digest (" + std::to_string(p.keyset_buckets_differing) + " of " + std::to_string(p.keyset_buckets) +
+               " buckets differed)";
+    }
     if (p.scrub_slice >= 0)
       out += "; scrub slice " + std::to_string(p.scrub_slice + 1) + "/" + std::to_string(p.scrub_cycle) + " (" +
              std::to_string(p.scrub_rows_source) + " rows)";

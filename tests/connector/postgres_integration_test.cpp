@@ -425,6 +425,36 @@ TEST_F(PostgresIntegration, RowsWiderThanTheReceiveBufferArriveWhole) {
   }
 }
 
+TEST_F(PostgresIntegration, KeyDigestsCountAndHashEachBucketOnTheServer) {
+  ASSERT_EQ(conn_->key_digest_family(), "postgresql-hashint8extended-0") << "PostgreSQL 14 or later";
+  RangeQuery q = query("big", {"id"}, {});
+  // Buckets [0,100) [100,200) … [900,950): the last one cut by the upper bound.
+  const std::vector<KeyBucketDigest> d = conn_->key_digests(q, KeyBuckets{0, 950, 100});
+  ASSERT_EQ(d.size(), 10u);
+  EXPECT_EQ(d[0].rows, 99) << "id 0 does not exist";
+  EXPECT_EQ(d[1].rows, 100);
+  EXPECT_EQ(d[9].rows, 50);
+  pqxx::connection admin;
+  pqxx::nontransaction tx(admin);
+  const auto expected = tx.exec1(std::string("SELECT bit_xor(hashint8extended(id, 0)) FROM ") + kSchema +
+                                 ".big WHERE id >= 100 AND id < 200")[0]
+                            .as<std::int64_t>();
+  EXPECT_EQ(d[1].digest, static_cast<std::uint64_t>(expected));
+  // The same keys in another table (int4 there) give the same digests; one key less changes one.
+  tx.exec(std::string("CREATE TABLE ") + kSchema + ".big4 AS SELECT id::int4 AS id FROM " + kSchema +
+          ".big WHERE id < 1000 AND id <> 555");
+  const std::vector<KeyBucketDigest> d4 = conn_->key_digests(query("big4", {"id"}, {}), KeyBuckets{0, 950, 100});
+  for (std::size_t i = 0; i < d.size(); ++i) EXPECT_EQ(d4[i] == d[i], i != 5) << i;
+  EXPECT_EQ(d4[5].rows, 99);
+  // The job's filter applies; an empty bucket is 0 rows, digest 0.
+  q.where = "id % 2 = 0";
+  const std::vector<KeyBucketDigest> even = conn_->key_digests(q, KeyBuckets{100, 301, 100});
+  ASSERT_EQ(even.size(), 3u);
+  EXPECT_EQ(even[0].rows, 50);
+  EXPECT_EQ(even[2].rows, 1);
+  EXPECT_EQ(conn_->key_digests(q, KeyBuckets{300001, 300002, 1}).front(), KeyBucketDigest{});
+}
+
 TEST_F(PostgresIntegration, FetchKeysInChunks) {
   RangeQuery q = query("big", {"id"}, {"v"});
   std::vector<std::string> keys;

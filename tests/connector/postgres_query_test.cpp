@@ -68,6 +68,17 @@ TEST(PostgresQuery, SpansAreOneOrOfKeyRanges) {
                             " AND (x > 0)");
 }
 
+TEST(PostgresQuery, KeyDigestsAreOneIndexRangePerBucket) {
+  RangeQuery q;
+  q.table = TableRef{"s", "t"};
+  q.keys = {column("id", oid::kInt4, TypeClass::Integer)};
+  q.where = "x > 0";
+  EXPECT_EQ(key_digest_select(q, KeyBuckets{-10, 25, 10}),
+            "SELECT d.n, d.h FROM generate_series(0::int8, 3::int8) AS b(i) CROSS JOIN LATERAL (SELECT count(*) AS n, "
+            "coalesce(bit_xor(hashint8extended(\"id\"::int8, 0)), 0) AS h FROM \"s\".\"t\" WHERE \"id\" >= -10::int8 + "
+            "b.i * 10::int8 AND \"id\" < least(-10::int8 + (b.i + 1) * 10::int8, 25::int8) AND (x > 0)) AS d ORDER BY b.i");
+}
+
 TEST(PostgresQuery, OtherTextLikeTypesCompareAsText) {
   SelectColumn c = column("email", 91234, TypeClass::Text);  // e.g. citext
   EXPECT_EQ(key_expr(c), "(\"email\"::text) COLLATE \"C\"");

@@ -107,6 +107,12 @@ TEST_F(PgIncremental, FindsExactlyWhatChangedAndKeepsTheWatermarkAfterAFailure) 
   EXPECT_EQ(both["scrub"]["slice"], 0) << both.dump(2);
   EXPECT_EQ(both["keyset"]["rows_source"].get<std::int64_t>() + both["scrub"]["rows_source"].get<std::int64_t>(),
             truth.rows_source);
+  // Both sides PostgreSQL with an integer key: the servers compare bucket digests, and only the
+  // keys of differing buckets (and of the two ranges open at one end) are read.
+  EXPECT_EQ(both["keyset"]["method"], "digest");
+  EXPECT_GT(both["keyset"]["buckets"].get<std::int64_t>(), 100);
+  EXPECT_GE(both["keyset"]["buckets_differing"].get<std::int64_t>(), 1);
+  EXPECT_LT(both["keyset"]["keys_read_source"].get<std::int64_t>(), both["keyset"]["rows_source"].get<std::int64_t>() / 2);
 
   SqliteDb audit(dir / "audit.db");
   const std::string run3 = read_json(dir / "fourth" / "summary.json")["run_id"];

@@ -49,6 +49,22 @@ struct KeySample {
   std::vector<std::string> keys;    ///< canonical key encodings of sampled rows, any order
 };
 
+/// Integer key buckets for Connector::key_digests: bucket i holds the keys in
+/// [lower + i·width, min(lower + (i+1)·width, upper)).
+struct KeyBuckets {
+  std::int64_t lower = 0;  ///< inclusive
+  std::int64_t upper = 0;  ///< exclusive; > lower
+  std::int64_t width = 1;  ///< > 0
+  std::int64_t count() const { return (upper - lower + width - 1) / width; }
+};
+
+/// One bucket's rows and the XOR of their keys' 64-bit hashes (0 for an empty bucket).
+struct KeyBucketDigest {
+  std::int64_t rows = 0;
+  std::uint64_t digest = 0;
+  bool operator==(const KeyBucketDigest&) const = default;
+};
+
 /// A write transaction on one engine, on a connection of its own that is not read-only (the read
 /// connections stay read-only). Only `recon apply` writes; see Connector::begin_write.
 ///
@@ -145,6 +161,17 @@ class Connector {
   /// bounds may be interpolated). A connector that reads every key reports a NULL key as an
   /// InputError naming the table and column; one that samples leaves that to the range reads.
   virtual KeySample sample_keys(const RangeQuery& whole_table, std::size_t target_samples) = 0;
+
+  /// Capability: the name of the key digest key_digests computes, "" when it has none. Two
+  /// connectors naming the same digest give equal results for equal sets of keys, so the key-set
+  /// pass of an incremental run may compare digests instead of every key. Default: none.
+  virtual std::string key_digest_family() const { return ""; }
+
+  /// Only when key_digest_family() is not "": for a table keyed by one integer column (`table`
+  /// gives the key and the job's filter; its bounds are ignored), each bucket's row count and the
+  /// XOR of a 64-bit hash of each row's key, one entry per bucket in key order, computed on the
+  /// server so that no key crosses the network. Default: throws std::logic_error.
+  virtual std::vector<KeyBucketDigest> key_digests(const RangeQuery& table, const KeyBuckets& buckets);
 
   /// Appends every row with lower <= key < upper to `out`, in key order (binary/"C" collation),
   /// converted to canonical form. Streams: memory is the batch, not more.

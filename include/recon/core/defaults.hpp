@@ -17,6 +17,10 @@ inline constexpr std::int64_t kDefaultSampleClusterRows = 64;
 /// (parse, plan, start of a COPY: ~0.3 ms on PostgreSQL) is several times the cost of a cluster's
 /// rows; 32 clusters of 64 rows make a read of ~2,000 rows, where that cost no longer counts.
 inline constexpr std::size_t kMaxClustersPerRead = 32;
+/// Incremental mode, key-set pass by digest: keys per bucket, about. Each bucket costs the server
+/// one index descent; the keys of a bucket whose digests differ are read. 128 keeps the descents
+/// cheap against the index entries scanned and the keys read per difference small.
+inline constexpr std::int64_t kKeysPerDigestBucket = 128;
 /// Parallel workers, each with its own source and target connection ([check].threads).
 inline constexpr int kDefaultThreads = 4;
 /// Severity P1 (critical) … P4 (informational), the platform runbook's scale: what a divergence

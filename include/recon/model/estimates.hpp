@@ -56,7 +56,12 @@ struct IncrementalParts {
   std::int64_t carried_keys = 0;       ///< open divergences of the watermark's run, compared again
   std::int64_t keys_compared = 0;      ///< distinct keys compared fully outside the scrub slice
   bool keyset = false;                 ///< the key-set pass ran
-  std::int64_t keyset_rows_source = 0, keyset_rows_target = 0;
+  std::int64_t keyset_rows_source = 0, keyset_rows_target = 0;  ///< keys of each side it covered
+  /// "keys": every key read; "digest": both servers' per-bucket counts and key digests compared,
+  /// keys read only in buckets that differ and in ranges open at one end.
+  std::string keyset_method;
+  std::int64_t keyset_buckets = 0, keyset_buckets_differing = 0;  ///< digest method
+  std::int64_t keyset_keys_read_source = 0, keyset_keys_read_target = 0;  ///< keys that crossed the network
   int scrub_slice = -1, scrub_cycle = 0;  ///< -1: no scrub
   std::int64_t scrub_rows_source = 0, scrub_rows_target = 0;
   /// What a successful end of this run records for the next one (nullopt: nothing to record).

@@ -30,7 +30,15 @@ inline nlohmann::ordered_json incremental_json(const IncrementalParts& p) {
   j["since"] = p.since;
   j["changed"] = {{"rows_source", p.changed_rows_source}, {"rows_target", p.changed_rows_target},
                   {"carried_keys", p.carried_keys}, {"keys_compared", p.keys_compared}};
-  if (p.keyset) j["keyset"] = {{"rows_source", p.keyset_rows_source}, {"rows_target", p.keyset_rows_target}};
+  if (p.keyset) {
+    j["keyset"] = {{"rows_source", p.keyset_rows_source}, {"rows_target", p.keyset_rows_target},
+                   {"method", p.keyset_method}, {"keys_read_source", p.keyset_keys_read_source},
+                   {"keys_read_target", p.keyset_keys_read_target}};
+    if (p.keyset_method == "digest") {
+      j["keyset"]["buckets"] = p.keyset_buckets;
+      j["keyset"]["buckets_differing"] = p.keyset_buckets_differing;
+    }
+  }
   if (p.scrub_slice >= 0)
     j["scrub"] = {{"slice", p.scrub_slice}, {"cycle", p.scrub_cycle}, {"rows_source", p.scrub_rows_source},
                   {"rows_target", p.scrub_rows_target}};

@@ -112,6 +112,20 @@ std::string keys_select(const RangeQuery& table, const std::vector<std::string>&
   return sql + " ORDER BY " + order_by_list(table.keys, key_expr);
 }
 
+std::string key_digest_select(const RangeQuery& table, const KeyBuckets& b) {
+  const std::string key = quote_ident(kPg, table.keys.at(0).native.name);
+  const std::string lower = std::to_string(b.lower) + "::int8", width = std::to_string(b.width) + "::int8";
+  // The bucket's own bounds: lower + i·width .. least(lower + (i+1)·width, upper). The caller keeps
+  // every bound within int8 (KeyBuckets inside ±2^62), so none of these overflows.
+  std::string sql = "SELECT d.n, d.h FROM generate_series(0::int8, " + std::to_string(b.count() - 1) +
+                    "::int8) AS b(i) CROSS JOIN LATERAL (SELECT count(*) AS n, coalesce(bit_xor(hashint8extended(" +
+                    key + "::int8, 0)), 0) AS h" + from_clause(table) + " WHERE " + key + " >= " + lower +
+                    " + b.i * " + width + " AND " + key + " < least(" + lower + " + (b.i + 1) * " + width + ", " +
+                    std::to_string(b.upper) + "::int8)";
+  if (!table.where.empty()) sql += " AND (" + table.where + ")";
+  return sql + ") AS d ORDER BY b.i";
+}
+
 std::string keys_only_select(const RangeQuery& table, const std::string& method, double percent,
                              std::size_t keep_one_in) {
   std::string sql = "SELECT " + select_list(table.keys, {}) + from_clause(table);

@@ -31,6 +31,16 @@ std::string range_select(const RangeQuery& range);
 std::string keys_select(const RangeQuery& table, const std::vector<std::string>& keys,
                         std::size_t begin, std::size_t end);
 
+/// The name of key_digest_select's digest (Connector::key_digest_family).
+inline constexpr const char* kKeyDigestFamily = "postgresql-hashint8extended-0";
+
+/// SELECT of `buckets`' row counts and key digests (count(*), bit_xor of hashint8extended(key, 0)),
+/// one row per bucket in order, for a table with one integer key column; the job's filter applies.
+/// Each bucket is one index range scan (generate_series … CROSS JOIN LATERAL), so the server reads
+/// only the index entries of the range and sends two numbers per bucket. Needs PostgreSQL 14
+/// (bit_xor).
+std::string key_digest_select(const RangeQuery& table, const KeyBuckets& buckets);
+
 /// SELECT of the key columns only: every row (`method` empty) or a TABLESAMPLE
 /// (`method` "SYSTEM"/"BERNOULLI", `percent` in (0, 100]). With `keep_one_in` > 1 the server keeps
 /// about one row in that many, chosen by a hash of the key: deterministic (the same table gives the

@@ -28,6 +28,9 @@ class PostgresConnector final : public Connector {
   KeySample sample_keys(const RangeQuery& whole_table, std::size_t target_samples) override;
   void read_range(const RangeQuery& range, RowBatch& out) override;
   void fetch_keys(const RangeQuery& table, const std::vector<std::string>& keys, RowBatch& out) override;
+  /// kKeyDigestFamily on PostgreSQL 14 and later (bit_xor), else none.
+  std::string key_digest_family() const override;
+  std::vector<KeyBucketDigest> key_digests(const RangeQuery& table, const KeyBuckets& buckets) override;
 
  private:
   /// Runs `sql` (a COPY … TO STDOUT (FORMAT binary)) and streams its tuples through `decoder`
