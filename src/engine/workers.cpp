@@ -193,9 +193,26 @@ struct Handoff {
   std::mutex mu;
   std::condition_variable ready;
   std::map<std::size_t, RangeOutcome> done;
-  std::atomic<std::size_t> next{0};  ///< the next range a worker takes; ranges below were taken
+  std::vector<std::pair<std::size_t, std::size_t>> reads;  ///< [first, last) ranges read together
+  std::vector<std::size_t> read_of;  ///< range → its entry in `reads`
+  std::atomic<std::size_t> next{0};  ///< the next read a worker takes; reads below were taken
   std::atomic<bool> stop{false};     ///< a sink failed: the workers stop taking ranges
 };
+
+/// Consecutive ranges read together, at most `per_read` at a time. A range open at either end is
+/// read alone: its size is not bounded by the plan, and read through an OR of ranges the server
+/// would fetch its rows from the table (a bitmap scan, then a sort) instead of walking the index.
+void plan_reads(const std::vector<RangeRecord>& ranges, std::size_t per_read, Handoff& h) {
+  for (std::size_t i = 0; i < ranges.size(); ++i) {
+    const bool open = !ranges[i].lower || !ranges[i].upper;
+    const bool join = !h.reads.empty() && !open && h.reads.back().second == i &&
+                      h.reads.back().second - h.reads.back().first < per_read &&
+                      ranges[h.reads.back().first].lower && ranges[h.reads.back().first].upper;
+    if (join) ++h.reads.back().second;
+    else h.reads.emplace_back(i, i + 1);
+    h.read_of.push_back(h.reads.size() - 1);
+  }
+}
 
 /// Waits for range `k`'s outcome. nullopt when it will never come: the run is stopping and no
 /// worker took it. After 5 s of stopping, the reads still in flight are cancelled.
@@ -210,7 +227,7 @@ std::optional<RangeOutcome> await_range(Handoff& h, ConnectionPool& pool, std::s
       return out;
     }
     if (interrupt_requested()) {
-      if (k >= h.next.load()) return std::nullopt;
+      if (h.read_of[k] >= h.next.load()) return std::nullopt;
       const auto now = std::chrono::steady_clock::now();
       if (!stopping_since) stopping_since = now;
       if (!cancelled && now - *stopping_since > std::chrono::seconds(5)) {
@@ -231,17 +248,16 @@ TableTotals run_ranges(const RunOptions& opts, ConnectionPool& pool, const Table
   TableTotals totals;
   const std::size_t n = ranges.size();
   Handoff h;
-  const std::size_t per_read = std::max<std::size_t>(ranges_per_read, 1);
-  const std::size_t reads = (n + per_read - 1) / per_read;
-  const std::size_t workers = std::min(pool.size(), std::max<std::size_t>(reads, 1));
+  plan_reads(ranges, std::max<std::size_t>(ranges_per_read, 1), h);
+  const std::size_t workers = std::min(pool.size(), std::max<std::size_t>(h.reads.size(), 1));
   std::vector<std::thread> threads;
   for (std::size_t w = 0; w < workers; ++w) {
     threads.emplace_back([&, w] {
       WorkerBuffers buf;
       while (!h.stop && !interrupt_requested()) {
-        const std::size_t first = h.next.fetch_add(per_read);
-        if (first >= n) break;
-        const std::size_t last = std::min(n, first + per_read);
+        const std::size_t read = h.next.fetch_add(1);
+        if (read >= h.reads.size()) break;
+        const auto [first, last] = h.reads[read];
         std::vector<RangeOutcome> outs =
             compare_ranges_read_together(opts, pool, w, buf, ctx, qs, qt, ranges, first, last);
         {
