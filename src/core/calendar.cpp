@@ -1,7 +1,6 @@
 // Proleptic Gregorian calendar arithmetic (days since 1970-01-01) and ISO formatting.
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 
 #include "recon/core/canonical.hpp"
 
@@ -32,33 +31,56 @@ void civil_from_days(std::int32_t z0, int& y, unsigned& m, unsigned& d) {
   y = static_cast<int>(yy + (m <= 2));
 }
 
+namespace {
+
+/// Appends `v` in decimal, zero-padded to at least `width` digits (to_chars: no locale, no format
+/// string to parse — these run once per value of every divergence written).
+void append_padded(std::string& out, long long v, int width) {
+  char digits[24];
+  const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, v < 0 ? -v : v);
+  const int n = static_cast<int>(end - digits);
+  if (v < 0) out.push_back('-');
+  if (n < width) out.append(static_cast<std::size_t>(width - n), '0');
+  out.append(digits, end);
+}
+
+}  // namespace
+
 std::string format_date(std::int32_t days) {
   int y;
   unsigned m, d;
   civil_from_days(days, y, m, d);
-  char buf[32];
-  if (y >= 0 && y <= 9999)
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
-  else
-    std::snprintf(buf, sizeof buf, "%d-%02u-%02u", y, m, d);  // rare: outside ISO's 4-digit years
-  return buf;
+  std::string out;
+  out.reserve(12);
+  // Outside ISO's 4-digit years (rare) the year is written as it is, sign included.
+  append_padded(out, y, y >= 0 && y <= 9999 ? 4 : 1);
+  out.push_back('-');
+  append_padded(out, m, 2);
+  out.push_back('-');
+  append_padded(out, d, 2);
+  return out;
 }
 
 std::string format_time(std::int64_t micros) {
   const std::int64_t secs = micros / kMicrosPerSecond;
-  const std::int64_t frac = micros % kMicrosPerSecond;
-  char buf[40];
-  int n = std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", static_cast<long long>(secs / 3600),
-                        static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60));
+  std::int64_t frac = micros % kMicrosPerSecond;
+  std::string out;
+  out.reserve(16);
+  append_padded(out, secs / 3600, 2);
+  out.push_back(':');
+  append_padded(out, secs / 60 % 60, 2);
+  out.push_back(':');
+  append_padded(out, secs % 60, 2);
   if (frac != 0) {
-    char f[8];
-    std::snprintf(f, sizeof f, "%06lld", static_cast<long long>(frac));
-    int len = 6;
-    while (len > 0 && f[len - 1] == '0') --len;
-    f[len] = '\0';
-    std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), ".%s", f);
+    int width = 6;
+    while (frac % 10 == 0) {  // trailing zeros dropped: .5, not .500000
+      frac /= 10;
+      --width;
+    }
+    out.push_back('.');
+    append_padded(out, frac, width);
   }
-  return buf;
+  return out;
 }
 
 void split_micros(std::int64_t micros, std::int32_t& days, std::int64_t& time_of_day) {
