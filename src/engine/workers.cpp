@@ -120,6 +120,32 @@ std::size_t rows_below(const RowBatch& batch, std::size_t from, const std::optio
   return i;
 }
 
+/// Compares the rows in `buf` (ranges [first, last) of `ranges`, read together) range by range
+/// into outs[0 … last-first).
+void compare_each_range(WorkerBuffers& buf, const std::vector<RangeRecord>& ranges, std::size_t first,
+                        std::size_t last, int attempt, std::vector<RangeOutcome>& outs) {
+  std::size_t s = 0, t = 0;
+  for (std::size_t i = first; i < last; ++i) {
+    RangeOutcome& out = outs[i - first];
+    out = RangeOutcome{};
+    out.range_index = i;
+    out.attempts = attempt;
+    if (last - first == 1) {
+      compare_batches(buf.source, buf.target, out);
+    } else {
+      // The read returns only rows inside the spans, so a range's rows are those below its upper.
+      const std::size_t s_end = rows_below(buf.source, s, ranges[i].upper);
+      const std::size_t t_end = rows_below(buf.target, t, ranges[i].upper);
+      buf.source_part.assign_rows(buf.source, s, s_end);
+      buf.target_part.assign_rows(buf.target, t, t_end);
+      compare_batches(buf.source_part, buf.target_part, out);
+      s = s_end;
+      t = t_end;
+    }
+    for (Divergence& d : out.divergences) d.range_index = ranges[i].index;
+  }
+}
+
 /// Compares ranges [first, last) of `ranges`, read with one statement per side (RangeQuery::spans
 /// when there are several), each range on its own: one outcome per range, in order, as if each had
 /// been read alone. Connection trouble is retried on fresh connections; anything else fails every
@@ -140,26 +166,7 @@ std::vector<RangeOutcome> compare_ranges_read_together(const RunOptions& opts, C
     std::string error;
     try {
       read_both_sides(pool, w, buf, ctx, qs, qt);
-      std::size_t s = 0, t = 0;
-      for (std::size_t i = first; i < last; ++i) {
-        RangeOutcome& out = outs[i - first];
-        out = RangeOutcome{};
-        out.range_index = i;
-        out.attempts = attempt;
-        if (last - first == 1) {
-          compare_batches(buf.source, buf.target, out);
-        } else {
-          // The read returns only rows inside the spans, so a range's rows are those below its upper.
-          const std::size_t s_end = rows_below(buf.source, s, ranges[i].upper);
-          const std::size_t t_end = rows_below(buf.target, t, ranges[i].upper);
-          buf.source_part.assign_rows(buf.source, s, s_end);
-          buf.target_part.assign_rows(buf.target, t, t_end);
-          compare_batches(buf.source_part, buf.target_part, out);
-          s = s_end;
-          t = t_end;
-        }
-        for (Divergence& d : out.divergences) d.range_index = ranges[i].index;
-      }
+      compare_each_range(buf, ranges, first, last, attempt, outs);
       return outs;
     } catch (const ConnectorError& e) {
       if (is_retryable(e) && attempt <= opts.retries) {
