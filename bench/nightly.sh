@@ -9,7 +9,7 @@
 #     updates 0.1 % of its rows (id % 1000 = 1: valor_credito, updated_at = now()), the target gets
 #     half of them as CDC would (id % 2000 = 1) and loses 0.01 % without a time change
 #     (id % 10000 = 7); the truth is counted by SQL (a full join of the two tables);
-#   - BENCH_REPEAT rounds (default 5), each: a raw binary COPY of both tables at once (as
+#   - BENCH_REPEAT rounds (default 9), each: a raw binary COPY of both tables at once (as
 #     bench/run.sh), the full check (in the first BENCH_FULL_REPEAT rounds, default all), a sampled
 #     check (--sample-rate BENCH_SAMPLE_RATE, default 0.01, --seed = round), incremental (a) with the
 #     defaults (key-set pass, scrub_cycle 7) and (b) --no-keyset --scrub-cycle 0, each incremental
@@ -36,7 +36,7 @@ if [ -z "${PGHOST:-}" ]; then
 fi
 THREADS=${BENCH_THREADS:-2}
 CHUNK=${BENCH_CHUNK:-50000}
-REPEAT=${BENCH_REPEAT:-5}
+REPEAT=${BENCH_REPEAT:-9}
 FULL_REPEAT=${BENCH_FULL_REPEAT:-$REPEAT}
 RATE=${BENCH_SAMPLE_RATE:-0.01}
 DB=bench_nightly
