@@ -32,6 +32,8 @@ RunResult start_result(const RunOptions& opts) {
   result.mode = mode_name(opts.mode);
   result.sample_rate = opts.mode == Mode::Sample ? opts.sample_rate : 1.0;
   result.slo = opts.slo;
+  result.job_file = opts.job_file.empty() ? "" : fs::absolute(opts.job_file).string();
+  result.audit_db = fs::absolute(opts.audit_db).string();
   result.seed = opts.seed.value_or(std::random_device{}() ^ (static_cast<std::uint64_t>(std::random_device{}()) << 32));
   return result;
 }

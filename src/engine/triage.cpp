@@ -37,6 +37,9 @@ void FindingTally::add(const Divergence& d) {
   if (c.count == 0 || f.severity < c.severity) c.severity = f.severity;
   if (c.count == 0 || f.action > c.action) c.action = f.action;
   ++c.count;
+  if (c.first_keys.size() < kFirstKeysShown) c.first_keys.push_back(d.key);
+  if (d.category == Category::Changed)
+    for (std::uint32_t column : d.columns) ++column_changes[column];
 }
 
 void FindingTally::apply(const RangeCounts& raw, TableResult& r) const {
@@ -53,6 +56,9 @@ void FindingTally::apply(const RangeCounts& raw, TableResult& r) const {
   r.suspended = suspended;
   r.escalated = escalated;
   r.categories = categories;
+  r.columns_changed.clear();
+  for (const auto& [column, count] : column_changes)
+    r.columns_changed[column < r.columns.size() ? r.columns[column] : "#" + std::to_string(column)] += count;
 }
 
 Triage::Triage(std::vector<ResultSink*> sinks, bool hold, std::size_t max_held, std::size_t max_recorded,

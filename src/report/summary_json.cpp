@@ -4,16 +4,38 @@
 #include "recon/report/output_file.hpp"
 #include "recon/core/errors.hpp"
 #include "recon/report/summary.hpp"
+#include "recon/report/explain_command.hpp"
+#include "recon/core/canonical.hpp"
 #include "recon/model/estimates_json.hpp"
 
 namespace recon {
 namespace {
 
-/// {"precision_drift": {"count": 3, "severity": "P4", "action": "tolerate"}, …}; {} when none.
-nlohmann::ordered_json categories(const TableResult& t) {
+/// {"precision_drift": {"count": 3, "severity": "P4", "action": "tolerate", "first_keys": [[7], …],
+/// "explain": "recon explain …"}, …}; {} when none.
+nlohmann::ordered_json categories(const RunResult& run, const TableResult& t) {
   auto j = nlohmann::ordered_json::object();
-  for (const auto& [name, c] : t.categories)
-    j[name] = {{"count", c.count}, {"severity", "P" + std::to_string(c.severity)}, {"action", action_name(c.action)}};
+  for (const auto& [name, c] : t.categories) {
+    auto keys = nlohmann::ordered_json::array();
+    for (const std::string& k : c.first_keys) {
+      const std::string text = canon::key_to_json(k);
+      auto key = nlohmann::ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
+      keys.push_back(key.is_discarded() ? nlohmann::ordered_json(text) : std::move(key));
+    }
+    j[name] = {{"count", c.count}, {"severity", "P" + std::to_string(c.severity)}, {"action", action_name(c.action)},
+               {"first_keys", std::move(keys)}};
+    if (!c.first_keys.empty()) j[name]["explain"] = explain_command(run, t.name, c.first_keys.front());
+  }
+  return j;
+}
+
+/// {"valor_credito": 5000, …} in the order the columns are compared; {} when nothing changed.
+nlohmann::ordered_json columns_changed(const TableResult& t) {
+  auto j = nlohmann::ordered_json::object();
+  for (const std::string& column : t.columns)
+    if (auto it = t.columns_changed.find(column); it != t.columns_changed.end()) j[column] = it->second;
+  for (const auto& [column, count] : t.columns_changed)
+    if (!j.contains(column)) j[column] = count;
   return j;
 }
 
@@ -41,6 +63,9 @@ std::string render_summary_json(const RunResult& run) {
   std::int64_t escalated = 0;
   for (const TableResult& t : run.tables) escalated += t.escalated;
   j["escalated"] = escalated;
+  std::int64_t open = 0;
+  for (const TableResult& t : run.tables) open += t.open_findings();
+  j["open_findings"] = open;
   if (!run.error.empty()) j["error"] = redact_secrets(run.error);
   if (run.resumed) j["resumed"] = true;
   auto tables = nlohmann::ordered_json::array();
@@ -75,7 +100,9 @@ std::string render_summary_json(const RunResult& run) {
     e["converged"] = t.converged;
     e["suspended"] = t.suspended;
     e["escalated"] = t.escalated;
-    e["categories"] = categories(t);
+    e["open_findings"] = t.open_findings();
+    e["categories"] = categories(run, t);
+    e["columns_changed"] = columns_changed(t);
     e["slo"] = t.slo;
     e["ranges_total"] = t.ranges_total;
     e["ranges_done"] = t.ranges_done;

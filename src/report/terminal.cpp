@@ -7,6 +7,8 @@
 
 #include "recon/core/errors.hpp"
 #include "recon/report/terminal.hpp"
+#include "recon/report/explain_command.hpp"
+#include "recon/core/canonical.hpp"
 
 namespace recon {
 namespace {
@@ -42,11 +44,13 @@ std::string findings_block(const RunResult& run) {
     std::string table, category;
     std::int64_t count;
     Action action;
+    const std::vector<std::string>* keys;
   };
   std::vector<Entry> entries;
   std::string rechecks;
   for (const TableResult& t : run.tables) {
-    for (const auto& [category, c] : t.categories) entries.push_back({c.severity, t.name, category, c.count, c.action});
+    for (const auto& [category, c] : t.categories)
+      entries.push_back({c.severity, t.name, category, c.count, c.action, &c.first_keys});
     if (t.in_flight > 0 || t.converged > 0 || t.suspended > 0)
       rechecks += "  " + t.name + ": " + std::to_string(t.in_flight) + " in flight, " + std::to_string(t.converged) +
                   " converged, " + std::to_string(t.suspended) + " suspended\n";
@@ -62,7 +66,37 @@ std::string findings_block(const RunResult& run) {
     label.resize(std::max(label.size(), severity_label(4).size()), ' ');
     rows.push_back({label, e.table, e.category, std::to_string(e.count), action_name(e.action)});
   }
-  return "findings by severity:\n" + align(rows, {false, false, false, true, false}, "  ") + rechecks;
+  // Aligned as one table, then each finding followed by its first keys and the command to look
+  // at the first of them.
+  const std::string aligned = align(rows, {false, false, false, true, false}, "  ");
+  std::string out = "findings by severity:\n";
+  std::size_t pos = 0;
+  for (const Entry& e : entries) {
+    const std::size_t nl = aligned.find('\n', pos);
+    out += aligned.substr(pos, nl + 1 - pos);
+    pos = nl + 1;
+    if (e.keys->empty()) continue;
+    std::string keys;
+    for (const std::string& k : *e.keys) keys += (keys.empty() ? "" : ", ") + canon::key_to_json(k);
+    if (static_cast<std::size_t>(e.count) > e.keys->size()) keys += ", …";
+    out += "      keys: " + keys + "\n      next: " + explain_command(run, e.table, e.keys->front()) + "\n";
+  }
+  return out + rechecks;
+}
+
+/// "columns changed:" with each table's per-column counts, in compared-column order; "" when no
+/// value changed.
+std::string columns_block(const RunResult& run) {
+  std::string out;
+  for (const TableResult& t : run.tables) {
+    if (t.columns_changed.empty()) continue;
+    std::string line;
+    for (const std::string& column : t.columns)
+      if (auto it = t.columns_changed.find(column); it != t.columns_changed.end())
+        line += (line.empty() ? "" : ", ") + column + " " + std::to_string(it->second);
+    out += "  " + t.name + ": " + line + "\n";
+  }
+  return out.empty() ? out : "columns changed (rows per column):\n" + out;
 }
 
 /// A ratio as a percentage with four decimals, rounded down (an interval's bound is never shown
@@ -215,6 +249,7 @@ std::string render_summary_table(const RunResult& run) {
   out += line + "\n" + lines.back();
 
   if (const std::string block = findings_block(run); !block.empty()) out += "\n" + block + "\n";
+  if (const std::string block = columns_block(run); !block.empty()) out += "\n" + block + "\n";
   if (const std::string block = incremental_block(run); !block.empty()) out += "\n" + block + "\n";
 
   char tail[160];
@@ -226,6 +261,11 @@ std::string render_summary_table(const RunResult& run) {
   if (below) add(std::to_string(below) + " of " + std::to_string(run.tables.size()) + " tables below SLO");
   if (partial) add(std::to_string(partial) + " partial");
   if (escalated) add(std::to_string(escalated) + (escalated == 1 ? " table" : " tables") + " with escalated divergences");
+  std::int64_t open = 0;
+  for (const TableResult& t : run.tables) open += t.open_findings();
+  // Within its SLO a run is consistent, and exits 0; what is still open must not go unsaid.
+  if (run.status == "consistent" && open > 0)
+    add(std::to_string(open) + (open == 1 ? " open finding" : " open findings") + " within the SLO (see findings above)");
   if (run.resumed) add("resumed");
   out += status + why + tail + "\n";
   if (!run.error.empty()) out += "error: " + redact_secrets(run.error) + "\n";

@@ -9,6 +9,7 @@
 #include "recon/report/progress.hpp"
 #include "recon/report/summary.hpp"
 #include "recon/report/terminal.hpp"
+#include "recon/core/canonical.hpp"
 #include "report_test_support.hpp"
 
 namespace recon {
@@ -56,9 +57,11 @@ TEST(FindingsSummaryJson, PerTableAndRunFields) {
   // matched ÷ (rows_compared − in_flight − suspended)
   EXPECT_DOUBLE_EQ(s["consistency_index"].get<double>(), 983.0 / 987.0);
   EXPECT_EQ(s["categories"], nlohmann::json::parse(R"({
-      "missing_in_target": {"count": 1, "severity": "P2", "action": "fix"},
-      "precision_drift": {"count": 5, "severity": "P4", "action": "tolerate"},
-      "status_change": {"count": 3, "severity": "P1", "action": "escalate"}})"));
+      "missing_in_target": {"count": 1, "severity": "P2", "action": "fix", "first_keys": []},
+      "precision_drift": {"count": 5, "severity": "P4", "action": "tolerate", "first_keys": []},
+      "status_change": {"count": 3, "severity": "P1", "action": "escalate", "first_keys": []}})"));
+  EXPECT_EQ(s["open_findings"], 4);
+  EXPECT_EQ(s["columns_changed"], nlohmann::json::object());
   EXPECT_EQ(s["notes"], nlohmann::json::array({"rules: column glob 'foo*' matches no column"}));
 
   // Always present, zero and {} when nothing applies.
@@ -69,6 +72,75 @@ TEST(FindingsSummaryJson, PerTableAndRunFields) {
   EXPECT_FALSE(p.contains("notes"));
   // Run index: Σ matched ÷ Σ (compared − in_flight − suspended).
   EXPECT_DOUBLE_EQ(j["consistency_index"].get<double>(), (9997.0 + 983.0) / (10000.0 + 987.0));
+}
+
+std::string int_key(std::int64_t n) {
+  std::string k;
+  canon::put_integer(k, n);
+  return k;
+}
+
+std::string text_key(const std::string& t) {
+  std::string k;
+  canon::put_text(k, t);
+  return k;
+}
+
+/// simulacoes with keys behind its findings and per-column counts; the run with its paths.
+RunResult run_with_keys() {
+  RunResult run = run_with_findings();
+  run.run_id = "20261203T010000Z-ab12";
+  run.audit_db = "/var/lib/recon/audit db.sqlite";
+  TableResult& t = run.tables[2];
+  t.columns = {"valor_credito", "status", "atualizado_em"};
+  t.categories["status_change"].first_keys = {int_key(7), int_key(19), int_key(23)};
+  t.categories["missing_in_target"].first_keys = {text_key("it's")};
+  t.columns_changed = {{"atualizado_em", 49991}, {"status", 3}};
+  return run;
+}
+
+TEST(FindingsSummaryJson, FirstKeysExplainCommandColumnsAndOpenFindings) {
+  const auto j = nlohmann::json::parse(render_summary_json(run_with_keys()));
+  EXPECT_EQ(j["open_findings"], 3 + 4) << "clientes 1 + 1 + 1 open, simulacoes 1 + 3";
+  const auto& s = j["tables"][2];
+  EXPECT_EQ(s["categories"]["status_change"]["first_keys"], nlohmann::json::parse("[[7], [19], [23]]"));
+  EXPECT_EQ(s["categories"]["status_change"]["explain"],
+            "recon explain --run 20261203T010000Z-ab12 --audit '/var/lib/recon/audit db.sqlite' --table simulacoes "
+            "--key '[7]'");
+  EXPECT_THAT(s["categories"]["missing_in_target"]["explain"].get<std::string>(),
+              ::testing::EndsWith(" --table simulacoes --key '[\"it'\\''s\"]'"))
+      << "a quote inside a key stays one shell word";
+  EXPECT_FALSE(s["categories"]["precision_drift"].contains("explain")) << "no key, no command";
+  // In compared-column order, only the columns that differ.
+  const auto ordered = nlohmann::ordered_json::parse(render_summary_json(run_with_keys()));
+  EXPECT_EQ(ordered["tables"][2]["columns_changed"].dump(), R"({"status":3,"atualizado_em":49991})");
+}
+
+TEST(FindingsTerminal, KeysAndTheNextCommandUnderEachFinding) {
+  const std::string s = render_summary_table(run_with_keys());
+  EXPECT_THAT(s, HasSubstr("  P1 critical       simulacoes  status_change      3  escalate\n"
+                           "      keys: [7], [19], [23]\n"
+                           "      next: recon explain --run 20261203T010000Z-ab12 --audit '/var/lib/recon/audit "
+                           "db.sqlite' --table simulacoes --key '[7]'\n"));
+  EXPECT_THAT(s, HasSubstr("      keys: [\"it's\"]\n"));
+  EXPECT_THAT(s, HasSubstr("\ncolumns changed (rows per column):\n  simulacoes: status 3, atualizado_em 49991\n"));
+  RunResult five = run_with_keys();
+  auto& c = five.tables[2].categories["status_change"];
+  c.count = 6;
+  c.first_keys = {int_key(1), int_key(2), int_key(3), int_key(4), int_key(5)};
+  EXPECT_THAT(render_summary_table(five), HasSubstr("      keys: [1], [2], [3], [4], [5], …\n")) << "more than shown";
+}
+
+TEST(FindingsTerminal, AConsistentRunSaysWhatIsStillOpen) {
+  RunResult run = run_with_findings();
+  run.status = "consistent";
+  run.tables[2].escalated = 0;
+  for (TableResult& t : run.tables) t.slo = 0.5;
+  EXPECT_THAT(render_summary_table(run), HasSubstr("status: consistent - 7 open findings within the SLO (see findings above)"));
+  RunResult clean = fake_run();
+  clean.status = "consistent";
+  for (TableResult& t : clean.tables) t.missing_in_target = t.missing_in_source = t.changed = 0;
+  EXPECT_THAT(render_summary_table(clean), Not(HasSubstr("open finding")));
 }
 
 TEST(FindingsMetrics, NewFamiliesAndOldOnesKept) {

@@ -21,6 +21,9 @@ inline constexpr std::size_t kMaxClustersPerRead = 32;
 /// one index descent; the keys of a bucket whose digests differ are read. 128 keeps the descents
 /// cheap against the index entries scanned and the keys read per difference small.
 inline constexpr std::int64_t kKeysPerDigestBucket = 128;
+/// Keys shown per table and finding category in the terminal, summary.json and report.html: enough
+/// to start an investigation, few enough to read (and to mask, for sensitive keys).
+inline constexpr std::size_t kFirstKeysShown = 5;
 /// Parallel workers, each with its own source and target connection ([check].threads).
 inline constexpr int kDefaultThreads = 4;
 /// Severity P1 (critical) … P4 (informational), the platform runbook's scale: what a divergence

@@ -22,6 +22,7 @@ struct FindingTally {
   std::int64_t missing_in_target = 0, missing_in_source = 0, changed = 0;  ///< Open only
   std::int64_t tolerated = 0, in_flight = 0, converged = 0, suspended = 0, escalated = 0;
   std::map<std::string, TableResult::CategoryCount> categories;  ///< Open and Tolerated
+  std::map<std::uint32_t, std::int64_t> column_changes;  ///< Open and Tolerated changed rows, by column index
   void add(const Divergence& d);
   /// Sets the TableResult counts from the compare totals (`raw`) and the findings: matched gains
   /// tolerated and converged rows; missing_in_* and changed are the Open divergences.

@@ -152,9 +152,18 @@ struct TableResult {
     std::int64_t count = 0;
     int severity = kDefaultSeverity;
     Action action = Action::Fix;
+    /// Canonical key encodings of the category's first kFirstKeysShown divergences, in the order
+    /// the run found them (key order within each range, ranges in plan order).
+    std::vector<std::string> first_keys;
   };
   /// Open and Tolerated divergences by their finding category.
   std::map<std::string, CategoryCount> categories;
+  /// Open and tolerated changed rows per compared column (target name) whose value differs; a row
+  /// counts once in every column that differs. Columns without a difference are absent.
+  std::map<std::string, std::int64_t> columns_changed;
+  /// Divergences still open (missing on either side or changed): what a repair or a person has to
+  /// act on, whatever the index says.
+  std::int64_t open_findings() const { return missing_in_target + missing_in_source + changed; }
   std::int64_t ranges_total = 0, ranges_done = 0, ranges_failed = 0;
   std::int64_t ranges_resumed = 0;  ///< of ranges_done: compared by an earlier attempt (--resume)
   double slo = kDefaultSlo;
@@ -201,6 +210,9 @@ struct RunResult {
   double sample_rate = 1.0;
   double slo = kDefaultSlo;
   std::string status;   ///< consistent | divergent | error | interrupted (docs/cli.md)
+  /// Absolute paths of the run's job file ("" for none) and audit DB: the commands a report
+  /// suggests (recon explain --run …) name them.
+  std::string job_file, audit_db;
   std::vector<TableResult> tables;
   std::string error;    ///< run-level failure, password-free
   /// Σ matched ÷ Σ (rows_compared − in_flight − suspended) over the tables (1.0 when 0).

@@ -9,10 +9,11 @@
 namespace recon {
 
 /// summary.json text. Exactly the contract's fields (docs/cli.md), plus (extensions, never changes):
-/// run-level "seed", "sample_rate", "escalated" (Σ of the tables'), "error" (only when set); per
-/// table, always: "tolerated", "in_flight", "converged", "suspended", "escalated", "categories"
-/// ({"precision_drift": {"count": 3, "severity": "P4", "action": "tolerate"}, …}, {} when none;
-/// open and tolerated divergences by their finding's category), "slo", "ranges_total",
+/// run-level "seed", "sample_rate", "escalated" (Σ of the tables'), "open_findings" (Σ), "error"
+/// (only when set); per table, always: "tolerated", "in_flight", "converged", "suspended",
+/// "escalated", "open_findings", "categories" ({"precision_drift": {"count": 3, "severity": "P4",
+/// "action": "tolerate", "first_keys": [[7], …], "explain": "recon explain …"}, …}, {} when none;
+/// open and tolerated divergences by their finding's category), "columns_changed", "slo", "ranges_total",
 /// "ranges_done", "ranges_failed", "partial", "columns", "seconds"; "error" only when partial,
 /// "notes" only when there are some.
 /// The contract fields hold TableResult's values, which are after rules and rechecks (matched
