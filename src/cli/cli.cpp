@@ -23,6 +23,8 @@ struct Command {
   const char* summary;
   void (*describe)(po::options_description&);
   int (*run)(const po::variables_map&);
+  /// The option a bare argument fills (`recon show latest` = `recon show --run latest`), or none.
+  const char* positional = nullptr;
 };
 
 const Command kCommands[] = {
@@ -31,6 +33,9 @@ const Command kCommands[] = {
     {"recheck", "fetch a past run's open divergences again: converged, in flight, or still broken?", describe_recheck, run_recheck_command},
     {"explain", "one key on both sides, column by column, and the rules' chain of decisions", describe_explain, run_explain_command},
     {"apply", "apply a run's fix-up to the target: guarded, undoable, re-verified, recorded", describe_apply, run_apply_command},
+    {"runs", "the newest runs in the audit DB: mode, status, index and counts per table", describe_runs, run_runs_command},
+    {"show", "what one run found: its tables, findings, rechecks and repairs", describe_show, run_show_command, "run"},
+    {"history", "one key of one table across runs: found, category, rechecked, repaired", describe_history, run_history_command},
 };
 
 void print_usage(std::ostream& os) {
@@ -71,7 +76,9 @@ int run_cli(int argc, char** argv) {
     cmd->describe(desc);
     po::variables_map vm;
     std::vector<std::string> rest(args.begin() + 1, args.end());
-    po::store(po::command_line_parser(rest).options(desc).run(), vm);
+    po::positional_options_description positional;
+    if (cmd->positional) positional.add(cmd->positional, 1);
+    po::store(po::command_line_parser(rest).options(desc).positional(positional).run(), vm);
     if (vm.count("help")) {
       std::cout << desc << "\n";
       return kExitConsistent;

@@ -13,4 +13,10 @@ void describe_explain(boost::program_options::options_description& desc);
 int run_explain_command(const boost::program_options::variables_map& vm);
 void describe_apply(boost::program_options::options_description& desc);
 int run_apply_command(const boost::program_options::variables_map& vm);
+void describe_runs(boost::program_options::options_description& desc);
+int run_runs_command(const boost::program_options::variables_map& vm);
+void describe_show(boost::program_options::options_description& desc);
+int run_show_command(const boost::program_options::variables_map& vm);
+void describe_history(boost::program_options::options_description& desc);
+int run_history_command(const boost::program_options::variables_map& vm);
 }  // namespace recon

@@ -11,22 +11,31 @@
 namespace recon {
 namespace fs = std::filesystem;
 
-std::unique_ptr<RunLookup> open_run_lookup(const boost::program_options::variables_map& vm) {
-  CheckFlags flags;
-  if (vm.count("config")) flags.config = vm["config"].as<std::string>();
-  if (vm.count("tables")) flags.tables = vm["tables"].as<std::string>();
-  flags.no_progress = true;
-
-  // The audit DB: --audit, else the --config job's, else ./recon-audit.db.
-  fs::path audit_path = vm.count("audit") ? fs::path(vm["audit"].as<std::string>()) : fs::path();
-  if (audit_path.empty() && !flags.config.empty()) audit_path = load_run_options(flags).audit_db;
+std::unique_ptr<AuditDb> open_existing_audit(const boost::program_options::variables_map& vm, fs::path& audit_path) {
+  audit_path = vm.count("audit") ? fs::path(vm["audit"].as<std::string>()) : fs::path();
+  if (audit_path.empty() && vm.count("config")) {
+    CheckFlags flags;
+    flags.config = vm["config"].as<std::string>();
+    flags.no_progress = true;
+    audit_path = load_run_options(flags).audit_db;
+  }
   if (audit_path.empty()) audit_path = "recon-audit.db";
   if (!fs::exists(audit_path))
     throw InputError(fmt::format("{}: no audit DB here; name it with --audit FILE (or give the job with --config)",
                                  audit_path.string()));
   auto db = std::make_unique<AuditDb>();
   db->open(audit_path);
-  auto lookup = std::make_unique<RunLookup>(std::move(db));
+  return db;
+}
+
+std::unique_ptr<RunLookup> open_run_lookup(const boost::program_options::variables_map& vm) {
+  CheckFlags flags;
+  if (vm.count("config")) flags.config = vm["config"].as<std::string>();
+  if (vm.count("tables")) flags.tables = vm["tables"].as<std::string>();
+  flags.no_progress = true;
+
+  fs::path audit_path;
+  auto lookup = std::make_unique<RunLookup>(open_existing_audit(vm, audit_path));
   lookup->audit_path = audit_path;
 
   const std::string run_id = vm["run"].as<std::string>();

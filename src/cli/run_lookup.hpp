@@ -22,6 +22,11 @@ struct RunLookup {
   explicit RunLookup(std::unique_ptr<AuditDb> db) : audit_db(std::move(db)), audit(*audit_db) {}
 };
 
+/// The audit DB a command reads: --audit, else the --config job's, else ./recon-audit.db. Opened
+/// (and migrated) only when it exists; InputError naming the path otherwise.
+std::unique_ptr<AuditDb> open_existing_audit(const boost::program_options::variables_map& vm,
+                                             std::filesystem::path& path);
+
 /// Options used: "run" (required), "audit", "config", "tables". Throws InputError naming the audit
 /// file when the run is unknown, and the job file when it is gone (suggesting --config).
 std::unique_ptr<RunLookup> open_run_lookup(const boost::program_options::variables_map& vm);

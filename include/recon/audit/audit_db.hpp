@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "recon/audit/apply_record.hpp"
+#include "recon/audit/history.hpp"
 #include "recon/config/job.hpp"
 #include "recon/model/result.hpp"
 #include "recon/sqlite/handle.hpp"
@@ -185,6 +186,17 @@ class AuditDb : public ResultSink {
   /// divergences, e.g. a run that died mid-table). Empty for an unknown run.
   std::vector<std::string> run_tables(const std::string& run_id);
 
+  // ---- history (audit_history.cpp): what `recon runs`, `show` and `history` print ----
+  /// The newest `last` runs, newest first, with their tables; only runs that compared `table`
+  /// when it is not empty.
+  std::vector<RunRecord> list_runs(std::size_t last, const std::string& table = "");
+  /// One run (`latest`: the newest finished) with its divergences by status and its applies;
+  /// nullopt when there is no such run.
+  std::optional<RunDetail> run_detail(const std::string& run_id);
+  /// `key_json` (a JSON array in key order) of `table` in every run that compared the table,
+  /// oldest first.
+  std::vector<KeySighting> key_history(const std::string& table, const std::string& key_json);
+
   // ---- sampled and incremental runs (audit_estimates.cpp) -------------------------------------
 
   /// Records how a sampled table's clusters were planned, for the running run.
@@ -222,6 +234,7 @@ class AuditDb : public ResultSink {
   void in_write_transaction(const std::function<void()>& body);
   [[noreturn]] void fail(const std::string& what) const;
   void write_table_result(const TableResult& result);
+  std::vector<RunRecord> run_records(std::size_t last, const std::string& table, const std::string& run_id);
   void require_run(const char* method) const;
   void require_open(const char* method) const;
   /// InputError when the run's divergences were recorded by a version 1 recon.
