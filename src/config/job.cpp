@@ -50,7 +50,7 @@ const std::vector<std::string> kEndpointKeys = {"kind", "url", "password_env", "
 const std::vector<std::string> kCheckKeys = {"threads", "chunk_rows", "slo", "rules", "audit", "mode",
                                              "sample_rate", "seed", "retries", "out", "max_divergences", "recheck",
                                              "lock_timeout", "statement_timeout", "sample_cluster_rows",
-                                             "incremental"};
+                                             "incremental", "metrics_file", "emf"};
 const std::vector<std::string> kIncrementalKeys = {"keyset", "scrub_cycle"};
 const std::vector<std::string> kRecheckKeys = {"attempts", "delay", "backoff", "max_keys", "all_tables"};
 const std::vector<std::string> kTableKeys = {"name", "source", "target", "key", "columns", "ignore_columns",
@@ -247,6 +247,8 @@ void read_check(const toml::table& top, const std::string& origin, const fs::pat
   }
   if (auto v = r.str("audit")) o.audit_db = resolve(base, *v);
   if (auto v = r.str("out")) o.out_dir = resolve(base, *v);
+  if (auto v = r.str("metrics_file")) o.metrics_file = resolve(base, *v);
+  if (auto v = r.str("emf")) o.emf_file = resolve(base, *v);
   if (auto v = r.str("mode")) {
     if (*v == "full") o.mode = Mode::Full;
     else if (*v == "sample") o.mode = Mode::Sample;

@@ -50,6 +50,8 @@ void apply_overrides(RunOptions& o, const CheckFlags& f) {
   if (const char* v = std::getenv("RECON_SEED")) o.seed = parse_env<std::uint64_t>("RECON_SEED", v);
   if (const char* v = std::getenv("RECON_OUT")) o.out_dir = v;
   if (const char* v = std::getenv("RECON_AUDIT")) o.audit_db = v;
+  if (const char* v = std::getenv("RECON_METRICS_FILE")) o.metrics_file = v;
+  if (const char* v = std::getenv("RECON_EMF")) o.emf_file = v;
   if (const char* v = std::getenv("RECON_RECHECK_ATTEMPTS")) o.recheck.attempts = parse_env<int>("RECON_RECHECK_ATTEMPTS", v);
 
   if (f.threads) o.threads = *f.threads;
@@ -64,6 +66,8 @@ void apply_overrides(RunOptions& o, const CheckFlags& f) {
   if (f.no_keyset) o.incremental.keyset = false;
   if (f.out) o.out_dir = *f.out;
   if (f.audit) o.audit_db = *f.audit;
+  if (f.metrics_file) o.metrics_file = *f.metrics_file;
+  if (f.emf) o.emf_file = *f.emf;
   if (f.recheck_attempts) o.recheck.attempts = *f.recheck_attempts;
   if (f.recheck_delay) {
     const auto us = parse_duration_us(*f.recheck_delay);

@@ -12,7 +12,9 @@
 #include "recon/core/utc_time.hpp"
 #include "recon/engine/prepare.hpp"
 #include "recon/report/fixup.hpp"
+#include "recon/report/emf.hpp"
 #include "recon/report/metrics.hpp"
+#include "recon/report/output_file.hpp"
 #include "recon/report/output_lock.hpp"
 #include "recon/report/summary.hpp"
 #include "sample_tally.hpp"
@@ -77,7 +79,23 @@ void continue_result(const StoredRun& run, RunResult& result) {
 }
 
 /// The run's status from its tables, then summary.json, metrics.prom and the audit's end record.
-void finish_run(const fs::path& out_dir, RunResult& result, AuditDb& audit, const SampleTally* sample_tally) {
+/// The outputs a scheduler watches, beyond the run's folder: the stable metrics file and the EMF
+/// log. A failure to write them is reported on stderr and does not change the run's result (its
+/// summary, audit and fix-up are written).
+void write_scheduler_outputs(const RunOptions& opts, const RunResult& result) {
+  try {
+    if (!opts.metrics_file.empty()) {
+      if (opts.metrics_file.has_parent_path()) fs::create_directories(opts.metrics_file.parent_path());
+      report::write_file_atomically(opts.metrics_file, render_metrics(result));
+    }
+    if (!opts.emf_file.empty()) append_emf(opts.emf_file, result);
+  } catch (const std::exception& e) {
+    std::cerr << "recon: " << redact_secrets(e.what()) << "\n";
+  }
+}
+
+void finish_run(const RunOptions& opts, const fs::path& out_dir, RunResult& result, AuditDb& audit,
+                const SampleTally* sample_tally) {
   bool error = false, below = false;
   for (const auto& t : result.tables) {
     error |= t.partial;
@@ -89,6 +107,7 @@ void finish_run(const fs::path& out_dir, RunResult& result, AuditDb& audit, cons
   result.finished_at = iso_utc(result.finished_epoch);
   write_summary(out_dir, result);
   write_metrics(out_dir, result);
+  write_scheduler_outputs(opts, result);
   audit.finish_run(result);
 }
 
@@ -113,6 +132,7 @@ void record_failure(const RunOptions& opts, const fs::path& out_dir, RunResult& 
   try {  // the failure being recorded is the one to report, not a second one while recording it
     write_summary(out_dir, result);
     write_metrics(out_dir, result);
+    write_scheduler_outputs(opts, result);
     audit.fail_run(result);
   } catch (const std::exception& e) {
     std::cerr << "recon: could not record the failure: " << redact_secrets(e.what()) << "\n";
@@ -193,7 +213,7 @@ RunResult run_check(const RunOptions& opts, std::string& out_dir_used) {
   std::vector<PendingTable> pending;
   for (const TableContext& ctx : prepared.contexts) pending.push_back(compare_table(env, ctx));
   for (PendingTable& p : pending) result.tables.push_back(finish_table(env, p));
-  finish_run(out_dir, result, audit, opts.mode == Mode::Sample ? &sample_tally : nullptr);
+  finish_run(opts, out_dir, result, audit, opts.mode == Mode::Sample ? &sample_tally : nullptr);
   return result;
 }
 

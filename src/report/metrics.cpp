@@ -78,19 +78,24 @@ std::string render_metrics(const RunResult& run) {
   m.sample({}, run.mode == "sample" ? run.sample_rate : 1.0);
   m.family("recon_table_slo", "gauge", "Consistency index the table must reach.");
   for (const auto& t : run.tables) m.sample(table_label(t), t.slo);
-  m.family("recon_rows_compared_total", "counter", "Distinct keys seen on either side in the last run.");
+  // Gauges, not counters: each value is the last run's, and goes down as well as up.
+  m.family("recon_rows_compared", "gauge", "Distinct keys seen on either side in the last run.");
   for (const auto& t : run.tables) m.sample(table_label(t), t.rows_compared);
   m.family("recon_rows_source", "gauge", "Rows read from the source in the last run.");
   for (const auto& t : run.tables) m.sample(table_label(t), t.rows_source);
   m.family("recon_rows_target", "gauge", "Rows read from the target in the last run.");
   for (const auto& t : run.tables) m.sample(table_label(t), t.rows_target);
-  m.family("recon_divergences_total", "counter", "Divergent rows found in the last run, by category.");
+  m.family("recon_divergences", "gauge", "Open divergent rows found in the last run, by category.");
   for (const auto& t : run.tables) {
     const std::string tl = table_label(t);
     m.sample(tl + ",category=\"missing_in_target\"", t.missing_in_target);
     m.sample(tl + ",category=\"missing_in_source\"", t.missing_in_source);
     m.sample(tl + ",category=\"changed\"", t.changed);
   }
+  m.family("recon_open_findings", "gauge", "Open divergences of the last run (missing on either side or changed).");
+  for (const auto& t : run.tables) m.sample(table_label(t), t.open_findings());
+  m.family("recon_table_duration_seconds", "gauge", "Wall time spent on the table in the last run.");
+  for (const auto& t : run.tables) m.sample(table_label(t), t.seconds);
   m.family("recon_table_partial", "gauge", "1 when some key ranges of the table could not be compared.");
   for (const auto& t : run.tables) m.sample(table_label(t), std::int64_t{t.partial ? 1 : 0});
   // The rules engine's reading (TableResult after rules and rechecks).

@@ -107,18 +107,18 @@ TEST(Metrics, TextFormat) {
   EXPECT_THAT(m, HasSubstr("# TYPE recon_consistency_index gauge\n"));
   EXPECT_THAT(m, HasSubstr("recon_consistency_index{table=\"clientes\",mode=\"full\"} 0.9997\n"));
   EXPECT_THAT(m, HasSubstr("recon_consistency_index{table=\"we\\\"ird\\\\name\\n\",mode=\"full\"} 1\n"));
-  EXPECT_THAT(m, HasSubstr("# TYPE recon_rows_compared_total counter\n"));
-  EXPECT_THAT(m, HasSubstr("recon_rows_compared_total{table=\"clientes\",mode=\"full\"} 10000\n"));
-  EXPECT_THAT(m, HasSubstr("# TYPE recon_divergences_total counter\n"));
-  EXPECT_THAT(m, HasSubstr("recon_divergences_total{table=\"clientes\",category=\"missing_in_target\",mode=\"full\"} 1\n"));
-  EXPECT_THAT(m, HasSubstr("recon_divergences_total{table=\"clientes\",category=\"changed\",mode=\"full\"} 1\n"));
+  EXPECT_THAT(m, HasSubstr("# TYPE recon_rows_compared gauge\n"));
+  EXPECT_THAT(m, HasSubstr("recon_rows_compared{table=\"clientes\",mode=\"full\"} 10000\n"));
+  EXPECT_THAT(m, HasSubstr("# TYPE recon_divergences gauge\n"));
+  EXPECT_THAT(m, HasSubstr("recon_divergences{table=\"clientes\",category=\"missing_in_target\",mode=\"full\"} 1\n"));
+  EXPECT_THAT(m, HasSubstr("recon_divergences{table=\"clientes\",category=\"changed\",mode=\"full\"} 1\n"));
   EXPECT_THAT(m, HasSubstr("recon_run_duration_seconds{mode=\"full\"} 42\n"));
   EXPECT_THAT(m, HasSubstr("recon_last_run_timestamp_seconds{mode=\"full\"} 1795428942\n"));
   EXPECT_THAT(m, HasSubstr("recon_run_status{status=\"divergent\",mode=\"full\"} 1\n"));
   EXPECT_THAT(m, HasSubstr("recon_run_status{status=\"consistent\",mode=\"full\"} 0\n"));
   // Each family's HELP and TYPE appear exactly once.
   std::size_t pos = 0, n = 0;
-  while ((pos = m.find("# TYPE recon_divergences_total ", pos)) != std::string::npos) ++n, ++pos;
+  while ((pos = m.find("# TYPE recon_divergences ", pos)) != std::string::npos) ++n, ++pos;
   EXPECT_EQ(n, 1u);
   EXPECT_EQ(m.back(), '\n');
 

@@ -117,6 +117,11 @@ struct RunOptions {
   IncrementalOptions incremental;
   std::filesystem::path out_dir;      ///< empty: reports/<run_id>/ beside the current directory
   std::filesystem::path audit_db;     ///< resolved: flag, [check].audit, or recon-audit.db beside the job
+  /// A stable path the run's metrics.prom is also written to, atomically ([check].metrics_file,
+  /// --metrics-file): node_exporter's textfile collector reads one file, not reports/<run_id>/.
+  std::filesystem::path metrics_file;  ///< empty: none
+  /// CloudWatch Embedded Metric Format JSON lines, appended per run ([check].emf, --emf).
+  std::filesystem::path emf_file;      ///< empty: none
   int retries = 3;                    ///< tries per range after a poisoned connection
   bool progress = true;               ///< progress line on stderr (only drawn when it is a terminal)
   bool quiet = false;                 ///< no terminal summary
@@ -137,6 +142,8 @@ struct CheckFlags {
   std::optional<std::int64_t> chunk_rows;
   std::optional<std::filesystem::path> out;
   std::optional<std::filesystem::path> audit;
+  std::optional<std::filesystem::path> metrics_file;  ///< --metrics-file FILE
+  std::optional<std::filesystem::path> emf;           ///< --emf FILE
   std::optional<int> recheck_attempts;  ///< --recheck-attempts (0: no rechecks)
   std::optional<std::string> recheck_delay;  ///< --recheck-delay "5s"
   std::optional<std::string> resume;         ///< --resume RUN|latest

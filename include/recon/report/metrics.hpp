@@ -10,8 +10,9 @@ namespace recon {
 
 /// metrics.prom text in the Prometheus text exposition format (node_exporter textfile collector):
 /// HELP/TYPE lines, label values escaped (\\, \", \n). Metrics: recon_consistency_index{table},
-/// recon_rows_compared_total{table}, recon_rows_source{table}, recon_rows_target{table},
-/// recon_divergences_total{table,category}, recon_table_partial{table}, recon_table_slo{table},
+/// recon_rows_compared{table}, recon_rows_source{table}, recon_rows_target{table},
+/// recon_divergences{table,category}, recon_open_findings{table}, recon_table_duration_seconds{table},
+/// recon_table_partial{table}, recon_table_slo{table},
 /// recon_run_consistency_index, recon_run_duration_seconds, recon_last_run_timestamp_seconds,
 /// recon_run_status{status} (1 for the run's status, 0 for the others); from the rules engine:
 /// recon_rows_tolerated{table}, recon_rows_in_flight{table}, recon_rows_converged{table},
