@@ -26,6 +26,8 @@ void describe_check(po::options_description& desc) {
       ("audit", po::value<std::string>()->value_name("FILE"), "SQLite audit trail; default: [check].audit or recon-audit.db beside the job file")
       ("metrics-file", po::value<std::string>()->value_name("FILE"), "also write the run's metrics to this stable path, atomically (node_exporter textfile collector: a .prom file in its folder); default: [check].metrics_file or none")
       ("emf", po::value<std::string>()->value_name("FILE"), "append the run's metrics as CloudWatch Embedded Metric Format JSON lines; default: [check].emf or none")
+      ("heartbeat", po::value<std::string>()->value_name("DURATION"), "when stderr is not a terminal, a progress line this often (0: none); default: [check].heartbeat or 10s")
+      ("log-format", po::value<std::string>()->value_name("text|json"), "heartbeat lines as text or as JSON objects for log shippers; default: [check].log_format or text")
       ("recheck-attempts", po::value<int>()->value_name("N"), "delayed looks at divergent keys after the main pass (0: none); default: [check.recheck].attempts or 3, for tables with lag or recheck = true")
       ("recheck-delay", po::value<std::string>()->value_name("DURATION"), "wait before the first recheck, e.g. 5s; default: [check.recheck].delay or 5s")
       ("resume", po::value<std::string>()->value_name("RUN|latest"), "continue an interrupted, abandoned or failed run of this job: ranges it compared are kept, only the rest are read (refused when the job or a rule file changed since)")
@@ -46,6 +48,8 @@ CheckFlags check_flags(const po::variables_map& vm) {
   if (vm.count("audit")) f.audit = vm["audit"].as<std::string>();
   if (vm.count("metrics-file")) f.metrics_file = vm["metrics-file"].as<std::string>();
   if (vm.count("emf")) f.emf = vm["emf"].as<std::string>();
+  if (vm.count("heartbeat")) f.heartbeat = vm["heartbeat"].as<std::string>();
+  if (vm.count("log-format")) f.log_format = vm["log-format"].as<std::string>();
   if (vm.count("recheck-attempts")) f.recheck_attempts = vm["recheck-attempts"].as<int>();
   if (vm.count("recheck-delay")) f.recheck_delay = vm["recheck-delay"].as<std::string>();
   if (vm.count("resume")) f.resume = vm["resume"].as<std::string>();

@@ -29,6 +29,18 @@ void set_mode(RunOptions& o, const std::string& mode, const std::string& origin)
   else throw InputError(fmt::format("{}: mode '{}' is not valid; use full, sample or incremental", origin, mode));
 }
 
+void set_heartbeat(RunOptions& o, const std::string& text, const std::string& origin) {
+  const auto us = parse_duration_us(text);
+  if (!us) throw InputError(fmt::format("{} '{}' is not a duration; write e.g. 10s, 1m, or 0 for none", origin, text));
+  o.heartbeat_us = *us;
+}
+
+void set_log_format(RunOptions& o, const std::string& format, const std::string& origin) {
+  if (format != "text" && format != "json")
+    throw InputError(fmt::format("{}: log format '{}' is not valid; use text or json", origin, format));
+  o.log_json = format == "json";
+}
+
 void check_ranges(const RunOptions& o) {
   if (o.threads < 1 || o.threads > 256) throw InputError(fmt::format("threads = {} must be between 1 and 256", o.threads));
   if (o.chunk_rows < 1) throw InputError("chunk_rows must be at least 1");
@@ -52,6 +64,8 @@ void apply_overrides(RunOptions& o, const CheckFlags& f) {
   if (const char* v = std::getenv("RECON_AUDIT")) o.audit_db = v;
   if (const char* v = std::getenv("RECON_METRICS_FILE")) o.metrics_file = v;
   if (const char* v = std::getenv("RECON_EMF")) o.emf_file = v;
+  if (const char* v = std::getenv("RECON_HEARTBEAT")) set_heartbeat(o, v, "RECON_HEARTBEAT");
+  if (const char* v = std::getenv("RECON_LOG_FORMAT")) set_log_format(o, v, "RECON_LOG_FORMAT");
   if (const char* v = std::getenv("RECON_RECHECK_ATTEMPTS")) o.recheck.attempts = parse_env<int>("RECON_RECHECK_ATTEMPTS", v);
 
   if (f.threads) o.threads = *f.threads;
@@ -68,6 +82,8 @@ void apply_overrides(RunOptions& o, const CheckFlags& f) {
   if (f.audit) o.audit_db = *f.audit;
   if (f.metrics_file) o.metrics_file = *f.metrics_file;
   if (f.emf) o.emf_file = *f.emf;
+  if (f.heartbeat) set_heartbeat(o, *f.heartbeat, "--heartbeat");
+  if (f.log_format) set_log_format(o, *f.log_format, "--log-format");
   if (f.recheck_attempts) o.recheck.attempts = *f.recheck_attempts;
   if (f.recheck_delay) {
     const auto us = parse_duration_us(*f.recheck_delay);

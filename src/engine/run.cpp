@@ -205,6 +205,9 @@ RunResult run_check(const RunOptions& opts, std::string& out_dir_used) {
   // Workers' logins overlap with planning the first table; the pool is complete before any worker.
   std::future<void> opening = std::async(std::launch::async, [&pool] { pool.open_all(); });
   ProgressLine progress(opts.progress && ProgressLine::stderr_is_terminal());
+  // Nobody watches a log: a heartbeat line now and then shows the run is alive, and how far.
+  if (!ProgressLine::stderr_is_terminal() && opts.heartbeat_us > 0)
+    progress.set_heartbeat(static_cast<double>(opts.heartbeat_us) / 1e6, opts.log_json);
   const TableRunEnv env{opts,    pool,     sinks,         progress, result.seed, &opening, resumed ? &audit : nullptr,
                         result.run_id, &audit, result.started_epoch};
 

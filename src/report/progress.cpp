@@ -6,6 +6,9 @@
 #include <cstdio>
 #include <iostream>
 
+#include <nlohmann/json.hpp>
+
+#include "recon/core/utc_time.hpp"
 #include "recon/report/progress.hpp"
 
 namespace recon {
@@ -67,14 +70,47 @@ std::string ProgressLine::format(const std::string& label, std::int64_t done, st
   return line;
 }
 
+void ProgressLine::set_heartbeat(double interval_s, bool json) {
+  std::lock_guard lock(mu_);
+  heartbeat_s_ = interval_s;
+  heartbeat_json_ = json;
+}
+
+std::string ProgressLine::heartbeat_text(const std::string& label, std::int64_t done, std::int64_t total,
+                                         std::int64_t rows, double elapsed_s, const std::string& unit, bool json,
+                                         double epoch_s) {
+  const double rate = elapsed_s > 0.05 ? static_cast<double>(rows) / elapsed_s : 0;
+  const double eta = done > 0 && total > done ? elapsed_s * static_cast<double>(total - done) / static_cast<double>(done) : -1;
+  if (!json) return "recon: progress " + format(label, done, total, rows, elapsed_s, unit) + "\n";
+  nlohmann::ordered_json j{{"event", "progress"},
+                           {"time", iso_utc(epoch_s)},
+                           {"table", label},
+                           {"done", done},
+                           {"total", total},
+                           {"unit", unit},
+                           {"rows", rows},
+                           {"rows_per_s", std::llround(rate)}};
+  j["eta_s"] = eta >= 0 ? nlohmann::ordered_json(std::llround(eta)) : nlohmann::ordered_json(nullptr);
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
 void ProgressLine::update(const std::string& label, std::int64_t done, std::int64_t total, std::int64_t rows,
                           bool force) {
-  if (!enabled_) return;
+  if (!enabled_ && heartbeat_s_ <= 0) return;
   std::lock_guard lock(mu_);
   const double now = clock_();
   if (label != label_) {
     label_ = label;
     label_start_ = now;
+  }
+  if (heartbeat_s_ > 0) {
+    // A log gets whole lines, spaced: nothing redrawn, nothing to erase.
+    if (last_beat_ < 0) last_beat_ = now;
+    if (now - last_beat_ < heartbeat_s_) return;
+    last_beat_ = now;
+    *out_ << heartbeat_text(label, done, total, rows, now - label_start_, unit_, heartbeat_json_, now_epoch())
+          << std::flush;
+    return;
   }
   if (!force && last_draw_ >= 0 && now - last_draw_ < kMinRedrawSeconds) return;
   last_draw_ = now;
@@ -86,7 +122,7 @@ void ProgressLine::update(const std::string& label, std::int64_t done, std::int6
 }
 
 void ProgressLine::clear() {
-  if (!enabled_) return;
+  if (!enabled_ || heartbeat_s_ > 0) return;
   std::lock_guard lock(mu_);
   if (drawn_len_ == 0) return;
   *out_ << '\r' << std::string(drawn_len_, ' ') << '\r' << std::flush;

@@ -95,5 +95,39 @@ TEST_F(PgSchedulerOutputs, AFailedRunSaysSoAtTheStablePath) {
   EXPECT_EQ(lines.back()["RunSuccess"], 0);
 }
 
+TEST_F(PgSchedulerOutputs, HeartbeatLinesInALogAsTextOrJson) {
+  TempDir dir("scheduler-heartbeat");
+  write_file(dir / "job.toml", pg_job(*db_, tables(), "chunk_rows = 20\n"));
+  auto check = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> args{"check", "--config", (dir / "job.toml").string(), "--out", (dir / "out").string(),
+                                  "--audit", (dir / "audit.db").string(), "--quiet"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_recon(args);  // stderr is a pipe, as under cron or systemd
+  };
+  const ProcResult text = check({"--heartbeat", "1ms"});
+  ASSERT_EQ(text.exit_code, 1) << text.describe();
+  EXPECT_NE(text.err.find("recon: progress a: ranges "), std::string::npos) << text.err;
+  EXPECT_EQ(text.err.find('\r'), std::string::npos) << "no live line in a log";
+
+  const ProcResult js = check({"--heartbeat", "1ms", "--log-format", "json"});
+  ASSERT_EQ(js.exit_code, 1) << js.describe();
+  int beats = 0;
+  std::istringstream in(js.err);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("{", 0) == 0) {
+      const json j = json::parse(line);
+      EXPECT_EQ(j["event"], "progress");
+      EXPECT_LE(j["done"].get<int>(), j["total"].get<int>());
+      ++beats;
+    }
+  EXPECT_GT(beats, 0) << js.err;
+
+  const ProcResult none = check({});  // the default 10 s: a run this short prints no heartbeat
+  EXPECT_EQ(none.err.find("recon: progress"), std::string::npos) << none.err;
+  const ProcResult bad = check({"--heartbeat", "often"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--heartbeat 'often' is not a duration"), std::string::npos) << bad.err;
+}
+
 }  // namespace
 }  // namespace e2e

@@ -169,6 +169,34 @@ TEST(Progress, FormatAndHumanCounts) {
   EXPECT_EQ(ProgressLine::format("t", 10, 40, 100, 10), "t: ranges 10/40  100 rows  10 rows/s  ETA 0:30");
 }
 
+TEST(Progress, HeartbeatLinesAreWholeAndSpaced) {
+  std::ostringstream out;
+  double now = 100;
+  {
+    ProgressLine p(false, out, [&] { return now; });  // stderr is a log, not a terminal
+    p.set_heartbeat(10, false);
+    p.update("t", 1, 40, 10);  // starts the clock
+    now += 4;
+    p.update("t", 2, 40, 20, /*force=*/true);  // inside the interval: nothing, even forced
+    now += 6;
+    p.update("t", 10, 40, 1000);  // 10 s: a line
+    now += 1;
+    p.update("t", 11, 40, 1100);
+  }
+  EXPECT_EQ(out.str(), "recon: progress t: ranges 10/40  1.0k rows  100 rows/s  ETA 0:30\n") << "no \\r, nothing erased";
+
+  const nlohmann::json j = nlohmann::json::parse(
+      ProgressLine::heartbeat_text("simulacoes", 12, 40, 1200, 12, "ranges", /*json=*/true, 1796300000));
+  EXPECT_EQ(j["event"], "progress");
+  EXPECT_EQ(j["time"], "2026-12-03T12:13:20Z");
+  EXPECT_EQ(j["table"], "simulacoes");
+  EXPECT_EQ(j["done"], 12);
+  EXPECT_EQ(j["total"], 40);
+  EXPECT_EQ(j["rows_per_s"], 100);
+  EXPECT_EQ(j["eta_s"], 28);
+  EXPECT_TRUE(nlohmann::json::parse(ProgressLine::heartbeat_text("t", 40, 40, 1, 1, "ranges", true, 0))["eta_s"].is_null());
+}
+
 TEST(Progress, ThrottledAndCleared) {
   std::ostringstream out;
   double now = 100;

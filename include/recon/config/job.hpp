@@ -122,6 +122,10 @@ struct RunOptions {
   std::filesystem::path metrics_file;  ///< empty: none
   /// CloudWatch Embedded Metric Format JSON lines, appended per run ([check].emf, --emf).
   std::filesystem::path emf_file;      ///< empty: none
+  /// When stderr is not a terminal (cron, systemd, a pod): a progress line every this often
+  /// ([check].heartbeat, --heartbeat; 0: none). A terminal gets the live line instead.
+  std::int64_t heartbeat_us = 10'000'000;
+  bool log_json = false;               ///< heartbeat lines as JSON objects ([check].log_format = "json")
   int retries = 3;                    ///< tries per range after a poisoned connection
   bool progress = true;               ///< progress line on stderr (only drawn when it is a terminal)
   bool quiet = false;                 ///< no terminal summary
@@ -144,6 +148,8 @@ struct CheckFlags {
   std::optional<std::filesystem::path> audit;
   std::optional<std::filesystem::path> metrics_file;  ///< --metrics-file FILE
   std::optional<std::filesystem::path> emf;           ///< --emf FILE
+  std::optional<std::string> heartbeat;               ///< --heartbeat DURATION
+  std::optional<std::string> log_format;              ///< --log-format text|json
   std::optional<int> recheck_attempts;  ///< --recheck-attempts (0: no rechecks)
   std::optional<std::string> recheck_delay;  ///< --recheck-delay "5s"
   std::optional<std::string> resume;         ///< --resume RUN|latest

@@ -13,6 +13,10 @@ namespace recon {
 ///
 /// Draws only when enabled (default: stderr is a terminal, so logs and pipes stay clean), at most
 /// 5 times a second, and erases itself on clear() / destruction. Thread-safe.
+///
+/// Heartbeat mode (set_heartbeat), for a run nobody watches (cron, systemd, a pod: stderr is a log):
+/// instead of the live line, a whole line every interval — "recon: progress simulacoes: ranges
+/// 12/40  1.2M rows  850k rows/s  ETA 0:14", or the same as one JSON object per line.
 class ProgressLine {
  public:
   /// Monotonic seconds; injectable so tests control time.
@@ -30,6 +34,14 @@ class ProgressLine {
               std::int64_t rows, bool force = false);
   /// Erases the line (before printing anything else on stderr, and at the end).
   void clear();
+  /// Log lines every `interval_s` seconds (> 0) instead of the live line; `json`: one JSON object
+  /// per line ({"event":"progress","time":…,"table":…,"done":…,"total":…,"unit":…,"rows":…,
+  /// "rows_per_s":…,"eta_s":…}). The first line comes one interval after the first update.
+  void set_heartbeat(double interval_s, bool json);
+  /// A heartbeat line's text, for a given elapsed time and wall-clock time (epoch seconds).
+  static std::string heartbeat_text(const std::string& label, std::int64_t done, std::int64_t total,
+                                    std::int64_t rows, double elapsed_s, const std::string& unit, bool json,
+                                    double epoch_s);
 
   static bool stderr_is_terminal();
   /// The line's text (no '\r'), for a given elapsed time.
@@ -50,6 +62,9 @@ class ProgressLine {
   double last_draw_ = -1;
   std::size_t drawn_len_ = 0;
   std::string unit_ = "ranges";
+  double heartbeat_s_ = 0;  ///< > 0: heartbeat mode
+  bool heartbeat_json_ = false;
+  double last_beat_ = -1;
 };
 
 }  // namespace recon
