@@ -9,6 +9,7 @@ packages=(
   libfmt-dev libboost-program-options-dev freetds-dev libcsv-dev libutf8proc-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql postgresql-common postgresql-client bc time
+  systemd python3-yaml util-linux binutils
 )
 missing=()
 for p in "${packages[@]}"; do
