@@ -7,6 +7,8 @@
 
 #include <sqlite3.h>
 
+#include "sqlite_exec.hpp"
+
 #include "recon/engine/lookup.hpp"
 #include "recon/engine/prepare.hpp"
 #include "recon/engine/recheck.hpp"
@@ -20,16 +22,7 @@ double epoch_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-void exec(const fs::path& file, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
-  char* err = nullptr;
-  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-  const std::string msg = err ? err : "";
-  sqlite3_free(err);
-  sqlite3_close(db);
-  ASSERT_EQ(rc, SQLITE_OK) << msg << " in " << sql;
-}
+using engine_test::exec;
 
 class Recheck : public ::testing::Test {
  protected:

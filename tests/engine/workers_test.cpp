@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include "sqlite_exec.hpp"
+
 #include "recon/engine/prepare.hpp"
 #include "recon/engine/table_query.hpp"
 #include "recon/engine/workers.hpp"
@@ -17,16 +19,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void exec(const fs::path& file, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
-  char* err = nullptr;
-  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-  const std::string msg = err ? err : "";
-  sqlite3_free(err);
-  sqlite3_close(db);
-  ASSERT_EQ(rc, SQLITE_OK) << msg << " in " << sql;
-}
+using engine_test::exec;
 
 std::string int_key(std::int64_t n) {
   std::string k;
