@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "recon/core/errors.hpp"
 #include "recon/config/job.hpp"
 #include "recon/core/defaults.hpp"
 #include "recon/engine/run.hpp"
@@ -15,6 +16,9 @@ void describe_check(po::options_description& desc) {
   desc.add_options()
       ("config,c", po::value<std::string>()->required()->value_name("JOB.toml"), "job file (required)")
       ("tables", po::value<std::string>()->value_name("a,b"), "only these [[tables]] (report name, source or target name); default: all")
+      ("table", po::value<std::string>()->value_name("T"), "only this [[tables]] entry (the same as --tables T)")
+      ("where", po::value<std::string>()->value_name("EXPR"), "only the rows of the one table (--table) matching this SQL condition, on both sides, besides the job's filters")
+      ("keys", po::value<std::string>()->value_name("FILE"), "only these keys of the one table (--table): one per line, a JSON array in key order or the bare value of a one-column key")
       ("mode", po::value<std::string>()->value_name("full|sample|incremental"), "full compares every row; sample reads random clusters and states the index with its 95 % interval; incremental compares rows changed since the last run, a key-set pass and a scrub slice; default: [check].mode or full")
       ("sample-rate", po::value<double>()->value_name("R"), "share of clusters read in sample mode (implies --mode sample); default: [check].sample_rate or 0.1")
       ("seed", po::value<std::uint64_t>()->value_name("N"), "seed of the sampled clusters (recorded in summary.json); default: random")
@@ -39,6 +43,12 @@ CheckFlags check_flags(const po::variables_map& vm) {
   CheckFlags f;
   f.config = vm["config"].as<std::string>();
   if (vm.count("tables")) f.tables = vm["tables"].as<std::string>();
+  if (vm.count("table")) {
+    if (f.tables) throw InputError("--table and --tables: give one of them");
+    f.tables = vm["table"].as<std::string>();
+  }
+  if (vm.count("where")) f.where = vm["where"].as<std::string>();
+  if (vm.count("keys")) f.keys_file = vm["keys"].as<std::string>();
   if (vm.count("mode")) f.mode = vm["mode"].as<std::string>();
   if (vm.count("sample-rate")) f.sample_rate = vm["sample-rate"].as<double>();
   if (vm.count("seed")) f.seed = vm["seed"].as<std::uint64_t>();

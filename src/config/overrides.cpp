@@ -2,9 +2,11 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <fstream>
 
 #include <fmt/format.h>
 
+#include "recon/config/sql_filter.hpp"
 #include "recon/core/duration.hpp"
 #include "recon/config/job.hpp"
 #include "recon/core/errors.hpp"
@@ -39,6 +41,43 @@ void set_log_format(RunOptions& o, const std::string& format, const std::string&
   if (format != "text" && format != "json")
     throw InputError(fmt::format("{}: log format '{}' is not valid; use text or json", origin, format));
   o.log_json = format == "json";
+}
+
+/// --where and --keys: an incident's rows of one table. Both compare exactly those rows now, so they
+/// refuse what would make a partial comparison count as a whole one (an incremental run's watermark)
+/// or mix scopes (--resume).
+void apply_scope(const CheckFlags& f, RunOptions& o) {
+  if (!f.where && !f.keys_file) return;
+  const char* what = f.where && f.keys_file ? "--where and --keys" : f.where ? "--where" : "--keys";
+  if (o.tables.size() != 1)
+    throw InputError(fmt::format("{} narrow one table: choose it with --table T (the job has {} tables)", what, o.tables.size()));
+  if (o.mode == Mode::Incremental)
+    throw InputError(fmt::format("{}: an incremental run compares whole tables to move their watermark; use --mode full", what));
+  if (f.keys_file && o.mode == Mode::Sample)
+    throw InputError("--keys compares the keys given, every one: use --mode full");
+  if (o.resume) throw InputError(fmt::format("{} and --resume: a resumed run compares what it started with", what));
+  o.scoped = true;
+  TableJob& t = o.tables.front();
+  if (f.where) {
+    if (const std::string problem = validate_sql_filter(*f.where); !problem.empty())
+      throw InputError("--where " + problem);
+    o.scope_where = *f.where;
+    for (std::string* w : {&t.source_where, &t.target_where})
+      *w = w->empty() ? *f.where : "(" + *w + ") AND (" + *f.where + ")";
+  }
+  if (f.keys_file) {
+    std::ifstream in(*f.keys_file);
+    if (!in) throw InputError(fmt::format("--keys {}: cannot read the file", f.keys_file->string()));
+    std::string line;
+    for (std::size_t n = 1; std::getline(in, line); ++n) {
+      const std::size_t first = line.find_first_not_of(" \t\r");
+      if (first == std::string::npos || line[first] == '#') continue;  // blank lines and comments
+      const std::size_t last = line.find_last_not_of(" \t\r");
+      o.keys.emplace_back(n, line.substr(first, last - first + 1));
+    }
+    if (o.keys.empty()) throw InputError(fmt::format("--keys {}: no key in the file (one per line)", f.keys_file->string()));
+    o.keys_file = *f.keys_file;
+  }
 }
 
 void check_ranges(const RunOptions& o) {
@@ -124,6 +163,7 @@ void apply_overrides(RunOptions& o, const CheckFlags& f) {
     if (chosen.empty()) throw InputError("--tables: give at least one table name");
     o.tables = std::move(chosen);
   }
+  apply_scope(f, o);
 }
 
 }  // namespace recon

@@ -65,6 +65,24 @@ std::vector<std::string> changed_keys(const TableRunEnv& env, const TableContext
   return keys;
 }
 
+/// Sorted, distinct, and outside `slice` (the scrub compares those).
+std::vector<std::string> keys_outside(std::vector<std::string> keys, const KeyRange* slice) {
+  std::sort(keys.begin(), keys.end(), [](const std::string& a, const std::string& b) { return canon::compare_keys(a, b) < 0; });
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  if (slice) std::erase_if(keys, [&](const std::string& k) { return in_range(k, *slice); });
+  return keys;
+}
+
+void mark_failed(PendingTable& p, const TableTotals& t, const char* part) {
+  if (t.ranges_failed == 0 && t.ranges_not_compared == 0) return;
+  p.result.partial = true;
+  if (p.result.error.empty())
+    p.result.error = t.ranges_failed > 0 ? fmt::format("{}: {} ranges could not be read: {}", part, t.ranges_failed, t.first_error)
+                                         : fmt::format("interrupted during the {}", part);
+}
+
+}  // namespace
+
 /// Compares `keys` (sorted, distinct) fully: fetched by key from both sides, chunk by chunk,
 /// through the triage. Returns the raw counts.
 RangeCounts compare_by_key(const TableRunEnv& env, const TableContext& ctx, const std::vector<std::string>& keys,
@@ -101,24 +119,6 @@ RangeCounts compare_by_key(const TableRunEnv& env, const TableContext& ctx, cons
   }
   return counts;
 }
-
-/// Sorted, distinct, and outside `slice` (the scrub compares those).
-std::vector<std::string> keys_outside(std::vector<std::string> keys, const KeyRange* slice) {
-  std::sort(keys.begin(), keys.end(), [](const std::string& a, const std::string& b) { return canon::compare_keys(a, b) < 0; });
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-  if (slice) std::erase_if(keys, [&](const std::string& k) { return in_range(k, *slice); });
-  return keys;
-}
-
-void mark_failed(PendingTable& p, const TableTotals& t, const char* part) {
-  if (t.ranges_failed == 0 && t.ranges_not_compared == 0) return;
-  p.result.partial = true;
-  if (p.result.error.empty())
-    p.result.error = t.ranges_failed > 0 ? fmt::format("{}: {} ranges could not be read: {}", part, t.ranges_failed, t.first_error)
-                                         : fmt::format("interrupted during the {}", part);
-}
-
-}  // namespace
 
 std::string incremental_identity(const TableContext& ctx) {
   const TableJob& job = *ctx.job;

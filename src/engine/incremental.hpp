@@ -11,6 +11,13 @@
 
 namespace recon {
 
+/// Compares `keys` (canonical key encodings, sorted, distinct) fully: fetched by key from both
+/// sides, chunk by chunk, through the table's triage (p.triage). Returns the raw counts; an
+/// interruption marks the result partial. Used for the changed rows of incremental runs and for
+/// `recon check --keys`.
+RangeCounts compare_by_key(const TableRunEnv& env, const TableContext& ctx, const std::vector<std::string>& keys,
+                           PendingTable& p);
+
 /// The table's identity for its watermark: the report name and both sides' endpoints and tables,
 /// so a job pointed elsewhere starts afresh instead of trusting another pair's watermark.
 std::string incremental_identity(const TableContext& ctx);

@@ -188,8 +188,10 @@ RunResult run_check(const RunOptions& opts, std::string& out_dir_used) {
 
   // One connection per side: every table described and paired before any data moves.
   PreparedJob prepared;
+  std::optional<std::vector<std::string>> keys;  // --keys, checked against the table before data moves
   try {
     prepared = prepare_job(opts, static_cast<std::size_t>(opts.threads), std::move(rules));
+    if (!opts.keys.empty()) keys = listed_keys(opts, prepared.contexts.at(0));
   } catch (const std::exception& e) {
     record_failure(opts, out_dir, result, audit, failure_text(e));
     throw;
@@ -209,7 +211,7 @@ RunResult run_check(const RunOptions& opts, std::string& out_dir_used) {
   if (!ProgressLine::stderr_is_terminal() && opts.heartbeat_us > 0)
     progress.set_heartbeat(static_cast<double>(opts.heartbeat_us) / 1e6, opts.log_json);
   const TableRunEnv env{opts,    pool,     sinks,         progress, result.seed, &opening, resumed ? &audit : nullptr,
-                        result.run_id, &audit, result.started_epoch};
+                        result.run_id, &audit, result.started_epoch, keys ? &*keys : nullptr};
 
   // Each table's recheck runs in the background while the next tables are compared; the tables
   // are finished (rechecks collected) in job order afterwards.

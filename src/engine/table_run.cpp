@@ -7,6 +7,7 @@
 
 #include "recon/core/interrupt.hpp"
 #include "recon/core/utc_time.hpp"
+#include "recon/engine/lookup.hpp"
 #include "recon/engine/table_query.hpp"
 #include "incremental.hpp"
 #include "table_plan.hpp"
@@ -126,6 +127,21 @@ void compare_table_incrementally(const TableRunEnv& env, const TableContext& ctx
   compare_ranges(env, ctx, ranges, p);
 }
 
+/// --keys: the listed keys (parsed before the run, listed_keys) compared fully by key.
+void compare_listed_keys(const TableRunEnv& env, const TableContext& ctx, PendingTable& p) {
+  if (env.pool_opening && env.pool_opening->valid()) env.pool_opening->get();
+  p.counts = compare_by_key(env, ctx, *env.listed_keys, p);
+}
+
+/// What a scoped run compared, said with the table: its index is that of those rows only.
+std::string scope_note(const RunOptions& opts) {
+  std::string what;
+  if (!opts.keys.empty()) what = fmt::format("the {} keys of {}", opts.keys.size(), opts.keys_file.string());
+  if (!opts.scope_where.empty())
+    what += (what.empty() ? "" : " among ") + fmt::format("the rows matching --where {}", opts.scope_where);
+  return "scoped run: only " + what + " were compared; the index is theirs, not the table's";
+}
+
 /// Waits for the table's recheck, then hands everything, decided, to the sinks.
 void finish_recheck(PendingTable& p) {
   if (p.recheck.valid()) {
@@ -145,6 +161,21 @@ void mark_partial(TableResult& tr, const std::exception& e) {
 }
 
 }  // namespace
+
+std::vector<std::string> listed_keys(const RunOptions& opts, const TableContext& ctx) {
+  std::vector<std::string> keys;
+  keys.reserve(opts.keys.size());
+  for (const auto& [line, text] : opts.keys) {
+    try {
+      keys.push_back(parse_key(ctx, text));
+    } catch (const InputError& e) {
+      throw InputError(fmt::format("{}:{}: {}", opts.keys_file.string(), line, e.what()));
+    }
+  }
+  std::sort(keys.begin(), keys.end(), [](const std::string& a, const std::string& b) { return canon::compare_keys(a, b) < 0; });
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
 
 PendingTable compare_table(const TableRunEnv& env, const TableContext& ctx) {
   PendingTable p;
@@ -167,7 +198,10 @@ PendingTable compare_table(const TableRunEnv& env, const TableContext& ctx) {
     p.triage = std::make_unique<Triage>(env.sinks, hold, env.opts.recheck.max_keys,
                                         env.opts.max_divergences_per_table, now_epoch);
     p.triage->begin_table(ctx);
-    if (env.opts.mode == Mode::Incremental) {
+    if (env.opts.scoped) tr.notes.push_back(scope_note(env.opts));
+    if (env.listed_keys) {
+      compare_listed_keys(env, ctx, p);
+    } else if (env.opts.mode == Mode::Incremental) {
       compare_table_incrementally(env, ctx, p);
     } else {
       const std::vector<RangeRecord> ranges = ranges_to_compare(env, ctx, p);

@@ -29,6 +29,8 @@ struct TableRunEnv {
   std::string run_id;
   AuditDb* audit = nullptr;          ///< the run's audit trail (incremental state, carried keys)
   double run_started_epoch = 0;      ///< an incremental run's new watermark
+  /// --keys: the keys to compare (canonical, sorted, distinct); null: the table's ranges.
+  const std::vector<std::string>* listed_keys = nullptr;
 };
 
 /// A table whose main pass is done and whose held divergences are being rechecked in the
@@ -41,6 +43,10 @@ struct PendingTable {
   std::future<RecheckReport> recheck;
   double started = 0;
 };
+
+/// --keys: the key file's keys for `ctx`, canonical, sorted and distinct. InputError naming the file
+/// and line of a key that does not fit the table's key columns.
+std::vector<std::string> listed_keys(const RunOptions& opts, const TableContext& ctx);
 
 /// Plans the table (retrying a lost connection) — or, on --resume, takes the plan the run recorded
 /// and what its compared ranges found — compares its ranges on the pool's workers, and starts the

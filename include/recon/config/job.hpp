@@ -133,6 +133,13 @@ struct RunOptions {
   RecheckOptions recheck;
   /// --resume: the run to continue ("latest": the newest run that stopped before its end).
   std::optional<std::string> resume;
+  /// --keys FILE: only these keys of the one table (as written, one per line, with their line
+  /// numbers for messages); empty: every key.
+  std::vector<std::pair<std::size_t, std::string>> keys;
+  std::filesystem::path keys_file;
+  /// --where or --keys narrowed the run to some rows of one table (an incident's scope).
+  bool scoped = false;
+  std::string scope_where;  ///< --where as given (already ANDed into the table's filters)
 };
 
 /// Flags given on the command line for `check` (each overrides file and environment).
@@ -148,6 +155,8 @@ struct CheckFlags {
   std::optional<std::filesystem::path> audit;
   std::optional<std::filesystem::path> metrics_file;  ///< --metrics-file FILE
   std::optional<std::filesystem::path> emf;           ///< --emf FILE
+  std::optional<std::string> where;                   ///< --where EXPR (one table, both sides)
+  std::optional<std::filesystem::path> keys_file;     ///< --keys FILE (one table)
   std::optional<std::string> heartbeat;               ///< --heartbeat DURATION
   std::optional<std::string> log_format;              ///< --log-format text|json
   std::optional<int> recheck_attempts;  ///< --recheck-attempts (0: no rechecks)
