@@ -1,10 +1,10 @@
 #include "history_render.hpp"
 
-#include <cmath>
 
 #include <fmt/format.h>
 
 #include "recon/core/errors.hpp"
+#include "recon/report/terminal.hpp"
 
 namespace recon {
 namespace {
@@ -12,11 +12,7 @@ namespace {
 using json = nlohmann::ordered_json;
 
 /// "99.9400 %" (floored, as the summary table shows an index), "-" when none (partial).
-std::string percent(const std::optional<double>& v) {
-  if (!v) return "-";
-  const auto scaled = static_cast<long long>(std::floor(*v * 1'000'000 + 1e-9));
-  return fmt::format("{}.{:04} %", scaled / 10'000, scaled % 10'000);
-}
+std::string percent(const std::optional<double>& v) { return v ? percent_floor(*v) : "-"; }
 
 json optional_number(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 

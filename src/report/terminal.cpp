@@ -99,14 +99,6 @@ std::string columns_block(const RunResult& run) {
   return out.empty() ? out : "columns changed (rows per column):\n" + out;
 }
 
-/// A ratio as a percentage with four decimals, rounded down (an interval's bound is never shown
-/// higher than it is).
-std::string percent_floor(double v) {
-  const auto scaled = static_cast<long long>(std::floor(std::clamp(v, 0.0, 1.0) * 1'000'000 + 1e-9));
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%lld.%04lld %%", scaled / 10'000, scaled % 10'000);
-  return buf;
-}
 
 /// The first line of a run that did not compare every row fully, so nobody reads its index as a
 /// full check's.
@@ -169,6 +161,13 @@ std::string severity_label(int severity) {
     default: break;
   }
   return "P" + std::to_string(severity);
+}
+
+std::string percent_floor(double v) {
+  const auto scaled = static_cast<long long>(std::floor(std::clamp(v, 0.0, 1.0) * 1'000'000 + 1e-9));
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%lld.%04lld %%", scaled / 10'000, scaled % 10'000);
+  return buf;
 }
 
 std::string format_index_percent(std::int64_t matched, std::int64_t compared) {

@@ -28,6 +28,10 @@ namespace recon {
 /// appears whenever there are divergences.
 std::string render_summary_table(const RunResult& run);
 
+/// A ratio as a percentage with four decimals, rounded down: "99.9870 %" (an interval's bound, or a
+/// recorded index, is never shown higher than it is).
+std::string percent_floor(double v);
+
 /// Index as shown by render_summary_table: floor(matched / compared, 6 decimals) as "99.9870 %".
 std::string format_index_percent(std::int64_t matched, std::int64_t compared);
 
