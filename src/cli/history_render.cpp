@@ -1,6 +1,5 @@
 #include "history_render.hpp"
 
-
 #include <fmt/format.h>
 
 #include "recon/core/errors.hpp"

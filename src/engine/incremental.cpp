@@ -67,8 +67,7 @@ std::vector<std::string> changed_keys(const TableRunEnv& env, const TableContext
 
 /// Sorted, distinct, and outside `slice` (the scrub compares those).
 std::vector<std::string> keys_outside(std::vector<std::string> keys, const KeyRange* slice) {
-  std::sort(keys.begin(), keys.end(), [](const std::string& a, const std::string& b) { return canon::compare_keys(a, b) < 0; });
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  keys = sorted_distinct_keys(std::move(keys));
   if (slice) std::erase_if(keys, [&](const std::string& k) { return in_range(k, *slice); });
   return keys;
 }
@@ -118,6 +117,12 @@ RangeCounts compare_by_key(const TableRunEnv& env, const TableContext& ctx, cons
     if (p.result.error.empty()) p.result.error = "interrupted while comparing changed rows";
   }
   return counts;
+}
+
+std::vector<std::string> sorted_distinct_keys(std::vector<std::string> keys) {
+  std::sort(keys.begin(), keys.end(), [](const std::string& a, const std::string& b) { return canon::compare_keys(a, b) < 0; });
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
 }
 
 std::string incremental_identity(const TableContext& ctx) {

@@ -18,6 +18,9 @@ namespace recon {
 RangeCounts compare_by_key(const TableRunEnv& env, const TableContext& ctx, const std::vector<std::string>& keys,
                            PendingTable& p);
 
+/// `keys` (canonical key encodings) in key order, each once: what compare_by_key takes.
+std::vector<std::string> sorted_distinct_keys(std::vector<std::string> keys);
+
 /// The table's identity for its watermark: the report name and both sides' endpoints and tables,
 /// so a job pointed elsewhere starts afresh instead of trusting another pair's watermark.
 std::string incremental_identity(const TableContext& ctx);

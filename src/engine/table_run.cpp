@@ -172,9 +172,7 @@ std::vector<std::string> listed_keys(const RunOptions& opts, const TableContext&
       throw InputError(fmt::format("{}:{}: {}", opts.keys_file.string(), line, e.what()));
     }
   }
-  std::sort(keys.begin(), keys.end(), [](const std::string& a, const std::string& b) { return canon::compare_keys(a, b) < 0; });
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-  return keys;
+  return sorted_distinct_keys(std::move(keys));
 }
 
 PendingTable compare_table(const TableRunEnv& env, const TableContext& ctx) {
