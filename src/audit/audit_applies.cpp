@@ -37,6 +37,18 @@ std::pair<std::string, std::string> AuditDb::recorded_fixup(const std::string& r
   return {column_text(s, 0), column_text(s, 1)};
 }
 
+void AuditDb::record_refreshed_fixup(const std::string& run_id, const std::string& table, const std::string& sha256) {
+  require_open("record_refreshed_fixup");
+  in_write_transaction([&] {
+    Stmt s(db_, "UPDATE table_results SET fixup_sha256 = ?3 WHERE run_id = ?1 AND table_name = ?2");
+    if (!s.ok()) fail("cannot prepare the fix-up hash update");
+    bind_text(s, 1, run_id);
+    bind_text(s, 2, table);
+    bind_text(s, 3, sha256);
+    if (sqlite3_step(s) != SQLITE_DONE) fail("cannot record the refreshed fix-up of " + table);
+  });
+}
+
 std::vector<std::int64_t> AuditDb::repaired_divergences(const std::string& run_id, const std::string& table) {
   require_open("repaired_divergences");
   Stmt s(db_,

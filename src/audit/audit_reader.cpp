@@ -191,6 +191,17 @@ std::vector<StoredDivergence> AuditDb::open_divergences(const std::string& run_i
                     "WHERE run_id = ?1 AND (status IN ('open', 'in_flight', 'suspended') OR key_canon IS NULL)";
   if (!table.empty()) sql += " AND table_name = ?2";
   sql += " ORDER BY id";
+  return read_divergences(sql, run_id, table);
+}
+
+std::vector<StoredDivergence> AuditDb::table_divergences(const std::string& run_id, const std::string& table) {
+  require_open("table_divergences");
+  return read_divergences(std::string(kDivergenceColumns) + "WHERE run_id = ?1 AND table_name = ?2 ORDER BY id",
+                          run_id, table);
+}
+
+std::vector<StoredDivergence> AuditDb::read_divergences(const std::string& sql, const std::string& run_id,
+                                                        const std::string& table) {
   Stmt s(db_, sql.c_str());
   if (!s.ok()) fail("cannot read divergences");
   bind_text(s, 1, run_id);

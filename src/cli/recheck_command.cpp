@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "recon/core/duration.hpp"
 #include "recon/engine/past_run_recheck.hpp"
+#include "recon/engine/recheck_outputs.hpp"
 #include "run_lookup.hpp"
 
 namespace recon {
@@ -47,12 +48,22 @@ void print_table(const TableRecheck& t) {
       std::cout << fmt::format("  P{} {:<24} {:>8}  {}\n", c.severity, category, c.count, action_name(c.action));
 }
 
+/// Which of the run's outputs now include this recheck, and what was left alone.
+void print_refreshed(const std::string& run_id, const RefreshedOutputs& refreshed) {
+  if (!refreshed.written.empty()) {
+    std::cout << fmt::format("refreshed the outputs of run {} with this recheck:\n", run_id);
+    for (const std::string& path : refreshed.written) std::cout << "  " << path << "\n";
+  }
+  for (const std::string& note : refreshed.notes) std::cout << "note: " << note << "\n";
+}
+
 }  // namespace
 
 int run_recheck_command(const po::variables_map& vm) {
   std::unique_ptr<RunLookup> lookup = open_run_lookup(vm);
   const RecheckSettings settings = recheck_settings(vm, lookup->opts);
-  const PastRunRecheck recheck = recheck_past_run(lookup->opts, lookup->audit, lookup->run, settings);
+  RunOutputsRefresh refresh(lookup->opts, lookup->audit, lookup->run, lookup->audit_path.string());
+  const PastRunRecheck recheck = recheck_past_run(lookup->opts, lookup->audit, lookup->run, settings, &refresh);
   if (recheck.tables.empty()) {
     std::cout << fmt::format("run {}: nothing open to recheck\n", lookup->run.run_id);
     return kExitConsistent;
@@ -60,6 +71,7 @@ int run_recheck_command(const po::variables_map& vm) {
   for (const TableRecheck& t : recheck.tables) print_table(t);
   std::cout << fmt::format("recheck {} of run {} recorded in {}\n", recheck.recheck_id, lookup->run.run_id,
                            lookup->audit_path.string());
+  print_refreshed(lookup->run.run_id, refresh.finish(recheck));
   if (recheck.failed()) return kExitRuntime;
   return recheck.still_open() ? kExitDivergent : kExitConsistent;
 }

@@ -21,6 +21,7 @@ TableRecheck record_outcomes(AuditDb& audit, const std::string& recheck_id, cons
   const std::string checked_at = iso_utc_now();
   for (std::size_t k = 0; k < held.size() && report.looks > 0; ++k) {
     audit.record_recheck(stored[k].id, recheck_id, checked_at, held[k].divergence);
+    out.before.add(stored[k].to_divergence());
     out.tally.add(held[k].divergence);
   }
   return out;
@@ -41,7 +42,7 @@ bool PastRunRecheck::still_open() const {
 }
 
 PastRunRecheck recheck_past_run(const RunOptions& job, AuditDb& audit, const StoredRun& run,
-                                const RecheckSettings& settings) {
+                                const RecheckSettings& settings, RecheckObserver* observer) {
   PastRunRecheck result;
   std::vector<std::vector<StoredDivergence>> open;
   RunOptions opts = job;
@@ -62,6 +63,7 @@ PastRunRecheck recheck_past_run(const RunOptions& job, AuditDb& audit, const Sto
     for (const auto& s : open[i]) held.push_back(HeldDivergence{s.to_divergence(), run.started_epoch, 0});
     const RecheckReport report = recheck_divergences(opts, prepared.contexts[i], pool, held, settings);
     result.tables.push_back(record_outcomes(audit, result.recheck_id, prepared.contexts[i], open[i], held, report));
+    if (observer) observer->table_rechecked(prepared.contexts[i], result.tables.back());
   }
   return result;
 }

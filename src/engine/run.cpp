@@ -11,12 +11,10 @@
 #include "recon/core/interrupt.hpp"
 #include "recon/core/utc_time.hpp"
 #include "recon/engine/prepare.hpp"
+#include "recon/engine/run_outputs.hpp"
 #include "recon/report/fixup.hpp"
-#include "recon/report/emf.hpp"
-#include "recon/report/metrics.hpp"
 #include "recon/report/output_file.hpp"
 #include "recon/report/output_lock.hpp"
-#include "recon/report/summary.hpp"
 #include "sample_tally.hpp"
 #include "table_run.hpp"
 
@@ -79,21 +77,6 @@ void continue_result(const StoredRun& run, RunResult& result) {
 }
 
 /// The run's status from its tables, then summary.json, metrics.prom and the audit's end record.
-/// The outputs a scheduler watches, beyond the run's folder: the stable metrics file and the EMF
-/// log. A failure to write them is reported on stderr and does not change the run's result (its
-/// summary, audit and fix-up are written).
-void write_scheduler_outputs(const RunOptions& opts, const RunResult& result) {
-  try {
-    if (!opts.metrics_file.empty()) {
-      if (opts.metrics_file.has_parent_path()) fs::create_directories(opts.metrics_file.parent_path());
-      report::write_file_atomically(opts.metrics_file, render_metrics(result));
-    }
-    if (!opts.emf_file.empty()) append_emf(opts.emf_file, result);
-  } catch (const std::exception& e) {
-    std::cerr << "recon: " << redact_secrets(e.what()) << "\n";
-  }
-}
-
 void finish_run(const RunOptions& opts, const fs::path& out_dir, RunResult& result, AuditDb& audit,
                 const SampleTally* sample_tally) {
   bool error = false, below = false;
@@ -105,8 +88,7 @@ void finish_run(const RunOptions& opts, const fs::path& out_dir, RunResult& resu
   if (sample_tally && !error) result.sample = sample_tally->run_interval();
   result.finished_epoch = now_epoch();
   result.finished_at = iso_utc(result.finished_epoch);
-  write_summary(out_dir, result);
-  write_metrics(out_dir, result);
+  write_run_files(out_dir, result);
   write_scheduler_outputs(opts, result);
   audit.finish_run(result);
 }
@@ -130,8 +112,7 @@ void record_failure(const RunOptions& opts, const fs::path& out_dir, RunResult& 
     result.tables.push_back(std::move(t));
   }
   try {  // the failure being recorded is the one to report, not a second one while recording it
-    write_summary(out_dir, result);
-    write_metrics(out_dir, result);
+    write_run_files(out_dir, result);
     write_scheduler_outputs(opts, result);
     audit.fail_run(result);
   } catch (const std::exception& e) {

@@ -68,6 +68,14 @@ std::string render_summary_json(const RunResult& run) {
   j["open_findings"] = open;
   if (!run.error.empty()) j["error"] = redact_secrets(run.error);
   if (run.resumed) j["resumed"] = true;
+  // The counts below include these rechecks' outcomes (`recon recheck` rewrote this file).
+  if (!run.rechecks.empty()) {
+    auto rechecks = nlohmann::ordered_json::array();
+    for (const RecheckRecord& r : run.rechecks)
+      rechecks.push_back({{"recheck_id", r.recheck_id}, {"finished_at", r.finished_at}, {"rechecked", r.rechecked},
+                          {"converged", r.converged}, {"still_open", r.still_open}});
+    j["rechecks"] = std::move(rechecks);
+  }
   auto tables = nlohmann::ordered_json::array();
   for (const TableResult& t : run.tables) {
     nlohmann::ordered_json e;

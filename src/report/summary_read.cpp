@@ -166,6 +166,10 @@ RunResult run_from(const Json& j) {
   }
   run.error = field<std::string>(j, "error");
   run.resumed = field<bool>(j, "resumed");
+  for (const Json& r : j.value("rechecks", Json::array()))
+    run.rechecks.push_back(RecheckRecord{field<std::string>(r, "recheck_id"), field<std::string>(r, "finished_at"),
+                                         field<std::int64_t>(r, "rechecked"), field<std::int64_t>(r, "converged"),
+                                         field<std::int64_t>(r, "still_open")});
   for (const Json& e : j.value("tables", Json::array())) run.tables.push_back(table_from(e));
   return run;
 }

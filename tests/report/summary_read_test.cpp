@@ -20,6 +20,7 @@ RunResult rich_run() {
   run.sample_rate = 0.01;
   run.mode = "sample";
   run.resumed = true;
+  run.rechecks = {RecheckRecord{"20261123T110000Z-aaaa", "2026-11-23T11:00:05Z", 3, 2, 1}};
   run.sample = IndexInterval{0.9995, 0.999, 0.9999, 0.95, "stratified", 0, 0, 0, 0};
   TableResult& t = run.tables[0];
   t.sample = IndexInterval{0.9997, 0.9991, 0.99995, 0.95, "ratio", 1234.5, 30, 3000, 9000};

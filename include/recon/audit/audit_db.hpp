@@ -169,6 +169,9 @@ class AuditDb : public ResultSink {
   /// optionally only of one table; in id order. Empty for an unknown run. Throws InputError for a
   /// run recorded by a version 1 recon.
   std::vector<StoredDivergence> open_divergences(const std::string& run_id, const std::string& table = "");
+  /// Every recorded divergence of a run's table, whatever its status, with its latest finding; in
+  /// id order (the order the run recorded them). Throws InputError for a version 1 run.
+  std::vector<StoredDivergence> table_divergences(const std::string& run_id, const std::string& table);
   /// One divergence (any status) by table and key JSON as canon::key_to_json renders it. The match
   /// ignores whitespace outside JSON strings, and a bare scalar means a one-column key ("42" is
   /// "[42]"). nullopt when absent; InputError when the run was recorded by a version 1 recon.
@@ -212,6 +215,10 @@ class AuditDb : public ResultSink {
   /// The fix-up file a run recorded for a table (relative to its out_dir) and its SHA-256 hex;
   /// empty strings when the run recorded none (a version 3 run, or a table never compared).
   std::pair<std::string, std::string> recorded_fixup(const std::string& run_id, const std::string& table);
+  /// A recheck rewrote the table's fix-up file: its new SHA-256 becomes the recorded one (what
+  /// `recon apply` checks the file against). The run's counts in table_results stay as the run
+  /// found them; the rechecks table keeps what changed.
+  void record_refreshed_fixup(const std::string& run_id, const std::string& table, const std::string& sha256);
   /// Divergence ids of a run's table that a committed apply repaired (re-read equal): a later
   /// apply skips them.
   std::vector<std::int64_t> repaired_divergences(const std::string& run_id, const std::string& table);
@@ -230,6 +237,9 @@ class AuditDb : public ResultSink {
 
  private:
   void exec(const char* sql);
+  /// Divergence rows of `sql` (kDivergenceColumns …, ?1 = run_id, ?2 = table when not empty).
+  std::vector<StoredDivergence> read_divergences(const std::string& sql, const std::string& run_id,
+                                                 const std::string& table);
   /// Runs `body` inside BEGIN IMMEDIATE … COMMIT; rolls back and rethrows when it throws.
   void in_write_transaction(const std::function<void()>& body);
   [[noreturn]] void fail(const std::string& what) const;

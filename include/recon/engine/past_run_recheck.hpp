@@ -17,6 +17,7 @@ struct TableRecheck {
   std::string table;
   std::size_t rechecked = 0;  ///< divergences looked at
   FindingTally tally;         ///< their statuses and findings now
+  FindingTally before;        ///< the same divergences as recorded before this recheck
   std::string error;          ///< password-free, when fetching stopped early
   int looks = 0;
   std::int64_t still_open() const { return tally.missing_in_target + tally.missing_in_source + tally.changed; }
@@ -29,12 +30,21 @@ struct PastRunRecheck {
   bool still_open() const;            ///< a divergence is still open
 };
 
+/// Told about each table once its outcomes are recorded, while the table's context (columns,
+/// dialect, rules) is still alive: what refreshes the run's outputs hooks in here.
+class RecheckObserver {
+ public:
+  virtual ~RecheckObserver() = default;
+  virtual void table_rechecked(const TableContext& ctx, const TableRecheck& table) = 0;
+};
+
 /// Rechecks the divergences `run` left open (open, in flight, suspended) in the tables of `job`
 /// (the run's job, possibly restricted to some tables), `settings.attempts` looks each, and records
 /// every outcome in `audit` (AuditDb::record_recheck). Only tables with something open are
 /// connected to and described. Throws InputError / ConnectorError as prepare_job does; connection
 /// trouble while fetching is reported in TableRecheck::error, with the looks done recorded.
+/// `observer` (optional) is called per table after its outcomes are recorded.
 PastRunRecheck recheck_past_run(const RunOptions& job, AuditDb& audit, const StoredRun& run,
-                                const RecheckSettings& settings);
+                                const RecheckSettings& settings, RecheckObserver* observer = nullptr);
 
 }  // namespace recon

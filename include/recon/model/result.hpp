@@ -207,6 +207,14 @@ struct TableResult {
   bool failing() const { return slo_index() < slo || escalated > 0; }
 };
 
+/// A `recon recheck` of the run whose outcomes its outputs were refreshed with.
+struct RecheckRecord {
+  std::string recheck_id, finished_at;  ///< finished_at: ISO-8601 UTC
+  std::int64_t rechecked = 0;           ///< divergences looked at again
+  std::int64_t converged = 0;           ///< of those, equal on both sides now
+  std::int64_t still_open = 0;          ///< of those, still missing or changed
+};
+
 /// The whole run.
 struct RunResult {
   std::string run_id;
@@ -241,6 +249,8 @@ struct RunResult {
   bool resumed = false;  ///< continued an interrupted, abandoned or failed run (--resume)
   /// Sample mode: the run's index over all tables as an estimate with its interval.
   std::optional<IndexInterval> sample;
+  /// The rechecks already counted in the tables' counts, oldest first; empty for a run as it ended.
+  std::vector<RecheckRecord> rechecks;
 };
 
 /// Consumes results as they are produced, in key order per table. Implementations: the audit

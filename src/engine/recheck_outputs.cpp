@@ -1,0 +1,147 @@
+#include "recon/engine/recheck_outputs.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "recon/core/errors.hpp"
+#include "recon/core/utc_time.hpp"
+#include "recon/engine/run.hpp"
+#include "recon/engine/run_outputs.hpp"
+#include "recon/report/fixup.hpp"
+#include "recon/report/summary.hpp"
+
+namespace recon {
+namespace fs = std::filesystem;
+
+namespace {
+
+void shift(std::int64_t& count, std::int64_t before, std::int64_t after) { count += after - before; }
+
+std::string column_name(const TableResult& t, std::uint32_t column) {
+  return column < t.columns.size() ? t.columns[column] : "#" + std::to_string(column);
+}
+
+/// The first kFirstKeysShown keys of each category among the divergences still open or tolerated,
+/// in the order the run recorded them.
+void rebuild_first_keys(TableResult& t, const std::vector<StoredDivergence>& recorded) {
+  for (auto& [name, c] : t.categories) c.first_keys.clear();
+  for (const StoredDivergence& d : recorded) {
+    if (d.finding.status != Status::Open && d.finding.status != Status::Tolerated) continue;
+    auto it = t.categories.find(d.finding.category);
+    if (it != t.categories.end() && it->second.first_keys.size() < kFirstKeysShown)
+      it->second.first_keys.push_back(d.key);
+  }
+}
+
+std::optional<std::string> read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+void apply_recheck(TableResult& t, const FindingTally& before, const FindingTally& after) {
+  shift(t.missing_in_target, before.missing_in_target, after.missing_in_target);
+  shift(t.missing_in_source, before.missing_in_source, after.missing_in_source);
+  shift(t.changed, before.changed, after.changed);
+  shift(t.tolerated, before.tolerated, after.tolerated);
+  shift(t.in_flight, before.in_flight, after.in_flight);
+  shift(t.converged, before.converged, after.converged);
+  shift(t.suspended, before.suspended, after.suspended);
+  shift(t.escalated, before.escalated, after.escalated);
+  shift(t.matched, before.tolerated + before.converged, after.tolerated + after.converged);
+  for (const auto& [name, c] : before.categories) t.categories[name].count -= c.count;
+  for (const auto& [name, c] : after.categories) {
+    auto& now = t.categories[name];
+    if (now.count <= 0) now = TableResult::CategoryCount{0, c.severity, c.action, {}};
+    now.count += c.count;
+  }
+  std::erase_if(t.categories, [](const auto& entry) { return entry.second.count <= 0; });
+  for (const auto& [column, n] : before.column_changes) t.columns_changed[column_name(t, column)] -= n;
+  for (const auto& [column, n] : after.column_changes) t.columns_changed[column_name(t, column)] += n;
+  std::erase_if(t.columns_changed, [](const auto& entry) { return entry.second <= 0; });
+}
+
+RunOutputsRefresh::RunOutputsRefresh(const RunOptions& opts, AuditDb& audit, const StoredRun& run,
+                                     std::string audit_path)
+    : opts_(opts), audit_(audit), run_(run) {
+  const fs::path summary = fs::path(run.out_dir) / "summary.json";
+  const auto text = run.out_dir.empty() ? std::nullopt : read_text(summary);
+  if (!text) {
+    out_.notes.push_back(fmt::format("outputs of run {} not refreshed: {} not found (the audit DB has every outcome)",
+                                     run.run_id, summary.string()));
+    return;
+  }
+  try {
+    result_ = read_summary_json(*text, summary.string());
+  } catch (const InputError& e) {
+    out_.notes.push_back(fmt::format("outputs of run {} not refreshed: {}", run.run_id, e.what()));
+    return;
+  }
+  lock_ = std::make_unique<OutputLock>(run.out_dir, "recheck of " + run.run_id);
+  result_->job_file = run.job_file.empty() ? "" : fs::absolute(run.job_file).string();
+  result_->audit_db = fs::absolute(audit_path).string();
+}
+
+void RunOutputsRefresh::table_rechecked(const TableContext& ctx, const TableRecheck& rechecked) {
+  if (!result_ || rechecked.looks == 0) return;
+  for (TableResult& t : result_->tables) {
+    if (t.name != ctx.name) continue;
+    apply_recheck(t, rechecked.before, rechecked.tally);
+    if (t.sample)
+      out_.notes.push_back(fmt::format("{}: counts refreshed; the sampled interval is the run's (not re-estimated)", t.name));
+    rewrite_fixup(ctx, t);
+    return;
+  }
+}
+
+void RunOutputsRefresh::rewrite_fixup(const TableContext& ctx, TableResult& t) {
+  const auto recorded = audit_.table_divergences(run_.run_id, ctx.name);
+  rebuild_first_keys(t, recorded);
+  std::vector<Divergence> batch;
+  batch.reserve(recorded.size());
+  for (const StoredDivergence& d : recorded) batch.push_back(d.to_divergence());
+  FixupWriter fixup(run_.out_dir, run_.run_id);
+  fixup.begin_table(ctx);
+  fixup.divergences(ctx, batch);
+  fixup.end_table(ctx, t);
+  audit_.record_refreshed_fixup(run_.run_id, t.name, t.fixup_sha256);
+  out_.written.push_back((fs::path(run_.out_dir) / t.fixup_sql).string());
+}
+
+RefreshedOutputs RunOutputsRefresh::finish(const PastRunRecheck& recheck) {
+  if (!result_ || recheck.tables.empty()) return out_;
+  RunResult& run = *result_;
+  if (run.status == "consistent" || run.status == "divergent") {
+    bool below = false;
+    for (const TableResult& t : run.tables) below |= t.failing();
+    run.status = below ? "divergent" : "consistent";
+  }
+  RecheckRecord record{recheck.recheck_id, iso_utc_now(), 0, 0, 0};
+  for (const TableRecheck& t : recheck.tables) {
+    record.rechecked += static_cast<std::int64_t>(t.rechecked);
+    record.converged += t.tally.converged;
+    record.still_open += t.still_open();
+  }
+  run.rechecks.push_back(record);
+  write_run_files(run_.out_dir, run);
+  out_.written.insert(out_.written.begin(), {(fs::path(run_.out_dir) / "summary.json").string(),
+                                             (fs::path(run_.out_dir) / "metrics.prom").string()});
+  const auto newest = audit_.find_run("latest");
+  if (newest && newest->run_id != run_.run_id) {
+    if (!opts_.metrics_file.empty() || !opts_.emf_file.empty())
+      out_.notes.push_back(fmt::format("metrics file and EMF log left alone: run {} is newer", newest->run_id));
+    return out_;
+  }
+  write_scheduler_outputs(opts_, run);
+  if (!opts_.metrics_file.empty()) out_.written.push_back(opts_.metrics_file.string());
+  if (!opts_.emf_file.empty()) out_.written.push_back(opts_.emf_file.string() + " (one record appended)");
+  return out_;
+}
+
+}  // namespace recon

@@ -1,0 +1,31 @@
+#include "recon/engine/run_outputs.hpp"
+
+#include <iostream>
+
+#include "recon/core/errors.hpp"
+#include "recon/report/emf.hpp"
+#include "recon/report/metrics.hpp"
+#include "recon/report/output_file.hpp"
+#include "recon/report/summary.hpp"
+
+namespace recon {
+namespace fs = std::filesystem;
+
+void write_run_files(const fs::path& out_dir, const RunResult& result) {
+  write_summary(out_dir, result);
+  write_metrics(out_dir, result);
+}
+
+void write_scheduler_outputs(const RunOptions& opts, const RunResult& result) {
+  try {
+    if (!opts.metrics_file.empty()) {
+      if (opts.metrics_file.has_parent_path()) fs::create_directories(opts.metrics_file.parent_path());
+      report::write_file_atomically(opts.metrics_file, render_metrics(result));
+    }
+    if (!opts.emf_file.empty()) append_emf(opts.emf_file, result);
+  } catch (const std::exception& e) {
+    std::cerr << "recon: " << redact_secrets(e.what()) << "\n";
+  }
+}
+
+}  // namespace recon
