@@ -129,4 +129,18 @@ std::vector<KeySighting> AuditDb::key_history(const std::string& table, const st
   return out;
 }
 
+std::vector<RecheckSighting> AuditDb::divergence_rechecks(std::int64_t divergence_id) {
+  require_open("divergence_rechecks");
+  Stmt s(db_, sql::audit_history_rechecks);
+  if (!s.ok()) fail("cannot read rechecks");
+  sqlite3_bind_int64(s, 1, divergence_id);
+  std::vector<RecheckSighting> out;
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+    out.push_back(RecheckSighting{column_text(s, 0), column_text(s, 1), column_text(s, 2), column_text(s, 3),
+                                  column_text(s, 4)});
+  if (rc != SQLITE_DONE) fail("cannot read the rechecks of divergence " + std::to_string(divergence_id));
+  return out;
+}
+
 }  // namespace recon

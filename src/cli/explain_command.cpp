@@ -6,8 +6,10 @@
 
 #include "commands.hpp"
 #include "recon/engine/lookup.hpp"
+#include "recon/core/duration.hpp"
 #include "recon/engine/prepare.hpp"
 #include "recon/rules/rules.hpp"
+#include "explain_values.hpp"
 #include "run_lookup.hpp"
 
 namespace recon {
@@ -19,35 +21,15 @@ void describe_explain(po::options_description& desc) {
       ("key", po::value<std::string>()->required()->value_name("KEY"), "the row's key: a JSON array in key order ('[42]', '[\"SP\",7]'), or the bare value of a one-column key")
       ("config,c", po::value<std::string>()->value_name("JOB.toml"), "job file (required without --run; with --run: default the run's)")
       ("run", po::value<std::string>()->value_name("ID"), "also show what this run recorded for the key (\"latest\": the newest run)")
-      ("audit", po::value<std::string>()->value_name("FILE"), "audit DB for --run; default: the job's, else ./recon-audit.db");
+      ("audit", po::value<std::string>()->value_name("FILE"), "audit DB for --run; default: the job's, else ./recon-audit.db")
+      ("verbose,v", "list every rule considered, also those about other categories, columns or types");
 }
 
 namespace {
 
-std::string shorten(std::string s, std::size_t width) {
-  if (s.size() > width) s = s.substr(0, width - 3) + "...";
-  return s;
-}
-
-/// Column-by-column view of a divergence's values (either side may be absent).
-void print_values(const TableContext& ctx, const Divergence& d, bool source_present, bool target_present) {
-  std::cout << fmt::format("  {:<24} {:<32} {:<32}\n", "column", source_present ? "source" : "source (absent)",
-                           target_present ? "target" : "target (absent)");
-  std::size_t ps = 0, pt = 0;
-  for (std::size_t i = 0; i < ctx.target_values.size(); ++i) {
-    std::string sv = "-", tv = "-";
-    bool differs = false;
-    if (source_present && ps < d.source_values.size()) sv = canon::to_display(canon::read_value(d.source_values, ps));
-    if (target_present && pt < d.target_values.size()) tv = canon::to_display(canon::read_value(d.target_values, pt));
-    for (auto c : d.columns) differs |= c == i;
-    std::cout << fmt::format("  {:<24} {:<32} {:<32}{}\n", shorten(ctx.target_values[i].name, 24), shorten(sv, 32),
-                             shorten(tv, 32), differs ? "  differs" : "");
-  }
-}
-
-void print_chain(const TableContext& ctx, const Divergence& d) {
+void print_chain(const TableContext& ctx, const Divergence& d, rules::ExplainDetail detail) {
   std::cout << "rules (first match wins):\n";
-  for (const auto& line : ctx.rules->explain(d)) std::cout << "  " << line << "\n";
+  for (const auto& line : ctx.rules->explain(d, detail)) std::cout << "  " << line << "\n";
   const Finding& f = d.finding;
   std::cout << fmt::format("finding: {}  P{}  {}{}\n", f.category, f.severity,
                            f.status == Status::Tolerated ? "tolerate (counts as matched)" : action_name(f.action),
@@ -93,6 +75,72 @@ void print_recorded_offline(RunLookup& past, const std::string& table, const std
   }
 }
 
+/// Every `recon recheck` of the divergence, oldest first: what the run's outcome became.
+void print_rechecks(AuditDb& audit, const StoredDivergence& stored) {
+  for (const RecheckSighting& r : audit.divergence_rechecks(stored.id))
+    std::cout << fmt::format("  rechecked {} (recheck {}): {}{}\n", r.checked_at, r.recheck_id, r.status,
+                             r.status == "open" || r.status == "tolerated" ? " — " + r.finding_category : "");
+}
+
+/// What the run recorded for the key, after its rechecks, and today's rules on those values.
+void print_recorded(RunLookup& past, const TableContext& ctx, const std::string& key_json, rules::ExplainDetail detail) {
+  const auto stored = past.audit.find_divergence(past.run.run_id, ctx.name, key_json);
+  if (!stored) {
+    std::cout << fmt::format("\nrun {}: no divergence recorded for this key (it matched, or its range was not compared)\n",
+                             past.run.run_id);
+    return;
+  }
+  const Finding& f = stored->finding;
+  std::cout << fmt::format("\nrun {} recorded: {} — {} P{} {}, status {}{}\n", past.run.run_id, category_name(stored->category),
+                           f.category, f.severity, action_name(f.action), status_name(f.status),
+                           f.recheck_attempts ? fmt::format(", {} recheck look(s)", f.recheck_attempts) : "");
+  if (!f.explanation.empty()) std::cout << "  " << f.explanation << "\n";
+  print_rechecks(past.audit, *stored);
+  print_repair(past.audit, *stored);
+  Divergence d = stored->to_divergence();
+  print_values(std::cout, ctx, d, !d.source_values.empty() || d.category != Category::MissingInSource,
+               !d.target_values.empty() || d.category != Category::MissingInTarget);
+  ctx.rules->evaluate(d);
+  std::cout << "today's rules on the recorded values:\n";
+  print_chain(ctx, d, detail);
+  if (f.status == Status::InFlight || f.status == Status::Converged || f.status == Status::Suspended)
+    std::cout << fmt::format("  status after the rechecks: {} (the rules decide open divergences only)\n", status_name(f.status));
+}
+
+std::string age_text(const std::string& when, const std::optional<double>& age_s) {
+  if (when.empty()) return "-";
+  if (!age_s) return when;
+  return fmt::format("{} ({})", when, *age_s >= 0 ? format_duration_us(static_cast<std::int64_t>(*age_s * 1e6)) + " ago"
+                                                  : "in the future");
+}
+
+/// The key on both sides now, decided as a run would (rules, then the lag window); the exit code.
+int print_now(const KeyLookup& now, const TableContext& ctx, rules::ExplainDetail detail) {
+  std::cout << "\nnow:\n";
+  if (!now.source_present && !now.target_present) {
+    std::cout << "  the key is on neither side\n";
+    return kExitConsistent;
+  }
+  print_values(std::cout, ctx, now.divergence, now.source_present, now.target_present);
+  if (!now.source_updated_at.empty() || !now.target_updated_at.empty())
+    std::cout << fmt::format("  updated_at: source {}, target {}\n", age_text(now.source_updated_at, now.source_age_s),
+                             age_text(now.target_updated_at, now.target_age_s));
+  if (now.equal) {
+    std::cout << "both sides are equal now: no divergence\n";
+    return kExitConsistent;
+  }
+  if (now.in_flight) {
+    std::cout << fmt::format("{} now, but in flight: updated within the table's lag window of {} — CDC may still be "
+                             "applying it; a run would count it neither matched nor divergent\n",
+                             category_name(now.divergence.category), format_duration_us(*ctx.job->lag_us));
+    print_chain(ctx, now.divergence, detail);
+    return kExitConsistent;
+  }
+  std::cout << fmt::format("{} now\n", category_name(now.divergence.category));
+  print_chain(ctx, now.divergence, detail);
+  return now.divergence.finding.status == Status::Tolerated ? kExitConsistent : kExitDivergent;
+}
+
 const TableContext& find_table(const PreparedJob& job, const std::string& name) {
   for (const auto& ctx : job.contexts)
     if (ctx.name == name || ctx.job->target.display() == name || ctx.job->source.display() == name) return ctx;
@@ -131,44 +179,9 @@ int run_explain_command(const po::variables_map& vm) {
   const std::string key_json = canon::key_to_json(key);
   std::cout << fmt::format("{} key {}\n", ctx.name, key_json);
 
-  if (past) {
-    auto stored = past->audit.find_divergence(past->run.run_id, ctx.name, key_json);
-    if (!stored) {
-      std::cout << fmt::format("\nrun {}: no divergence recorded for this key (it matched, or its range was not compared)\n",
-                               past->run.run_id);
-    } else {
-      const Finding& f = stored->finding;
-      std::cout << fmt::format("\nrun {} recorded: {} — {} P{} {}, status {}{}\n", past->run.run_id, category_name(stored->category),
-                               f.category, f.severity, action_name(f.action), status_name(f.status),
-                               f.recheck_attempts ? fmt::format(", {} recheck look(s)", f.recheck_attempts) : "");
-      if (!f.explanation.empty()) std::cout << "  " << f.explanation << "\n";
-      print_repair(past->audit, *stored);
-      Divergence d = stored->to_divergence();
-      print_values(ctx, d, !d.source_values.empty() || d.category != Category::MissingInSource,
-                   !d.target_values.empty() || d.category != Category::MissingInTarget);
-      ctx.rules->evaluate(d);
-      std::cout << "today's rules on the recorded values:\n";
-      print_chain(ctx, d);
-    }
-  }
-
-  const KeyLookup now = lookup_key(opts, ctx, *job.pool, key);
-  std::cout << "\nnow:\n";
-  if (!now.source_present && !now.target_present) {
-    std::cout << "  the key is on neither side\n";
-    return kExitConsistent;
-  }
-  print_values(ctx, now.divergence, now.source_present, now.target_present);
-  if (!now.source_updated_at.empty() || !now.target_updated_at.empty())
-    std::cout << fmt::format("  updated_at: source {}, target {}\n", now.source_updated_at.empty() ? "-" : now.source_updated_at,
-                             now.target_updated_at.empty() ? "-" : now.target_updated_at);
-  if (now.equal) {
-    std::cout << "both sides are equal now: no divergence\n";
-    return kExitConsistent;
-  }
-  std::cout << fmt::format("{} now\n", category_name(now.divergence.category));
-  print_chain(ctx, now.divergence);
-  return now.divergence.finding.status == Status::Tolerated ? kExitConsistent : kExitDivergent;
+  const auto detail = vm.count("verbose") ? rules::ExplainDetail::All : rules::ExplainDetail::Relevant;
+  if (past) print_recorded(*past, ctx, key_json, detail);
+  return print_now(lookup_key(opts, ctx, *job.pool, key), ctx, detail);
 }
 
 }  // namespace recon

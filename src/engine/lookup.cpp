@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "recon/core/utc_time.hpp"
 #include "recon/engine/compare.hpp"
+#include "recon/engine/recheck.hpp"
 #include "recon/engine/table_query.hpp"
 #include "recon/engine/triage.hpp"
 
@@ -17,9 +19,12 @@ std::string key_columns(const TableContext& ctx) {
   return names;
 }
 
-/// One side's row of the key: {compared values, update time as text}.
-std::optional<std::pair<std::string, std::string>> fetch_one(Connector& c, const TableContext& ctx, Side side,
-                                                             const std::string& key) {
+/// One side's row of the key: its compared values and its update time (encoded, may be empty).
+struct SideRow {
+  std::string values, update_time;
+};
+
+std::optional<SideRow> fetch_one(Connector& c, const TableContext& ctx, Side side, const std::string& key) {
   RowBatch batch;
   c.fetch_keys(key_fetch_query(ctx, side), {key}, batch);
   if (batch.empty()) return std::nullopt;
@@ -27,12 +32,21 @@ std::optional<std::pair<std::string, std::string>> fetch_one(Connector& c, const
   std::size_t pos = 0;
   const std::size_t compared = (side == Side::Source ? ctx.select_values_source : ctx.select_values_target).size();
   for (std::size_t i = 0; i < compared; ++i) canon::read_value(all, pos);
-  std::string when;
-  if (pos < all.size()) {
-    std::size_t p = pos;
-    when = canon::to_display(canon::read_value(all, p));
-  }
-  return std::pair{std::string(all.substr(0, pos)), when};
+  return SideRow{std::string(all.substr(0, pos)), std::string(all.substr(pos))};
+}
+
+/// Display text and age of one side's update time; in flight when within the table's lag.
+void read_update_time(const TableContext& ctx, const SideRow& row, std::string& text, std::optional<double>& age_s,
+                      bool& in_flight) {
+  if (row.update_time.empty()) return;
+  std::size_t pos = 0;
+  text = canon::to_display(canon::read_value(row.update_time, pos));
+  const double now = now_epoch();
+  const auto at = update_time_us(row.update_time, *ctx.job, local_utc_offset_us(now));
+  if (!at) return;
+  const double now_us = now * 1e6;
+  age_s = (now_us - static_cast<double>(*at)) / 1e6;
+  if (ctx.job->lag_us && static_cast<double>(*at) >= now_us - static_cast<double>(*ctx.job->lag_us)) in_flight = true;
 }
 
 }  // namespace
@@ -76,19 +90,27 @@ KeyLookup lookup_key(const RunOptions& opts, const TableContext& ctx, Connection
   Divergence& d = out.divergence;
   d.key = key;
   d.category = !t ? Category::MissingInTarget : !s ? Category::MissingInSource : Category::Changed;
+  bool recent = false;
   if (s) {
-    d.source_values = s->first;
+    d.source_values = s->values;
     d.source_digest = row_digest(d.source_values);
-    out.source_updated_at = s->second;
+    read_update_time(ctx, *s, out.source_updated_at, out.source_age_s, recent);
   }
   if (t) {
-    d.target_values = t->first;
+    d.target_values = t->values;
     d.target_digest = row_digest(d.target_values);
-    out.target_updated_at = t->second;
+    read_update_time(ctx, *t, out.target_updated_at, out.target_age_s, recent);
   }
-  out.equal = s && t && s->first == t->first;
+  out.equal = s && t && s->values == t->values;
   if (s && t) d.columns = differing_columns(d.source_values, d.target_values);
-  if (!out.equal && (s || t)) apply_rules(ctx, d);
+  if (!out.equal && (s || t)) {
+    apply_rules(ctx, d);
+    // As a run decides: a recent row is in flight unless a rule tolerates it.
+    if (recent && d.finding.status != Status::Tolerated) {
+      d.finding.status = Status::InFlight;
+      out.in_flight = true;
+    }
+  }
   return out;
 }
 

@@ -48,20 +48,6 @@ void fetch_side(const RunOptions& opts, ConnectionPool& pool, std::size_t worker
   for (std::size_t i = 0; i < rows.batch.size(); ++i) rows.by_key.emplace(rows.batch.key(i), i);
 }
 
-/// Epoch microseconds of an update-time value, or nullopt (NULL, unreadable).
-std::optional<std::int64_t> update_time_us(std::string_view encoded, const TableJob& job, std::int64_t local_offset_us) {
-  if (encoded.empty()) return std::nullopt;
-  std::size_t pos = 0;
-  const canon::ValueView v = canon::read_value(encoded, pos);
-  const std::int64_t offset = job.updated_at_local ? local_offset_us : job.updated_at_offset_min * 60 * kMicrosPerSecond;
-  switch (v.tag) {
-    case TypeClass::TimestampTz: return v.as_int64();
-    case TypeClass::Timestamp: return v.as_int64() - offset;
-    case TypeClass::Date: return static_cast<std::int64_t>(v.as_int32()) * kMicrosPerDay - offset;
-    default: return std::nullopt;
-  }
-}
-
 std::string seconds_text(double s) { return s < 10 ? fmt::format("{:.1f} s", s) : fmt::format("{:.0f} s", s); }
 
 /// What one look found for one key.
@@ -108,6 +94,19 @@ Look look_at(const TableContext& ctx, const Divergence& before, const SideRows& 
 }
 
 }  // namespace
+
+std::optional<std::int64_t> update_time_us(std::string_view encoded, const TableJob& job, std::int64_t local_offset_us) {
+  if (encoded.empty()) return std::nullopt;
+  std::size_t pos = 0;
+  const canon::ValueView v = canon::read_value(encoded, pos);
+  const std::int64_t offset = job.updated_at_local ? local_offset_us : job.updated_at_offset_min * 60 * kMicrosPerSecond;
+  switch (v.tag) {
+    case TypeClass::TimestampTz: return v.as_int64();
+    case TypeClass::Timestamp: return v.as_int64() - offset;
+    case TypeClass::Date: return static_cast<std::int64_t>(v.as_int32()) * kMicrosPerDay - offset;
+    default: return std::nullopt;
+  }
+}
 
 RecheckSettings recheck_settings_for(const RunOptions& opts, const TableJob& table) {
   RecheckSettings s;

@@ -204,8 +204,21 @@ void TableRules::evaluate(Divergence& d) const {
   f.status = Status::Open;
 }
 
-std::vector<std::string> TableRules::explain(const Divergence& d) const {
+std::vector<std::string> TableRules::explain(const Divergence& d, ExplainDetail detail) const {
   std::vector<std::string> lines;
+  // Rules that can never apply to this subject (another category, column or type) are left out
+  // with ExplainDetail::Relevant, and counted in one line instead.
+  std::size_t left_out = 0;
+  auto never = [&](std::string line) {
+    if (detail == ExplainDetail::All) lines.push_back(std::move(line));
+    else ++left_out;
+  };
+  auto say_left_out = [&](const std::string& subject) {
+    if (left_out > 0)
+      lines.push_back(fmt::format("{}: {} rule{} about other categories, columns or types left out (--verbose lists them)",
+                                  subject, left_out, left_out == 1 ? "" : "s"));
+    left_out = 0;
+  };
   const char* raw = category_name(d.category);
   if (!configured_) {
     lines.push_back(fmt::format("no rule files configured: every difference counts ({} P{} fix)", raw, kDefaultSeverity));
@@ -226,15 +239,16 @@ std::vector<std::string> TableRules::explain(const Divergence& d) const {
     bool matched = false;
     for (const Rule* r : rules_) {
       if (!names_category(r->match, d.category)) {
-        lines.push_back(step(raw, *r, fmt::format("no — it is about {}", categories_of(r->match))));
+        never(step(raw, *r, fmt::format("no — it is about {}", categories_of(r->match))));
       } else if (has_column_conditions(*r)) {
-        lines.push_back(step(raw, *r, "no — it has column conditions and a missing row has no column pair"));
+        never(step(raw, *r, "no — it has column conditions and a missing row has no column pair"));
       } else {
         lines.push_back(step(raw, *r, yes(*r, "")));
         matched = true;
         break;
       }
     }
+    say_left_out(raw);
     if (!matched) lines.push_back(fmt::format("{}: {}", raw, unmatched));
   } else {
     ColumnCursor src(d.source_values), tgt(d.target_values);
@@ -246,14 +260,14 @@ std::vector<std::string> TableRules::explain(const Divergence& d) const {
       bool matched = false;
       for (const Rule* r : rules_) {
         if (!names_category(r->match, Category::Changed)) {
-          lines.push_back(step(name, *r, fmt::format("no — it is about {}", categories_of(r->match))));
+          never(step(name, *r, fmt::format("no — it is about {}", categories_of(r->match))));
         } else if (c >= columns_.size() || !any_glob(r->match.columns, name)) {
-          lines.push_back(step(name, *r, fmt::format("no — match.column is {}", join(r->match.columns))));
+          never(step(name, *r, fmt::format("no — match.column is {}", join(r->match.columns))));
         } else if (!has_type(r->match, columns_[c].cls)) {
           std::vector<std::string> types;
           for (TypeClass tc : r->match.types) types.emplace_back(type_class_name(tc));
-          lines.push_back(step(name, *r, fmt::format("no — the column is compared as {}, match.type is {}",
-                                                     type_class_name(columns_[c].cls), join(types))));
+          never(step(name, *r, fmt::format("no — the column is compared as {}, match.type is {}",
+                                            type_class_name(columns_[c].cls), join(types))));
         } else if (!decides(*r, s, t, why, true)) {
           lines.push_back(step(name, *r, "no — " + why));
         } else {
@@ -262,6 +276,7 @@ std::vector<std::string> TableRules::explain(const Divergence& d) const {
           break;
         }
       }
+      say_left_out(name);
       if (!matched) lines.push_back(fmt::format("{}: {}", name, unmatched));
     }
   }

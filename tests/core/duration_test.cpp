@@ -32,3 +32,19 @@ TEST(Duration, AnythingElseIsRefused) {
 
 }  // namespace
 }  // namespace recon
+
+namespace recon {
+namespace {
+TEST(Duration, FormatsInItsTwoLargestUnits) {
+  EXPECT_EQ(format_duration_us(250'000), "250ms");
+  EXPECT_EQ(format_duration_us(4'200'000), "4.2s");
+  EXPECT_EQ(format_duration_us(5'000'000), "5s");
+  EXPECT_EQ(format_duration_us(300'000'000), "5m");
+  EXPECT_EQ(format_duration_us(303'000'000), "5m 3s");
+  EXPECT_EQ(format_duration_us(7'800'000'000), "2h 10m");
+  EXPECT_EQ(format_duration_us(-5'000'000), "5s");
+  EXPECT_EQ(format_duration_us(*parse_duration_us("3d") + *parse_duration_us("4h")), "3d 4h");
+}
+}  // namespace
+}  // namespace recon
+

@@ -378,6 +378,16 @@ outcome.action = "tolerate"
   d = changed(Row{}, t, {2});
   EXPECT_THAT(tr.explain(d)[1], HasSubstr("telefone: rule 'big-jump' (r.toml:1): no — the column is compared as text"));
   EXPECT_THAT(tr.explain(d)[2], HasSubstr("telefone: rule 'text-case' (r.toml:8): no — "));
+
+  // Only the rules that could apply to the column: rejected by value, or matched.
+  t = Row{};
+  t.resultado = "101";
+  d = changed(Row{}, t, {0});
+  EXPECT_THAT(tr.explain(d, ExplainDetail::Relevant),
+              ElementsAre(HasSubstr("resultado: source "),
+                          "resultado: rule 'big-jump' (r.toml:1): no — when `abs(source - target) >= 100` is not true",
+                          "resultado: 2 rules about other categories, columns or types left out (--verbose lists them)",
+                          HasSubstr("resultado: no rule matched"), HasSubstr("row: ")));
 }
 
 TEST(TableRules, NotesRulesNamingColumnsTheTableDoesNotCompare) {

@@ -199,6 +199,8 @@ class AuditDb : public ResultSink {
   /// `key_json` (a JSON array in key order) of `table` in every run that compared the table,
   /// oldest first.
   std::vector<KeySighting> key_history(const std::string& table, const std::string& key_json);
+  /// The `rechecks` rows of one divergence, oldest first (sql/audit/history_rechecks.sql).
+  std::vector<RecheckSighting> divergence_rechecks(std::int64_t divergence_id);
 
   // ---- sampled and incremental runs (audit_estimates.cpp) -------------------------------------
 

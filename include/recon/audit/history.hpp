@@ -59,4 +59,9 @@ struct KeySighting {
   std::string repair;   ///< the latest `recon apply` of it: "repaired by apply …"; "" when none
 };
 
+/// One `recon recheck` (or a run's own recheck recorded later) of one divergence.
+struct RecheckSighting {
+  std::string recheck_id, checked_at, status, finding_category, explanation;
+};
+
 }  // namespace recon

@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "recon/config/job.hpp"
@@ -27,6 +29,11 @@ struct RecheckSettings {
 };
 
 /// From the job and [check.recheck], for one table of a `check` run.
+/// Epoch microseconds (UTC) of an update-time value as a range read or a key fetch returns it
+/// (timestamptz; timestamp or date read in the table's updated_at zone, `local_offset_us` for
+/// "local"), or nullopt (NULL, another class, absent).
+std::optional<std::int64_t> update_time_us(std::string_view encoded, const TableJob& job, std::int64_t local_offset_us);
+
 RecheckSettings recheck_settings_for(const RunOptions& opts, const TableJob& table);
 
 struct RecheckReport {

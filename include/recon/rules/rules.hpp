@@ -70,6 +70,9 @@ struct RuleColumn {
 
 /// The rules that apply to one table, ready to evaluate divergences (thread-safe: const).
 /// Holds pointers into the RuleSets it was built from: they must outlive it.
+/// How much `TableRules::explain` tells.
+enum class ExplainDetail { All, Relevant };
+
 class TableRules {
  public:
   TableRules() = default;
@@ -96,7 +99,11 @@ class TableRules {
   /// `recon explain`. One line per step, e.g.
   ///   "resultado: rule 'resultado-drift' (rules/x.toml:3): no — |Δ| 0.02 > 0.01"
   ///   "resultado: rule 'changed' (rules/default.toml:40): yes → changed P2 fix"
-  std::vector<std::string> explain(const Divergence& d) const;
+  /// With ExplainDetail::Relevant, rules that can never apply to the subject — about another
+  /// category, another column, another type, or with column conditions for a missing row — are
+  /// left out and counted in one line per subject ("…: 9 rules about other categories, columns or
+  /// types left out (--verbose lists them)"); rules rejected by the values are always listed.
+  std::vector<std::string> explain(const Divergence& d, ExplainDetail detail = ExplainDetail::All) const;
 
   /// Things a person should know, e.g. a rule for this table whose column glob matches no column.
   const std::vector<std::string>& notes() const { return notes_; }
