@@ -12,6 +12,7 @@
 #include "recon/core/utc_time.hpp"
 #include "recon/engine/prepare.hpp"
 #include "recon/report/fixup.hpp"
+#include "recon/report/html_report.hpp"
 #include "recon/report/emf.hpp"
 #include "recon/report/metrics.hpp"
 #include "recon/report/output_file.hpp"
@@ -78,7 +79,6 @@ void continue_result(const StoredRun& run, RunResult& result) {
   result.resumed = true;
 }
 
-/// The run's status from its tables, then summary.json, metrics.prom and the audit's end record.
 /// The outputs a scheduler watches, beyond the run's folder: the stable metrics file and the EMF
 /// log. A failure to write them is reported on stderr and does not change the run's result (its
 /// summary, audit and fix-up are written).
@@ -94,6 +94,21 @@ void write_scheduler_outputs(const RunOptions& opts, const RunResult& result) {
   }
 }
 
+/// report.html, written after the audit's end record so that the run is the last point of each
+/// table's trend. Like the scheduler outputs, a failure to write it is reported on stderr and does
+/// not change the run's result (its summary, metrics, audit and fix-up are written by then).
+void write_html_report(const fs::path& out_dir, const RunResult& result, AuditDb& audit) {
+  try {
+    std::vector<std::string> tables;
+    for (const TableResult& t : result.tables) tables.push_back(t.name);
+    write_report_html(out_dir, result, audit.table_trends(result.run_id, tables));
+  } catch (const std::exception& e) {
+    std::cerr << "recon: report.html not written: " << redact_secrets(e.what()) << "\n";
+  }
+}
+
+/// The run's status from its tables, then summary.json, metrics.prom, the audit's end record and
+/// report.html.
 void finish_run(const RunOptions& opts, const fs::path& out_dir, RunResult& result, AuditDb& audit,
                 const SampleTally* sample_tally) {
   bool error = false, below = false;
@@ -109,10 +124,11 @@ void finish_run(const RunOptions& opts, const fs::path& out_dir, RunResult& resu
   write_metrics(out_dir, result);
   write_scheduler_outputs(opts, result);
   audit.finish_run(result);
+  write_html_report(out_dir, result, audit);
 }
 
-/// A run that failed before comparing anything still leaves its trace: summary.json and metrics
-/// with status "error" and every table not compared, and the audit run marked "failed".
+/// A run that failed before comparing anything still leaves its trace: summary.json, metrics and
+/// report.html with status "error" and every table not compared, and the audit run marked "failed".
 void record_failure(const RunOptions& opts, const fs::path& out_dir, RunResult& result, AuditDb& audit,
                     const std::string& reason) {
   result.status = "error";
@@ -136,7 +152,9 @@ void record_failure(const RunOptions& opts, const fs::path& out_dir, RunResult& 
     audit.fail_run(result);
   } catch (const std::exception& e) {
     std::cerr << "recon: could not record the failure: " << redact_secrets(e.what()) << "\n";
+    return;
   }
+  write_html_report(out_dir, result, audit);
 }
 
 std::string failure_text(const std::exception& e) {

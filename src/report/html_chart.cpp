@@ -11,7 +11,7 @@ namespace recon {
 namespace {
 
 constexpr double kWidth = 760, kHeight = 240;
-constexpr double kLeft = 84, kRight = 20, kTop = 14, kBottom = 40;
+constexpr double kLeft = 84, kRight = 44, kTop = 14, kBottom = 40;
 constexpr double kPlotW = kWidth - kLeft - kRight, kPlotH = kHeight - kTop - kBottom;
 constexpr int kMaxXLabels = 6;
 
@@ -34,14 +34,15 @@ double x_of(std::size_t i, std::size_t n) {
   return n <= 1 ? kLeft + kPlotW / 2 : kLeft + kPlotW * static_cast<double>(i) / static_cast<double>(n - 1);
 }
 
-/// Axis frame, four horizontal grid lines labelled in percent, and the dashed SLO line.
+/// Axis frame, five horizontal grid lines from the bottom to 100 % labelled in percent, and the
+/// dashed SLO line.
 std::string axes(const YScale& s, double slo) {
   std::string out = fmt::format(
       "<line class=\"axis\" x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\"/>\n"
       "<line class=\"axis\" x1=\"{0}\" y1=\"{2}\" x2=\"{3}\" y2=\"{2}\"/>\n",
       kLeft, kTop, kTop + kPlotH, kLeft + kPlotW);
   for (int i = 0; i <= 4; ++i) {
-    const double v = s.low + (s.high - s.low) * i / 4.0;
+    const double v = s.low + (1.0 - s.low) * i / 4.0;
     const double y = s.y(v);
     out += fmt::format("<line class=\"grid\" x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\"/>\n"
                        "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{:.4f} %</text>\n",
@@ -92,15 +93,18 @@ std::string points(const TableTrend& t, const YScale& s, const std::string& curr
   return out;
 }
 
-/// The start dates of at most about kMaxXLabels points, always the last one.
+/// The start dates of at most about kMaxXLabels points, always the last one; the start times when
+/// every point is of one day.
 std::string x_labels(const TableTrend& t) {
   const std::size_t n = t.points.size();
+  const bool one_day = t.points.front().started_at.substr(0, 10) == t.points.back().started_at.substr(0, 10);
   const std::size_t step = std::max<std::size_t>(1, (n + kMaxXLabels - 1) / kMaxXLabels);
   std::string out;
   for (std::size_t i = 0; i < n; ++i) {
     const bool last = i + 1 == n;
     if (!last && (i % step != 0 || (n - 1 - i) * 2 < step)) continue;
-    const std::string date = t.points[i].started_at.substr(0, 10);
+    const std::string& at = t.points[i].started_at;
+    const std::string date = one_day && at.size() >= 19 ? at.substr(11, 8) : at.substr(0, 10);
     out += fmt::format("<text class=\"x-label\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n",
                        x_of(i, n), kTop + kPlotH + 18, html_escape(date));
   }

@@ -202,6 +202,9 @@ TEST(HtmlReport, TrendChartLabelsFewDatesAndTheReportEmbedsIt) {
   EXPECT_EQ(count(svg, "<circle"), 30u);
   EXPECT_LE(count(svg, "class=\"x-label\""), 7u);
   EXPECT_THAT(svg, HasSubstr(">2026-11-30</text>")) << "the last run is always labelled";
+  TableTrend one_day{"simulacoes", {{"a", "2026-12-03T01:00:00Z", "full", "consistent", 1.0, false},
+                                     {"b", "2026-12-03T13:30:05Z", "full", "consistent", 1.0, false}}};
+  EXPECT_THAT(render_trend_svg(one_day, 0.999, "b"), HasSubstr(">13:30:05</text>")) << "one day: the times";
   const std::string html = render_report_html(sample_run(), {t});
   EXPECT_THAT(html, HasSubstr("<h3>index over the last 30 runs</h3>"));
   EXPECT_EQ(count(html, "<circle"), 30u);

@@ -41,7 +41,8 @@ std::string render_report_html(const RunResult& run, const std::vector<TableTren
 /// axis (class "point gap"), breaking the line; the point of `current_run_id` class "point current"
 /// (larger). Each circle has a <title>: run id, start time, index, status. The y axis goes from
 /// min(indexes, slo) less a margin to a little above 1.0, with a dashed SLO line (class "slo");
-/// x labels are the start dates of a few points (at most about 6). "" when there are no points.
+/// x labels are the start dates of a few points (at most about 6; their times when every point is
+/// of one day). "" when there are no points.
 std::string render_trend_svg(const TableTrend& trend, double slo, const std::string& current_run_id);
 
 /// Writes <out_dir>/report.html via a temp file + rename. Throws std::runtime_error naming the file
