@@ -59,12 +59,7 @@ Category category_from(const std::string& s) {
   if (s == "missing_in_source") return Category::MissingInSource;
   return Category::Changed;
 }
-Action action_from(const std::string& s) {
-  if (s == "tolerate") return Action::Tolerate;
-  if (s == "report") return Action::Report;
-  if (s == "escalate") return Action::Escalate;
-  return Action::Fix;
-}
+Action action_from(const std::string& s) { return parse_action(s).value_or(Action::Fix); }
 Status status_from(const std::string& s) {
   if (s == "tolerated") return Status::Tolerated;
   if (s == "in_flight") return Status::InFlight;

@@ -31,3 +31,15 @@ TEST(UtcTime, NowIsNowAndWellFormed) {
 
 }  // namespace
 }  // namespace recon
+
+TEST(UtcTime, IsoTextReadsBackToItsEpoch) {
+  for (double epoch : {0.0, 1795436100.0, 951782400.0 /* 2000-02-29 */}) {
+    const auto back = recon::parse_iso_utc(recon::iso_utc(epoch));
+    ASSERT_TRUE(back.has_value()) << recon::iso_utc(epoch);
+    EXPECT_EQ(*back, epoch);
+  }
+  EXPECT_FALSE(recon::parse_iso_utc("2026-11-23 10:15:00Z"));
+  EXPECT_FALSE(recon::parse_iso_utc("2026-11-23T10:15:00"));
+  EXPECT_FALSE(recon::parse_iso_utc("2026-13-23T10:15:00Z"));
+  EXPECT_FALSE(recon::parse_iso_utc(""));
+}

@@ -3,7 +3,9 @@
 /// run ids): UTC, to the second.
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace recon {
 
@@ -11,6 +13,8 @@ namespace recon {
 double now_epoch();
 /// "2026-11-23T10:15:00Z" (ISO 8601, UTC; fractions of a second are cut).
 std::string iso_utc(double epoch);
+/// The epoch of iso_utc's spelling ("2026-11-23T10:15:00Z"); nullopt for any other text.
+std::optional<double> parse_iso_utc(std::string_view text);
 /// iso_utc(now_epoch()).
 std::string iso_utc_now();
 /// "20261123T101500Z": the same instant, as the start of a run id or a file name.

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "recon/config/job.hpp"
@@ -40,6 +41,12 @@ inline const char* action_name(Action a) {
     case Action::Escalate: break;
   }
   return "escalate";
+}
+/// The Action action_name() spells `name`; nullopt for any other text.
+inline std::optional<Action> parse_action(std::string_view name) {
+  for (Action a : {Action::Tolerate, Action::Report, Action::Fix, Action::Escalate})
+    if (name == action_name(a)) return a;
+  return std::nullopt;
 }
 
 /// Where a divergence stands after rules and rechecks.

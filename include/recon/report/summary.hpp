@@ -23,6 +23,14 @@ namespace recon {
 /// Indented, UTF-8, newline-terminated.
 std::string render_summary_json(const RunResult& run);
 
+/// summary.json text (render_summary_json's) back to the RunResult it shows: every field it
+/// carries; started_epoch/finished_epoch from the ISO times; keys of first_keys as canonical
+/// encodings that render to the same JSON (for showing and suggesting, not for comparing);
+/// job_file and audit_db empty (the caller knows them). Unknown fields are ignored, missing ones
+/// take their defaults, so a summary of an older recon reads. Throws InputError naming `where`
+/// (the file) when the text is not JSON or not a summary.
+RunResult read_summary_json(const std::string& text, const std::string& where);
+
 /// Writes <out_dir>/summary.json via a temp file + rename. Throws std::runtime_error naming the
 /// file on I/O failure.
 void write_summary(const std::filesystem::path& out_dir, const RunResult& run);
