@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql postgresql-common postgresql-client bc time
   systemd python3-yaml util-linux binutils
+  chromium fonts-dejavu-core  # the e2e tests render report.html in headless Chromium
 )
 missing=()
 for p in "${packages[@]}"; do

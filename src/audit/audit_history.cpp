@@ -1,5 +1,8 @@
-// What the audit trail remembers across runs: `recon runs`, `recon show`, `recon history`.
+// What the audit trail remembers across runs: `recon runs`, `recon show`, `recon history`, and the
+// index trends report.html charts.
 #include <sqlite3.h>
+
+#include <algorithm>
 
 #include "recon/audit/audit_db.hpp"
 #include "recon/generated/sql_text.hpp"
@@ -140,6 +143,29 @@ std::vector<RecheckSighting> AuditDb::divergence_rechecks(std::int64_t divergenc
     out.push_back(RecheckSighting{column_text(s, 0), column_text(s, 1), column_text(s, 2), column_text(s, 3),
                                   column_text(s, 4)});
   if (rc != SQLITE_DONE) fail("cannot read the rechecks of divergence " + std::to_string(divergence_id));
+  return out;
+}
+
+std::vector<TableTrend> AuditDb::table_trends(const std::string& run_id, const std::vector<std::string>& tables,
+                                              std::size_t last) {
+  require_open("table_trends");
+  Stmt s(db_, sql::audit_history_trend);
+  if (!s.ok()) fail("cannot read the trend of a table");
+  std::vector<TableTrend> out;
+  for (const std::string& table : tables) {
+    TableTrend trend{table, {}};
+    sqlite3_reset(s);
+    bind_text(s, 1, table);
+    bind_text(s, 2, run_id);
+    sqlite3_bind_int64(s, 3, static_cast<sqlite3_int64>(last));
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+      trend.points.push_back(TrendPoint{column_text(s, 0), column_text(s, 1), column_text(s, 2), column_text(s, 3),
+                                        column_real(s, 4), sqlite3_column_int(s, 5) != 0});
+    if (rc != SQLITE_DONE) fail("cannot read the trend of " + table);
+    std::reverse(trend.points.begin(), trend.points.end());
+    out.push_back(std::move(trend));
+  }
   return out;
 }
 

@@ -36,6 +36,7 @@ const Command kCommands[] = {
     {"runs", "the newest runs in the audit DB: mode, status, index and counts per table", describe_runs, run_runs_command},
     {"show", "what one run found: its tables, findings, rechecks and repairs", describe_show, run_show_command, "run"},
     {"history", "one key of one table across runs: found, category, rechecked, repaired", describe_history, run_history_command},
+    {"report", "a run's report.html: summary, findings by severity, per-column counts, index trends", describe_report, run_report_command, "run"},
 };
 
 void print_usage(std::ostream& os) {

@@ -28,6 +28,24 @@ std::unique_ptr<AuditDb> open_existing_audit(const boost::program_options::varia
   return db;
 }
 
+StoredRun find_stored_run(AuditDb& audit, const fs::path& audit_path, const std::string& run_id) {
+  auto run = audit.find_run(run_id);
+  if (!run && run_id == "latest")
+    if (const auto newest = audit.find_run("latest", /*any=*/true))
+      throw InputError(fmt::format("{}: no finished run yet: the newest, {}, is {}{}", audit_path.string(),
+                                   newest->run_id, newest->status,
+                                   newest->resumable() ? "; continue it with recon check --resume " + newest->run_id : ""));
+  if (!run)
+    throw InputError(fmt::format("{}: no run '{}' in this audit DB (use \"latest\", or a run_id from summary.json)",
+                                 audit_path.string(), run_id));
+  if (run_id == "latest")
+    if (const auto newer = audit.newer_unfinished(*run))
+      std::cerr << fmt::format("note: run {} (started {}) is {}; \"latest\" is the newest finished run, {}\n",
+                               newer->run_id, newer->started_at,
+                               newer->status == "running" ? "still running" : newer->status, run->run_id);
+  return *run;
+}
+
 std::unique_ptr<RunLookup> open_run_lookup(const boost::program_options::variables_map& vm) {
   CheckFlags flags;
   if (vm.count("config")) flags.config = vm["config"].as<std::string>();
@@ -38,22 +56,8 @@ std::unique_ptr<RunLookup> open_run_lookup(const boost::program_options::variabl
   auto lookup = std::make_unique<RunLookup>(open_existing_audit(vm, audit_path));
   lookup->audit_path = audit_path;
 
-  const std::string run_id = vm["run"].as<std::string>();
-  auto run = lookup->audit.find_run(run_id);
-  if (!run && run_id == "latest")
-    if (const auto newest = lookup->audit.find_run("latest", /*any=*/true))
-      throw InputError(fmt::format("{}: no finished run yet: the newest, {}, is {}{}", audit_path.string(),
-                                   newest->run_id, newest->status,
-                                   newest->resumable() ? "; continue it with recon check --resume " + newest->run_id : ""));
-  if (!run)
-    throw InputError(fmt::format("{}: no run '{}' in this audit DB (use \"latest\", or a run_id from summary.json)",
-                                 audit_path.string(), run_id));
-  lookup->run = *run;
-  if (run_id == "latest")
-    if (const auto newer = lookup->audit.newer_unfinished(*run))
-      std::cerr << fmt::format("note: run {} (started {}) is {}; \"latest\" is the newest finished run, {}\n",
-                               newer->run_id, newer->started_at,
-                               newer->status == "running" ? "still running" : newer->status, run->run_id);
+  lookup->run = find_stored_run(lookup->audit, audit_path, vm["run"].as<std::string>());
+  const StoredRun* run = &lookup->run;
   if (flags.config.empty()) {
     if (run->job_file.empty())
       throw InputError(fmt::format("run {} recorded no job file (the demo's job is in memory); give the job with --config JOB.toml", run->run_id));

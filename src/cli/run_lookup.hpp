@@ -27,6 +27,11 @@ struct RunLookup {
 std::unique_ptr<AuditDb> open_existing_audit(const boost::program_options::variables_map& vm,
                                              std::filesystem::path& path);
 
+/// The run `run_id` names in `audit` (read from `audit_path`): a run_id, or "latest" (the newest
+/// finished run; a newer unfinished one is named in a note on stderr). InputError naming the audit
+/// file when there is no such run.
+StoredRun find_stored_run(AuditDb& audit, const std::filesystem::path& audit_path, const std::string& run_id);
+
 /// Options used: "run" (required), "audit", "config", "tables". Throws InputError naming the audit
 /// file when the run is unknown, and the job file when it is gone (suggesting --config).
 std::unique_ptr<RunLookup> open_run_lookup(const boost::program_options::variables_map& vm);

@@ -130,8 +130,10 @@ RefreshedOutputs RunOutputsRefresh::finish(const PastRunRecheck& recheck) {
   }
   run.rechecks.push_back(record);
   write_run_files(run_.out_dir, run);
+  write_html_report(run_.out_dir, run, audit_);
   out_.written.insert(out_.written.begin(), {(fs::path(run_.out_dir) / "summary.json").string(),
-                                             (fs::path(run_.out_dir) / "metrics.prom").string()});
+                                             (fs::path(run_.out_dir) / "metrics.prom").string(),
+                                             (fs::path(run_.out_dir) / "report.html").string()});
   const auto newest = audit_.find_run("latest");
   if (newest && newest->run_id != run_.run_id) {
     if (!opts_.metrics_file.empty() || !opts_.emf_file.empty())

@@ -76,7 +76,8 @@ void continue_result(const StoredRun& run, RunResult& result) {
   result.resumed = true;
 }
 
-/// The run's status from its tables, then summary.json, metrics.prom and the audit's end record.
+/// The run's status from its tables, then summary.json, metrics.prom, the audit's end record and
+/// report.html.
 void finish_run(const RunOptions& opts, const fs::path& out_dir, RunResult& result, AuditDb& audit,
                 const SampleTally* sample_tally) {
   bool error = false, below = false;
@@ -91,10 +92,11 @@ void finish_run(const RunOptions& opts, const fs::path& out_dir, RunResult& resu
   write_run_files(out_dir, result);
   write_scheduler_outputs(opts, result);
   audit.finish_run(result);
+  write_html_report(out_dir, result, audit);
 }
 
-/// A run that failed before comparing anything still leaves its trace: summary.json and metrics
-/// with status "error" and every table not compared, and the audit run marked "failed".
+/// A run that failed before comparing anything still leaves its trace: summary.json, metrics and
+/// report.html with status "error" and every table not compared, and the audit run marked "failed".
 void record_failure(const RunOptions& opts, const fs::path& out_dir, RunResult& result, AuditDb& audit,
                     const std::string& reason) {
   result.status = "error";
@@ -117,7 +119,9 @@ void record_failure(const RunOptions& opts, const fs::path& out_dir, RunResult& 
     audit.fail_run(result);
   } catch (const std::exception& e) {
     std::cerr << "recon: could not record the failure: " << redact_secrets(e.what()) << "\n";
+    return;
   }
+  write_html_report(out_dir, result, audit);
 }
 
 std::string failure_text(const std::exception& e) {

@@ -4,6 +4,7 @@
 
 #include "recon/core/errors.hpp"
 #include "recon/report/emf.hpp"
+#include "recon/report/html_report.hpp"
 #include "recon/report/metrics.hpp"
 #include "recon/report/output_file.hpp"
 #include "recon/report/summary.hpp"
@@ -25,6 +26,22 @@ void write_scheduler_outputs(const RunOptions& opts, const RunResult& result) {
     if (!opts.emf_file.empty()) append_emf(opts.emf_file, result);
   } catch (const std::exception& e) {
     std::cerr << "recon: " << redact_secrets(e.what()) << "\n";
+  }
+}
+
+void write_html_report(const fs::path& out_dir, const RunResult& result, AuditDb& audit) {
+  try {
+    std::vector<std::string> tables;
+    for (const TableResult& t : result.tables) tables.push_back(t.name);
+    auto trends = audit.table_trends(result.run_id, tables);
+    // The run's own point shows the index the report shows: after a recheck refreshed the run,
+    // that is the refreshed one (the audit keeps the run's as found).
+    for (std::size_t i = 0; i < trends.size(); ++i)
+      for (TrendPoint& p : trends[i].points)
+        if (p.run_id == result.run_id) p.index = result.tables[i].reported_index();
+    write_report_html(out_dir, result, trends);
+  } catch (const std::exception& e) {
+    std::cerr << "recon: report.html not written: " << redact_secrets(e.what()) << "\n";
   }
 }
 

@@ -63,6 +63,7 @@ TEST_F(PgRecheckOutputs, SummaryMetricsAndFixupSayWhatIsTrueNow) {
   EXPECT_EQ(r.exit_code, 1) << r.describe();
   EXPECT_NE(r.out.find("refreshed the outputs of run " + run_id), std::string::npos) << r.out;
   EXPECT_NE(r.out.find((run_dir / "summary.json").string()), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find((run_dir / "report.html").string()), std::string::npos) << r.out;
   EXPECT_NE(r.out.find((dir_ / "node" / "recon.prom").string()), std::string::npos) << r.out;
 
   // The run's row counts are what it read; what it found is now what the engines say.

@@ -12,6 +12,7 @@
 #include "recon/audit/history.hpp"
 #include "recon/config/job.hpp"
 #include "recon/model/result.hpp"
+#include "recon/model/trend.hpp"
 #include "recon/sqlite/handle.hpp"
 
 namespace recon {
@@ -201,6 +202,13 @@ class AuditDb : public ResultSink {
   std::vector<KeySighting> key_history(const std::string& table, const std::string& key_json);
   /// The `rechecks` rows of one divergence, oldest first (sql/audit/history_rechecks.sql).
   std::vector<RecheckSighting> divergence_rechecks(std::int64_t divergence_id);
+  /// Each of `tables`' index in its newest `last` recorded runs up to and including `run_id`
+  /// (ordered by started_at, then insertion, as "latest" is), oldest first, so `run_id`'s point is
+  /// the last when it recorded the table. Runs still running, other than `run_id`, are left out; a
+  /// partial table's point has no index. One TableTrend per name, in the order given (no points
+  /// for a table no run recorded, or an unknown run).
+  std::vector<TableTrend> table_trends(const std::string& run_id, const std::vector<std::string>& tables,
+                                       std::size_t last = kTrendRuns);
 
   // ---- sampled and incremental runs (audit_estimates.cpp) -------------------------------------
 
