@@ -33,13 +33,7 @@ void write_html_report(const fs::path& out_dir, const RunResult& result, AuditDb
   try {
     std::vector<std::string> tables;
     for (const TableResult& t : result.tables) tables.push_back(t.name);
-    auto trends = audit.table_trends(result.run_id, tables);
-    // The run's own point shows the index the report shows: after a recheck refreshed the run,
-    // that is the refreshed one (the audit keeps the run's as found).
-    for (std::size_t i = 0; i < trends.size(); ++i)
-      for (TrendPoint& p : trends[i].points)
-        if (p.run_id == result.run_id) p.index = result.tables[i].reported_index();
-    write_report_html(out_dir, result, trends);
+    write_report_html(out_dir, result, audit.table_trends(result.run_id, tables));
   } catch (const std::exception& e) {
     std::cerr << "recon: report.html not written: " << redact_secrets(e.what()) << "\n";
   }

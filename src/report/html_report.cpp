@@ -155,7 +155,15 @@ std::string columns_table(const TableResult& t) {
 
 std::string trend_block(const RunResult& run, const TableResult& t, const std::vector<TableTrend>& trends) {
   const auto it = std::find_if(trends.begin(), trends.end(), [&t](const TableTrend& x) { return x.table == t.name; });
-  const std::string svg = it == trends.end() ? "" : render_trend_svg(*it, t.slo, run.run_id);
+  std::string svg;
+  if (it != trends.end()) {
+    // The run's own point shows the index this report shows: after a recheck refreshed the run,
+    // the refreshed one (the audit DB keeps the run's as found).
+    TableTrend trend = *it;
+    for (TrendPoint& p : trend.points)
+      if (p.run_id == run.run_id) p.index = t.reported_index();
+    svg = render_trend_svg(trend, t.slo, run.run_id);
+  }
   if (svg.empty()) return "<h3>index over recent runs</h3>\n<p class=\"muted trend-empty\">no recorded runs</p>\n";
   return fmt::format("<h3>index over the last {} runs</h3>\n<figure class=\"trend\">\n{}</figure>\n",
                      it->points.size(), svg);

@@ -21,8 +21,7 @@ void write_run_files(const std::filesystem::path& out_dir, const RunResult& resu
 void write_scheduler_outputs(const RunOptions& opts, const RunResult& result);
 
 /// <out_dir>/report.html (report/html_report.hpp) with each table's index trend read from
-/// `audit` — written after the audit holds the run, so the run is the last point of each trend;
-/// that point shows `result`'s index (a recheck's refreshed one, when it refreshed the run).
+/// `audit` — written after the audit holds the run, so the run is the last point of each trend.
 /// Like the scheduler outputs, a failure is reported on stderr and changes nothing else.
 void write_html_report(const std::filesystem::path& out_dir, const RunResult& result, AuditDb& audit);
 

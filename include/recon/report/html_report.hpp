@@ -30,7 +30,8 @@ std::string html_escape(std::string_view text);
 ///    canon::key_to_json) and the `recon explain` command for the first key (class="explain");
 ///    class="column-changed" rows (data-column) with the per-column counts, in compared-column
 ///    order; the notes; the fix-up file (class="fixup"); and the trend chart (render_trend_svg) of
-///    the table's TableTrend from `trends` (matched by name; none: a "no recorded runs" line).
+///    the table's TableTrend from `trends` (matched by name; none: a "no recorded runs" line), whose
+///    point for `run` shows the table's reported_index() (a recheck's refreshed index).
 ///  - Every text that comes from the run (names, keys, errors, notes, paths) goes through
 ///    html_escape.
 std::string render_report_html(const RunResult& run, const std::vector<TableTrend>& trends);
