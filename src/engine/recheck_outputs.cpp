@@ -83,6 +83,12 @@ RunOutputsRefresh::RunOutputsRefresh(const RunOptions& opts, AuditDb& audit, con
     out_.notes.push_back(fmt::format("outputs of run {} not refreshed: {}", run.run_id, e.what()));
     return;
   }
+  if (result_->run_id != run.run_id) {  // the folder was written again by a later run: its files are that run's
+    out_.notes.push_back(fmt::format("outputs of run {} not refreshed: {} is run {}'s (the folder was written again)",
+                                     run.run_id, summary.string(), result_->run_id));
+    result_.reset();
+    return;
+  }
   lock_ = std::make_unique<OutputLock>(run.out_dir, "recheck of " + run.run_id);
   result_->job_file = run.job_file.empty() ? "" : fs::absolute(run.job_file).string();
   result_->audit_db = fs::absolute(audit_path).string();

@@ -138,5 +138,21 @@ TEST_F(PgRecheckOutputs, AnOlderRunLeavesTheStableMetricsFileToTheNewerOne) {
             pg_truth(*db_, "src.r", "tgt.r", "id").changed) << "the older run's own summary is refreshed";
 }
 
+TEST_F(PgRecheckOutputs, AFolderWrittenAgainByALaterRunIsLeftToThatRun) {
+  ASSERT_EQ(check().exit_code, 1);
+  const std::string older = read_json(dir_ / "out" / "summary.json")["run_id"];
+  ASSERT_EQ(check().exit_code, 1);  // the same --out: the folder is the newer run's now
+  const std::string summary = read_file(dir_ / "out" / "summary.json");
+  const std::string fixup = read_file(dir_ / "out" / "fixup" / "r.sql");
+  db_->exec("UPDATE tgt.r t SET b = s.b FROM src.r s WHERE s.id = t.id AND t.id % 100 = 7;");
+
+  const ProcResult r = recheck(older);
+  EXPECT_EQ(r.exit_code, 1) << r.describe();
+  EXPECT_NE(r.out.find("outputs of run " + older + " not refreshed"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("the folder was written again"), std::string::npos) << r.out;
+  EXPECT_EQ(read_file(dir_ / "out" / "summary.json"), summary);
+  EXPECT_EQ(read_file(dir_ / "out" / "fixup" / "r.sql"), fixup);
+}
+
 }  // namespace
 }  // namespace e2e

@@ -33,7 +33,8 @@ void apply_recheck(TableResult& table, const FindingTally& before, const Finding
 /// Contract:
 ///  - Reads <run out_dir>/summary.json when constructed and holds the folder's output lock from
 ///    then on (InputError when a run is writing there); when summary.json is missing or
-///    unreadable nothing is refreshed and a note says so (the audit DB still has every outcome).
+///    unreadable, or is another run's (an output folder written again), nothing is refreshed and a
+///    note says so (the audit DB still has every outcome).
 ///  - Per rechecked table: apply_recheck on its counts; first_keys rebuilt from the run's
 ///    recorded divergences still open or tolerated; the fix-up file rewritten from those
 ///    divergences (same path, same contract as the run's) and its new SHA-256 recorded in the
