@@ -1,6 +1,8 @@
 // The subcommand table and the mapping of failures to exit codes (docs/cli.md).
 #include "recon/cli/cli.hpp"
 
+#include <sys/stat.h>
+
 #include <iostream>
 #include <string>
 #include <vector>
@@ -54,6 +56,10 @@ void print_usage(std::ostream& os) {
 
 int run_cli(int argc, char** argv) {
   install_interrupt_handlers();  // SIGINT/SIGTERM: stop cleanly, record what is known (exit 3)
+  // Everything recon creates — output folders, summaries, fix-up SQL with real values, the audit DB
+  // and its WAL — is owner-only (folders 0700, files 0600); the few files other programs read are
+  // made readable on purpose (the stable metrics file, the EMF log).
+  ::umask(S_IRWXG | S_IRWXO);
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     print_usage(std::cout);

@@ -20,8 +20,9 @@ void write_run_files(const fs::path& out_dir, const RunResult& result) {
 void write_scheduler_outputs(const RunOptions& opts, const RunResult& result) {
   try {
     if (!opts.metrics_file.empty()) {
-      if (opts.metrics_file.has_parent_path()) fs::create_directories(opts.metrics_file.parent_path());
-      report::write_file_atomically(opts.metrics_file, render_metrics(result));
+      if (opts.metrics_file.has_parent_path()) report::create_readable_folders(opts.metrics_file.parent_path());
+      // 0644 on purpose: node_exporter runs as another user, and the metrics hold no row values.
+      report::write_file_atomically(opts.metrics_file, render_metrics(result), false, /*readable_by_all=*/true);
     }
     if (!opts.emf_file.empty()) append_emf(opts.emf_file, result);
   } catch (const std::exception& e) {

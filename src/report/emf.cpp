@@ -1,7 +1,9 @@
 // CloudWatch Embedded Metric Format: one self-describing JSON log line per table and per run.
 #include "recon/report/emf.hpp"
+#include "recon/report/output_file.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -92,10 +94,14 @@ std::string render_emf(const RunResult& run, const std::string& job) {
 void append_emf(const std::filesystem::path& file, const RunResult& run) {
   const std::string job = run.job_file.empty() ? "recon" : std::filesystem::path(run.job_file).stem().string();
   const std::string text = render_emf(run, job);
-  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+  if (file.has_parent_path()) report::create_readable_folders(file.parent_path());
   // One write(2) with O_APPEND: lines of concurrent runs never interleave, and a reader never sees
   // part of a run.
   const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  // A new log is made readable (the CloudWatch agent runs as another user; it holds no row values)
+  // despite recon's owner-only umask; an existing file keeps the mode its owner gave it.
+  struct stat st {};
+  if (fd >= 0 && ::fstat(fd, &st) == 0 && st.st_size == 0) ::fchmod(fd, 0644);
   const bool written = fd >= 0 && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   if (fd >= 0) ::close(fd);
   if (!written)

@@ -12,10 +12,25 @@
 #include <fstream>
 #include <stdexcept>
 #include <system_error>
+#include <vector>
 
 namespace recon::report {
 
-void write_file_atomically(const std::filesystem::path& file, std::string_view content, bool durable) {
+void create_readable_folders(const std::filesystem::path& folder) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> missing;
+  for (fs::path p = folder; !p.empty() && !fs::exists(p); p = p.parent_path()) {
+    missing.push_back(p);
+    if (p == p.parent_path()) break;
+  }
+  fs::create_directories(folder);
+  for (const fs::path& p : missing)
+    fs::permissions(p, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                           fs::perms::others_exec);
+}
+
+void write_file_atomically(const std::filesystem::path& file, std::string_view content, bool durable,
+                           bool readable_by_all) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (file.has_parent_path()) {
@@ -49,6 +64,9 @@ void write_file_atomically(const std::filesystem::path& file, std::string_view c
                                " (check the output folder's file system)");
     }
   }
+  if (readable_by_all)  // before the rename: a reader never sees the file owner-only
+    fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read,
+                    ec);
   fs::rename(tmp, file, ec);
   if (ec) {
     std::error_code ignored;
