@@ -69,10 +69,15 @@ Status status_from(const std::string& s) {
 }
 
 /// Column list read by row_to_divergence, in its order; key_canon is column 6.
+/// Columns 19-21: the newest recheck's values and whether there is one (index rechecks_divergence).
 constexpr const char* kDivergenceColumns =
     "SELECT id, run_id, table_name, key_json, category, columns_idx, key_canon, source_canon, target_canon,"
     " finding_category, severity, action, rule, explanation, fix_columns_idx, status, recheck_attempts,"
-    " converged_after_s, range_index FROM divergences ";
+    " converged_after_s, range_index,"
+    " (SELECT c.source_canon FROM rechecks c WHERE c.divergence_id = divergences.id ORDER BY c.id DESC LIMIT 1),"
+    " (SELECT c.target_canon FROM rechecks c WHERE c.divergence_id = divergences.id ORDER BY c.id DESC LIMIT 1),"
+    " EXISTS (SELECT 1 FROM rechecks c WHERE c.divergence_id = divergences.id)"
+    " FROM divergences ";
 constexpr int kKeyCanonColumn = 6;
 
 StoredDivergence row_to_divergence(sqlite3_stmt* s) {
@@ -98,6 +103,11 @@ StoredDivergence row_to_divergence(sqlite3_stmt* s) {
   f.recheck_attempts = sqlite3_column_int(s, 16);
   f.converged_after_s = sqlite3_column_double(s, 17);
   d.range_index = column_null(s, 18) ? -1 : sqlite3_column_int64(s, 18);
+  d.rechecked = sqlite3_column_int(s, 21) != 0;
+  d.latest_source_present = !column_null(s, 19);
+  d.latest_target_present = !column_null(s, 20);
+  d.latest_source_values = column_blob(s, 19);
+  d.latest_target_values = column_blob(s, 20);
   return d;
 }
 

@@ -101,7 +101,14 @@ std::optional<RunResult> read_stored_summary(const StoredRun& stored) {
   }
   std::ostringstream text;
   text << in.rdbuf();
-  RunResult run = read_summary_json(text.str(), file.string());
+  RunResult run;
+  try {
+    run = read_summary_json(text.str(), file.string());
+  } catch (const InputError& e) {
+    std::cerr << fmt::format("note: {}: the report shows what the audit DB recorded of run {}\n", e.what(),
+                             stored.run_id);
+    return std::nullopt;
+  }
   if (run.run_id != stored.run_id) {
     std::cerr << fmt::format("note: {} is run {}'s, not {}'s (the folder was written again): the report shows what "
                              "the audit DB recorded of run {}\n",

@@ -12,6 +12,7 @@
 #include "recon/core/interrupt.hpp"
 #include "recon/core/os_identity.hpp"
 #include "recon/core/sha256.hpp"
+#include "recon/engine/past_run_recheck.hpp"
 #include "recon/core/utc_time.hpp"
 #include "recon/engine/prepare.hpp"
 #include "recon/engine/run.hpp"
@@ -98,7 +99,7 @@ TablePlan plan_table(const TableContext& ctx, Candidate& c, AuditDb& audit, cons
       ++out.skipped;
       continue;
     }
-    auto made = sql.statement_for(d.to_divergence());
+    auto made = sql.statement_for(latest_divergence(d));  // guarded by what recon saw last
     if (const auto* why = std::get_if<repair::LeftOut>(&made)) {
       ++left_out[static_cast<std::size_t>(*why)];
       continue;

@@ -1,6 +1,7 @@
 #include "recon/engine/past_run_recheck.hpp"
 
 #include "recon/core/utc_time.hpp"
+#include "recon/engine/compare.hpp"
 #include "recon/engine/prepare.hpp"
 #include "recon/engine/run.hpp"
 #include "recon/engine/workers.hpp"
@@ -21,13 +22,33 @@ TableRecheck record_outcomes(AuditDb& audit, const std::string& recheck_id, cons
   const std::string checked_at = iso_utc_now();
   for (std::size_t k = 0; k < held.size() && report.looks > 0; ++k) {
     audit.record_recheck(stored[k].id, recheck_id, checked_at, held[k].divergence);
-    out.before.add(stored[k].to_divergence());
+    out.before.add(latest_divergence(stored[k]));
     out.tally.add(held[k].divergence);
   }
   return out;
 }
 
 }  // namespace
+
+Divergence latest_divergence(const StoredDivergence& stored) {
+  Divergence d = stored.to_divergence();
+  if (!stored.rechecked || (!stored.latest_source_present && !stored.latest_target_present)) return d;
+  d.source_values = stored.latest_source_present ? stored.latest_source_values : std::string();
+  d.target_values = stored.latest_target_present ? stored.latest_target_values : std::string();
+  d.source_digest = stored.latest_source_present ? row_digest(d.source_values) : Digest{};
+  d.target_digest = stored.latest_target_present ? row_digest(d.target_values) : Digest{};
+  if (!stored.latest_target_present) {
+    d.category = Category::MissingInTarget;
+    d.columns.clear();
+  } else if (!stored.latest_source_present) {
+    d.category = Category::MissingInSource;
+    d.columns.clear();
+  } else {
+    d.category = Category::Changed;
+    if (auto columns = differing_columns(d.source_values, d.target_values); !columns.empty()) d.columns = std::move(columns);
+  }
+  return d;
+}
 
 bool PastRunRecheck::failed() const {
   for (const auto& t : tables)
@@ -60,7 +81,7 @@ PastRunRecheck recheck_past_run(const RunOptions& job, AuditDb& audit, const Sto
   result.recheck_id = make_run_id();
   for (std::size_t i = 0; i < open.size(); ++i) {
     std::vector<HeldDivergence> held;
-    for (const auto& s : open[i]) held.push_back(HeldDivergence{s.to_divergence(), run.started_epoch, 0});
+    for (const auto& s : open[i]) held.push_back(HeldDivergence{latest_divergence(s), run.started_epoch, 0});
     const RecheckReport report = recheck_divergences(opts, prepared.contexts[i], pool, held, settings);
     result.tables.push_back(record_outcomes(audit, result.recheck_id, prepared.contexts[i], open[i], held, report));
     if (observer) observer->table_rechecked(prepared.contexts[i], result.tables.back());

@@ -1,6 +1,8 @@
 #include "recon/engine/recheck_outputs.hpp"
 
+#include <algorithm>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -23,15 +25,26 @@ std::string column_name(const TableResult& t, std::uint32_t column) {
   return column < t.columns.size() ? t.columns[column] : "#" + std::to_string(column);
 }
 
-/// The first kFirstKeysShown keys of each category among the divergences still open or tolerated,
-/// in the order the run recorded them.
-void rebuild_first_keys(TableResult& t, const std::vector<StoredDivergence>& recorded) {
+/// Each category's first kFirstKeysShown keys among the divergences still open or tolerated, in
+/// the order the run recorded them, and its severity (the most severe) and action (the strongest)
+/// as those divergences' latest findings say — an escalated row that converged no longer makes its
+/// category "escalate".
+void rebuild_from_recorded(TableResult& t, const std::vector<StoredDivergence>& recorded) {
+  std::set<std::string> seen;
   for (auto& [name, c] : t.categories) c.first_keys.clear();
   for (const StoredDivergence& d : recorded) {
-    if (d.finding.status != Status::Open && d.finding.status != Status::Tolerated) continue;
-    auto it = t.categories.find(d.finding.category);
-    if (it != t.categories.end() && it->second.first_keys.size() < kFirstKeysShown)
-      it->second.first_keys.push_back(d.key);
+    const Finding& f = d.finding;
+    if (f.status != Status::Open && f.status != Status::Tolerated) continue;
+    auto it = t.categories.find(f.category);
+    if (it == t.categories.end()) continue;
+    TableResult::CategoryCount& c = it->second;
+    if (seen.insert(f.category).second) {
+      c.severity = f.severity;
+      c.action = f.action;
+    }
+    c.severity = std::min(c.severity, f.severity);
+    c.action = std::max(c.action, f.action);
+    if (c.first_keys.size() < kFirstKeysShown) c.first_keys.push_back(d.key);
   }
 }
 
@@ -101,17 +114,21 @@ void RunOutputsRefresh::table_rechecked(const TableContext& ctx, const TableRech
     apply_recheck(t, rechecked.before, rechecked.tally);
     if (t.sample)
       out_.notes.push_back(fmt::format("{}: counts refreshed; the sampled interval is the run's (not re-estimated)", t.name));
-    rewrite_fixup(ctx, t);
+    try {  // the other tables are still rechecked, and the summary still refreshed
+      rewrite_fixup(ctx, t);
+    } catch (const std::exception& e) {
+      out_.notes.push_back(fmt::format("{}: fix-up not refreshed: {}", t.name, redact_secrets(e.what())));
+    }
     return;
   }
 }
 
 void RunOutputsRefresh::rewrite_fixup(const TableContext& ctx, TableResult& t) {
   const auto recorded = audit_.table_divergences(run_.run_id, ctx.name);
-  rebuild_first_keys(t, recorded);
+  rebuild_from_recorded(t, recorded);
   std::vector<Divergence> batch;
   batch.reserve(recorded.size());
-  for (const StoredDivergence& d : recorded) batch.push_back(d.to_divergence());
+  for (const StoredDivergence& d : recorded) batch.push_back(latest_divergence(d));
   FixupWriter fixup(run_.out_dir, run_.run_id);
   fixup.begin_table(ctx);
   fixup.divergences(ctx, batch);
@@ -136,17 +153,17 @@ RefreshedOutputs RunOutputsRefresh::finish(const PastRunRecheck& recheck) {
   }
   run.rechecks.push_back(record);
   write_run_files(run_.out_dir, run);
-  write_html_report(run_.out_dir, run, audit_);
-  out_.written.insert(out_.written.begin(), {(fs::path(run_.out_dir) / "summary.json").string(),
-                                             (fs::path(run_.out_dir) / "metrics.prom").string(),
-                                             (fs::path(run_.out_dir) / "report.html").string()});
+  std::vector<std::string> written{(fs::path(run_.out_dir) / "summary.json").string(),
+                                   (fs::path(run_.out_dir) / "metrics.prom").string()};
+  if (write_html_report(run_.out_dir, run, audit_)) written.push_back((fs::path(run_.out_dir) / "report.html").string());
+  out_.written.insert(out_.written.begin(), written.begin(), written.end());
   const auto newest = audit_.find_run("latest");
   if (newest && newest->run_id != run_.run_id) {
     if (!opts_.metrics_file.empty() || !opts_.emf_file.empty())
       out_.notes.push_back(fmt::format("metrics file and EMF log left alone: run {} is newer", newest->run_id));
     return out_;
   }
-  write_scheduler_outputs(opts_, run);
+  if (!write_scheduler_outputs(opts_, run)) return out_;  // said on stderr
   if (!opts_.metrics_file.empty()) out_.written.push_back(opts_.metrics_file.string());
   if (!opts_.emf_file.empty()) out_.written.push_back(opts_.emf_file.string() + " (one record appended)");
   return out_;

@@ -17,7 +17,7 @@ void write_run_files(const fs::path& out_dir, const RunResult& result) {
   write_metrics(out_dir, result);
 }
 
-void write_scheduler_outputs(const RunOptions& opts, const RunResult& result) {
+bool write_scheduler_outputs(const RunOptions& opts, const RunResult& result) {
   try {
     if (!opts.metrics_file.empty()) {
       if (opts.metrics_file.has_parent_path()) report::create_readable_folders(opts.metrics_file.parent_path());
@@ -27,17 +27,21 @@ void write_scheduler_outputs(const RunOptions& opts, const RunResult& result) {
     if (!opts.emf_file.empty()) append_emf(opts.emf_file, result);
   } catch (const std::exception& e) {
     std::cerr << "recon: " << redact_secrets(e.what()) << "\n";
+    return false;
   }
+  return true;
 }
 
-void write_html_report(const fs::path& out_dir, const RunResult& result, AuditDb& audit) {
+bool write_html_report(const fs::path& out_dir, const RunResult& result, AuditDb& audit) {
   try {
     std::vector<std::string> tables;
     for (const TableResult& t : result.tables) tables.push_back(t.name);
     write_report_html(out_dir, result, audit.table_trends(result.run_id, tables));
   } catch (const std::exception& e) {
     std::cerr << "recon: report.html not written: " << redact_secrets(e.what()) << "\n";
+    return false;
   }
+  return true;
 }
 
 }  // namespace recon

@@ -44,6 +44,7 @@ class PgRecheckOutputs : public ::testing::Test {
 };
 
 TEST_F(PgRecheckOutputs, SummaryMetricsAndFixupSayWhatIsTrueNow) {
+  const Truth planted = pg_truth(*db_, "src.r", "tgt.r", "id");
   const ProcResult first = check();
   ASSERT_EQ(first.exit_code, 1) << first.describe();
   const json before = read_json(dir_ / "out" / "summary.json");
@@ -55,7 +56,8 @@ TEST_F(PgRecheckOutputs, SummaryMetricsAndFixupSayWhatIsTrueNow) {
             "INSERT INTO tgt.r SELECT * FROM src.r WHERE id % 600 = 11;"
             "DELETE FROM tgt.r WHERE id = 5001;");
   const Truth truth = pg_truth(*db_, "src.r", "tgt.r", "id");
-  const std::int64_t open_before = before["open_findings"];
+  // Truth on the engine, before and after the repair outside recon.
+  const std::int64_t open_before = planted.changed + planted.missing_in_target + planted.missing_in_source;
   const std::int64_t converged = open_before - (truth.changed + truth.missing_in_target + truth.missing_in_source);
   ASSERT_GT(converged, 0);
 
@@ -77,7 +79,7 @@ TEST_F(PgRecheckOutputs, SummaryMetricsAndFixupSayWhatIsTrueNow) {
   EXPECT_DOUBLE_EQ(t["consistency_index"].get<double>(),
                    t["matched"].get<double>() / t["rows_compared"].get<double>());
   EXPECT_EQ(t["converged"], converged);
-  EXPECT_EQ(t["matched"].get<std::int64_t>(), before["tables"][0]["matched"].get<std::int64_t>() + converged);
+  EXPECT_EQ(t["matched"].get<std::int64_t>(), planted.keys_union - open_before + converged);
   EXPECT_EQ(t["open_findings"], truth.changed + truth.missing_in_target + truth.missing_in_source);
   EXPECT_EQ(t["columns_changed"]["b"], db_->count("SELECT count(*) FROM src.r s JOIN tgt.r t USING (id) WHERE s.b <> t.b"));
   EXPECT_EQ(t["categories"]["changed"]["count"], truth.changed);
@@ -152,6 +154,38 @@ TEST_F(PgRecheckOutputs, AFolderWrittenAgainByALaterRunIsLeftToThatRun) {
   EXPECT_NE(r.out.find("the folder was written again"), std::string::npos) << r.out;
   EXPECT_EQ(read_file(dir_ / "out" / "summary.json"), summary);
   EXPECT_EQ(read_file(dir_ / "out" / "fixup" / "r.sql"), fixup);
+}
+
+TEST_F(PgRecheckOutputs, ARowThatChangesCategoryBetweenRechecksIsCountedWhereItIsNow) {
+  ASSERT_EQ(check().exit_code, 1);
+  const std::string run_id = read_json(dir_ / "out" / "summary.json")["run_id"];
+  auto expect_truth = [&](const char* when) {
+    const Truth truth = pg_truth(*db_, "src.r", "tgt.r", "id");
+    const json summary = read_json(dir_ / "out" / "summary.json");
+    const json& t = table_entry(summary, "r");
+    EXPECT_EQ(t["changed"], truth.changed) << when;
+    EXPECT_EQ(t["missing_in_target"], truth.missing_in_target) << when;
+    EXPECT_EQ(t["missing_in_source"], truth.missing_in_source) << when;
+    EXPECT_EQ(t["columns_changed"]["b"],
+              db_->count("SELECT count(*) FROM src.r s JOIN tgt.r t USING (id) WHERE s.b <> t.b")) << when;
+    const std::string fixup = read_file(dir_ / "out" / "fixup" / "r.sql");
+    EXPECT_EQ(fixup.find("\nUPDATE ") == std::string::npos ? 0 : 1, truth.changed > 0 ? 1 : 0) << when;
+  };
+  // Row 107 differed in b: gone from the target now — a missing row, not a changed one.
+  db_->exec("DELETE FROM tgt.r WHERE id = 107");
+  ASSERT_EQ(recheck(run_id).exit_code, 1);
+  expect_truth("after the row went missing");
+  EXPECT_NE(read_file(dir_ / "out" / "fixup" / "r.sql").find(") SELECT 107, "), std::string::npos)
+      << "the refreshed fix-up inserts it, from the values last seen";
+  // Then put back equal: converged, counted once, nothing negative.
+  db_->exec("INSERT INTO tgt.r SELECT * FROM src.r WHERE id = 107");
+  ASSERT_EQ(recheck(run_id).exit_code, 1);
+  expect_truth("after it converged");
+  const json summary = read_json(dir_ / "out" / "summary.json");
+  const json& t = table_entry(summary, "r");
+  for (const char* field : {"changed", "missing_in_target", "missing_in_source", "converged", "matched"})
+    EXPECT_GE(t[field].get<std::int64_t>(), 0) << field;
+  EXPECT_EQ(t["converged"], 1);
 }
 
 }  // namespace

@@ -71,6 +71,12 @@ struct StoredDivergence {
   Finding finding;                      ///< the latest: after the run's rules and every recheck
   std::int64_t range_index = -1;        ///< the range of the plan that found it (-1: not recorded)
 
+  /// What the newest recheck of it saw (rechecks.source_canon / target_canon), when one was
+  /// recorded: the row as recon last saw it. A side is absent when its *_present is false.
+  bool rechecked = false;
+  bool latest_source_present = false, latest_target_present = false;
+  std::string latest_source_values, latest_target_values;
+
   /// The divergence as the engine knows it: key, raw category, columns, values and finding.
   Divergence to_divergence() const {
     Divergence d;

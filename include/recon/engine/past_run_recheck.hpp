@@ -12,6 +12,12 @@
 
 namespace recon {
 
+/// The divergence as recon last saw it: the run's record, or — once a recheck looked at it — that
+/// look's values, with the category they make (a side gone: missing; both there: changed, the
+/// differing columns recomputed) and the latest finding. What a recheck compares against, what a
+/// refreshed fix-up and `recon apply` build statements (and their guards) from.
+Divergence latest_divergence(const StoredDivergence& stored);
+
 /// What the recheck of one table found.
 struct TableRecheck {
   std::string table;

@@ -28,12 +28,12 @@ struct RecheckSettings {
   std::function<double()> clock;                   ///< epoch seconds; default: system clock
 };
 
-/// From the job and [check.recheck], for one table of a `check` run.
 /// Epoch microseconds (UTC) of an update-time value as a range read or a key fetch returns it
 /// (timestamptz; timestamp or date read in the table's updated_at zone, `local_offset_us` for
 /// "local"), or nullopt (NULL, another class, absent).
 std::optional<std::int64_t> update_time_us(std::string_view encoded, const TableJob& job, std::int64_t local_offset_us);
 
+/// From the job and [check.recheck], for one table of a `check` run.
 RecheckSettings recheck_settings_for(const RunOptions& opts, const TableJob& table);
 
 struct RecheckReport {

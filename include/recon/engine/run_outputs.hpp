@@ -17,12 +17,13 @@ void write_run_files(const std::filesystem::path& out_dir, const RunResult& resu
 /// The outputs a scheduler watches beyond the run's folder: the job's stable metrics file
 /// ([check].metrics_file, written atomically) and its EMF log ([check].emf, one record appended).
 /// A failure to write them is reported on stderr and does not change the run's result (its
-/// summary, audit and fix-up are written).
-void write_scheduler_outputs(const RunOptions& opts, const RunResult& result);
+/// summary, audit and fix-up are written). Returns false when one could not be written.
+bool write_scheduler_outputs(const RunOptions& opts, const RunResult& result);
 
 /// <out_dir>/report.html (report/html_report.hpp) with each table's index trend read from
 /// `audit` — written after the audit holds the run, so the run is the last point of each trend.
-/// Like the scheduler outputs, a failure is reported on stderr and changes nothing else.
-void write_html_report(const std::filesystem::path& out_dir, const RunResult& result, AuditDb& audit);
+/// Like the scheduler outputs, a failure is reported on stderr and changes nothing else; returns
+/// false then.
+bool write_html_report(const std::filesystem::path& out_dir, const RunResult& result, AuditDb& audit);
 
 }  // namespace recon

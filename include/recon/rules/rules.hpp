@@ -68,11 +68,11 @@ struct RuleColumn {
   TypeClass cls = TypeClass::Text;  ///< comparison class of the pair
 };
 
-/// The rules that apply to one table, ready to evaluate divergences (thread-safe: const).
-/// Holds pointers into the RuleSets it was built from: they must outlive it.
 /// How much `TableRules::explain` tells.
 enum class ExplainDetail { All, Relevant };
 
+/// The rules that apply to one table, ready to evaluate divergences (thread-safe: const).
+/// Holds pointers into the RuleSets it was built from: they must outlive it.
 class TableRules {
  public:
   TableRules() = default;
