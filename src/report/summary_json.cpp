@@ -39,6 +39,55 @@ nlohmann::ordered_json columns_changed(const TableResult& t) {
   return j;
 }
 
+/// One entry of "tables", in the contract's field order.
+nlohmann::ordered_json table_json(const RunResult& run, const TableResult& t) {
+  nlohmann::ordered_json e;
+  e["name"] = t.name;
+  e["source"] = t.source;
+  e["target"] = t.target;
+  e["rows_source"] = t.rows_source;
+  e["rows_target"] = t.rows_target;
+  e["rows_compared"] = t.rows_compared;
+  e["matched"] = t.matched;
+  e["missing_in_target"] = t.missing_in_target;
+  e["missing_in_source"] = t.missing_in_source;
+  e["changed"] = t.changed;
+  if (const auto index = t.reported_index()) e["consistency_index"] = *index;
+  else e["consistency_index"] = nullptr;
+  if (t.sample) {
+    e["index_lower"] = t.sample->lower;
+    e["index_upper"] = t.sample->upper;
+    e["sample"] = interval_json(*t.sample);
+    if (t.clusters) {
+      e["sample"]["cluster_method"] = t.clusters->method;
+      e["sample"]["mean_cluster_rows"] = t.clusters->mean_cluster_rows;
+    }
+  }
+  if (t.incremental) e["incremental"] = incremental_json(*t.incremental);
+  e["fixup_sql"] = t.fixup_sql;
+  e["fixup_sha256"] = t.fixup_sha256;
+  e["tolerated"] = t.tolerated;
+  e["in_flight"] = t.in_flight;
+  e["converged"] = t.converged;
+  e["suspended"] = t.suspended;
+  e["escalated"] = t.escalated;
+  e["open_findings"] = t.open_findings();
+  e["categories"] = categories(run, t);
+  e["columns_changed"] = columns_changed(t);
+  e["slo"] = t.slo;
+  e["ranges_total"] = t.ranges_total;
+  e["ranges_done"] = t.ranges_done;
+  e["ranges_failed"] = t.ranges_failed;
+  if (run.resumed) e["ranges_resumed"] = t.ranges_resumed;
+  e["partial"] = t.partial;
+  if (t.divergences_unrecorded > 0) e["divergences_unrecorded"] = t.divergences_unrecorded;
+  if (t.partial) e["error"] = redact_secrets(t.error);
+  e["columns"] = t.columns;
+  if (!t.notes.empty()) e["notes"] = t.notes;
+  e["seconds"] = t.seconds;
+  return e;
+}
+
 }  // namespace
 
 std::string render_summary_json(const RunResult& run) {
@@ -77,53 +126,7 @@ std::string render_summary_json(const RunResult& run) {
     j["rechecks"] = std::move(rechecks);
   }
   auto tables = nlohmann::ordered_json::array();
-  for (const TableResult& t : run.tables) {
-    nlohmann::ordered_json e;
-    e["name"] = t.name;
-    e["source"] = t.source;
-    e["target"] = t.target;
-    e["rows_source"] = t.rows_source;
-    e["rows_target"] = t.rows_target;
-    e["rows_compared"] = t.rows_compared;
-    e["matched"] = t.matched;
-    e["missing_in_target"] = t.missing_in_target;
-    e["missing_in_source"] = t.missing_in_source;
-    e["changed"] = t.changed;
-    if (const auto index = t.reported_index()) e["consistency_index"] = *index;
-    else e["consistency_index"] = nullptr;
-    if (t.sample) {
-      e["index_lower"] = t.sample->lower;
-      e["index_upper"] = t.sample->upper;
-      e["sample"] = interval_json(*t.sample);
-      if (t.clusters) {
-        e["sample"]["cluster_method"] = t.clusters->method;
-        e["sample"]["mean_cluster_rows"] = t.clusters->mean_cluster_rows;
-      }
-    }
-    if (t.incremental) e["incremental"] = incremental_json(*t.incremental);
-    e["fixup_sql"] = t.fixup_sql;
-    e["fixup_sha256"] = t.fixup_sha256;
-    e["tolerated"] = t.tolerated;
-    e["in_flight"] = t.in_flight;
-    e["converged"] = t.converged;
-    e["suspended"] = t.suspended;
-    e["escalated"] = t.escalated;
-    e["open_findings"] = t.open_findings();
-    e["categories"] = categories(run, t);
-    e["columns_changed"] = columns_changed(t);
-    e["slo"] = t.slo;
-    e["ranges_total"] = t.ranges_total;
-    e["ranges_done"] = t.ranges_done;
-    e["ranges_failed"] = t.ranges_failed;
-    if (run.resumed) e["ranges_resumed"] = t.ranges_resumed;
-    e["partial"] = t.partial;
-    if (t.divergences_unrecorded > 0) e["divergences_unrecorded"] = t.divergences_unrecorded;
-    if (t.partial) e["error"] = redact_secrets(t.error);
-    e["columns"] = t.columns;
-    if (!t.notes.empty()) e["notes"] = t.notes;
-    e["seconds"] = t.seconds;
-    tables.push_back(std::move(e));
-  }
+  for (const TableResult& t : run.tables) tables.push_back(table_json(run, t));
   j["tables"] = std::move(tables);
   // Invalid UTF-8 in a name must not abort the run: replace it rather than throw.
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
