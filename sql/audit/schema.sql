@@ -1,11 +1,11 @@
--- recon audit trail, schema version 5. Applied in one transaction to a new database; older files
--- are brought here by migrate_v1_v2.sql, migrate_v2_v3.sql, migrate_v3_v4.sql then migrate_v4_v5.sql (keep them in
--- step: same columns, same meaning).
+-- recon audit trail, schema version 6. Applied in one transaction to a new database; older files
+-- are brought here by migrate_v1_v2.sql, migrate_v2_v3.sql, migrate_v3_v4.sql, migrate_v4_v5.sql then
+-- migrate_v5_v6.sql (keep them in step: same columns, same meaning).
 -- Times are ISO-8601 UTC text ("2026-11-23T10:15:00Z"); JSON columns hold JSON text.
 CREATE TABLE schema_version (
   version INTEGER NOT NULL
 );
-INSERT INTO schema_version (version) VALUES (5);
+INSERT INTO schema_version (version) VALUES (6);
 
 CREATE TABLE runs (
   run_id            TEXT PRIMARY KEY,
@@ -198,4 +198,18 @@ CREATE TABLE watermarks (
   scrub_next        INTEGER NOT NULL,  -- the slice the next run scrubs
   scrub_bounds_json TEXT NOT NULL,     -- JSON array of the cycle's slice bounds, canonical keys in hex
   updated_at        TEXT NOT NULL
+);
+-- One `recon audit prune`: what it removed, when and by whom (the removal is itself on record).
+CREATE TABLE prunes (
+  id                INTEGER PRIMARY KEY,
+  pruned_at         TEXT NOT NULL,
+  keep              TEXT NOT NULL,     -- the --keep given, e.g. "90d"
+  cutoff            TEXT NOT NULL,     -- runs started before this were removed (but those kept)
+  runs              INTEGER NOT NULL,  -- runs removed, with their tables, ranges, divergences, rechecks, applies
+  divergences       INTEGER NOT NULL,
+  rechecks          INTEGER NOT NULL,
+  applies           INTEGER NOT NULL,
+  run_ids_json      TEXT NOT NULL,     -- JSON array of the removed run ids
+  os_user           TEXT NOT NULL,
+  host              TEXT NOT NULL
 );

@@ -166,6 +166,7 @@ void AuditDb::migrate_from(std::int64_t version) {
   if (version < 3) exec(std::string(sql::audit_migrate_v2_v3).c_str());
   if (version < 4) exec(std::string(sql::audit_migrate_v3_v4).c_str());
   if (version < 5) exec(std::string(sql::audit_migrate_v4_v5).c_str());
+  if (version < 6) exec(std::string(sql::audit_migrate_v5_v6).c_str());
 }
 
 void AuditDb::require_open(const char* method) const {

@@ -21,4 +21,6 @@ void describe_history(boost::program_options::options_description& desc);
 int run_history_command(const boost::program_options::variables_map& vm);
 void describe_report(boost::program_options::options_description& desc);
 int run_report_command(const boost::program_options::variables_map& vm);
+void describe_audit(boost::program_options::options_description& desc);
+int run_audit_command(const boost::program_options::variables_map& vm);
 }  // namespace recon

@@ -139,7 +139,7 @@ TEST(AuditRuns, AFailedRunIsRecordedWithItsReason) {
 
 /// SQL that takes a current file back to what each older version left (newest first).
 constexpr const char* kBackToV4 =
-    "DROP TABLE watermarks; DROP TABLE cluster_plans; ALTER TABLE runs DROP COLUMN index_lower;"
+    "DROP TABLE prunes; DROP TABLE watermarks; DROP TABLE cluster_plans; ALTER TABLE runs DROP COLUMN index_lower;"
     " ALTER TABLE runs DROP COLUMN index_upper; ALTER TABLE runs DROP COLUMN confidence;"
     " ALTER TABLE table_results DROP COLUMN mode; ALTER TABLE table_results DROP COLUMN index_lower;"
     " ALTER TABLE table_results DROP COLUMN index_upper; ALTER TABLE table_results DROP COLUMN sample_json;"
@@ -164,7 +164,8 @@ TEST(AuditRuns, AVersion2FileIsMigratedToTheCurrentVersionInPlace) {
         true);
   AuditDb audit;
   audit.open(file);
-  EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"5"});
+  EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"6"});
+  EXPECT_EQ(query(file, "SELECT count(*) FROM prunes"), std::vector<std::string>{"0"}) << "version 6: prunes";
   EXPECT_EQ(audit.find_run("latest")->run_id, "v2run");
   EXPECT_TRUE(audit.stored_ranges("v2run", "t").empty());
   EXPECT_EQ(audit.recorded_fixup("v2run", "t"), (std::pair<std::string, std::string>{}));
@@ -178,7 +179,7 @@ TEST(AuditRuns, AVersion3FileGainsTheApplyTables) {
   query(file, (std::string(kBackToV4) + kBackToV3 + " UPDATE schema_version SET version = 3;").c_str(), true);
   AuditDb audit;
   audit.open(file);
-  EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"5"});
+  EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"6"});
   EXPECT_EQ(query(file, "SELECT count(*) FROM applies"), std::vector<std::string>{"0"});
 }
 

@@ -10,6 +10,7 @@
 
 #include "recon/audit/apply_record.hpp"
 #include "recon/audit/history.hpp"
+#include "recon/audit/prune.hpp"
 #include "recon/config/job.hpp"
 #include "recon/model/result.hpp"
 #include "recon/model/trend.hpp"
@@ -117,7 +118,7 @@ struct StoredDivergence {
 ///    (busy timeout), e.g. two scheduled jobs, or a recheck while tonight's check runs.
 class AuditDb : public ResultSink {
  public:
-  static constexpr int kSchemaVersion = 5;
+  static constexpr int kSchemaVersion = 6;
 
   AuditDb() = default;
   ~AuditDb() override;
@@ -215,6 +216,18 @@ class AuditDb : public ResultSink {
   /// for a table no run recorded, or an unknown run).
   std::vector<TableTrend> table_trends(const std::string& run_id, const std::vector<std::string>& tables,
                                        std::size_t last = kTrendRuns);
+
+  // ---- retention (audit_prune.cpp) --------------------------------------------------------------
+
+  /// Removes the runs started before `cutoff` (ISO-8601 UTC) with every record of them (tables,
+  /// ranges, divergences, rechecks, applies) in one transaction (sql/audit/prune_*.sql), and
+  /// records the prune in `prunes` (when, `keep` as given, what, by whom). Kept whatever their age:
+  /// a running run, a run an incremental watermark points at, and the newest finished run.
+  /// `dry_run`: counts only, changes nothing.
+  PruneResult prune(const std::string& cutoff, const std::string& keep, bool dry_run);
+  /// Gives the freed pages back to the file system (VACUUM, outside any transaction). Returns the
+  /// file's size in bytes before and after.
+  std::pair<std::int64_t, std::int64_t> vacuum();
 
   // ---- sampled and incremental runs (audit_estimates.cpp) -------------------------------------
 

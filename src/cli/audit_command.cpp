@@ -1,0 +1,73 @@
+// `recon audit prune --keep 90d`: retention for the audit DB — old runs removed with all their
+// records, the removal itself on record, the file shrunk.
+#include <iostream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "recon/core/duration.hpp"
+#include "recon/core/errors.hpp"
+#include "recon/core/utc_time.hpp"
+#include "run_lookup.hpp"
+
+namespace recon {
+namespace po = boost::program_options;
+
+void describe_audit(po::options_description& desc) {
+  desc.add_options()
+      ("action", po::value<std::string>()->required()->value_name("prune"), "what to do with the audit DB: prune")
+      ("keep", po::value<std::string>()->value_name("DURATION"), "prune: keep the runs of this long (e.g. 90d, 12h); older ones go")
+      ("dry-run", "prune: say what would go; change nothing")
+      ("audit", po::value<std::string>()->value_name("FILE"), "audit DB; default: the --config job's, else ./recon-audit.db")
+      ("config,c", po::value<std::string>()->value_name("JOB.toml"), "job file whose audit DB to use")
+      ("json", "print JSON instead of text");
+}
+
+namespace {
+
+std::string mebibytes(std::int64_t bytes) { return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1 << 20)); }
+
+int run_prune(const po::variables_map& vm) {
+  if (!vm.count("keep")) throw InputError("recon audit prune: say how long to keep runs, e.g. --keep 90d");
+  const std::string keep = vm["keep"].as<std::string>();
+  const auto keep_us = parse_duration_us(keep);
+  if (!keep_us || *keep_us <= 0)
+    throw InputError(fmt::format("--keep '{}' is not a duration; write e.g. 90d, 12h, 30m", keep));
+  std::filesystem::path path;
+  const auto audit = open_existing_audit(vm, path);
+  const std::string cutoff = iso_utc(now_epoch() - static_cast<double>(*keep_us) / 1e6);
+  const bool dry = vm.count("dry-run") > 0;
+  const PruneResult r = audit->prune(cutoff, keep, dry);
+  std::pair<std::int64_t, std::int64_t> size{0, 0};
+  if (!dry && !r.run_ids.empty()) size = audit->vacuum();
+  if (vm.count("json")) {
+    nlohmann::ordered_json j{{"audit", path.string()}, {"keep", keep}, {"cutoff", cutoff}, {"dry_run", dry},
+                             {"runs", r.run_ids},      {"divergences", r.divergences}, {"rechecks", r.rechecks},
+                             {"applies", r.applies},   {"kept_old", r.kept_old},       {"runs_left", r.runs_left}};
+    if (size.first > 0) j["bytes_before"] = size.first, j["bytes_after"] = size.second;
+    std::cout << j.dump(2) << "\n";
+    return kExitConsistent;
+  }
+  std::cout << fmt::format("{}: {} {} run{} started before {} ({} divergences, {} rechecks, {} applies){}\n",
+                           path.string(), dry ? "would remove" : "removed", r.run_ids.size(),
+                           r.run_ids.size() == 1 ? "" : "s", cutoff, r.divergences, r.rechecks, r.applies,
+                           dry ? "" : "; recorded in table prunes");
+  if (r.kept_old > 0)
+    std::cout << fmt::format("kept {} older run{}: the newest finished run, runs incremental watermarks point at, "
+                             "or runs still running\n", r.kept_old, r.kept_old == 1 ? "" : "s");
+  std::cout << fmt::format("{} run{} left", r.runs_left, r.runs_left == 1 ? "" : "s");
+  if (size.first > 0) std::cout << fmt::format("; file {} -> {}", mebibytes(size.first), mebibytes(size.second));
+  std::cout << "\n";
+  return kExitConsistent;
+}
+
+}  // namespace
+
+int run_audit_command(const po::variables_map& vm) {
+  const std::string action = vm["action"].as<std::string>();
+  if (action == "prune") return run_prune(vm);
+  throw InputError(fmt::format("recon audit: unknown action '{}' (recon audit prune --keep 90d)", action));
+}
+
+}  // namespace recon
