@@ -1,5 +1,8 @@
 -- recon audit trail: schema version 5 -> 6, run inside open()'s write transaction.
--- Adds the record of `recon audit prune` (see schema.sql for the meaning).
+-- Adds each run's job and rule file SHA-256 digests, and the record of `recon audit prune` (see
+-- schema.sql for the meaning).
+ALTER TABLE runs ADD COLUMN job_sha256 TEXT;
+ALTER TABLE runs ADD COLUMN rule_files_json TEXT;
 CREATE TABLE prunes (
   id                INTEGER PRIMARY KEY,
   pruned_at         TEXT NOT NULL,

@@ -32,7 +32,10 @@ CREATE TABLE runs (
   -- version 5: a sampled run's index is an estimate; these are its interval (NULL otherwise)
   index_lower       REAL,
   index_upper       REAL,
-  confidence        REAL           -- e.g. 0.95
+  confidence        REAL,          -- e.g. 0.95
+  -- version 6
+  job_sha256        TEXT,          -- SHA-256 of the job file's bytes
+  rule_files_json   TEXT           -- [{"file", "sha256"}]: every rule file of the job and its SHA-256
 );
 
 CREATE TABLE table_results (

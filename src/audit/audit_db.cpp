@@ -52,6 +52,8 @@ AuditRunInfo AuditRunInfo::from(const RunOptions& options, const RunResult& run,
   info.user = user_name();
   info.job_file = options.job_file.string();
   info.job_hash = options.job_hash;
+  info.job_sha256 = options.job_sha256;
+  info.rule_files_json = recon::rule_files_json(options);
   info.mode = mode_name(options.mode);
   if (options.mode == Mode::Sample) {
     info.seed = options.seed ? *options.seed : run.seed;
@@ -185,8 +187,8 @@ void AuditDb::begin_run(const AuditRunInfo& info) {
   const sqlite::Stmt s(db_,
                        "INSERT INTO runs (run_id, started_at, host, user, job_file, job_hash, mode, seed,"
                        " sample_rate, status, source_endpoint, target_endpoint, recon_version, rules_hash, out_dir,"
-                       " heartbeat_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'running', ?10, ?11, ?12, ?13,"
-                       " ?14, ?2)");
+                       " heartbeat_at, job_sha256, rule_files_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+                       " 'running', ?10, ?11, ?12, ?13, ?14, ?2, ?15, ?16)");
   if (!s.ok()) fail("cannot prepare run insert");
   bind_text(s, 1, info.run_id);
   bind_text(s, 2, info.started_at);
@@ -202,6 +204,8 @@ void AuditDb::begin_run(const AuditRunInfo& info) {
   bind_opt_text(s, 12, info.recon_version);
   bind_opt_text(s, 13, info.rules_hash);
   bind_opt_text(s, 14, info.out_dir);
+  bind_opt_text(s, 15, info.job_sha256);
+  bind_opt_text(s, 16, info.rule_files_json);
   if (sqlite3_step(s) != SQLITE_DONE) fail("cannot record run " + info.run_id);
 }
 

@@ -9,9 +9,11 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <xxhash.h>
 
 #include "recon/core/duration.hpp"
+#include "recon/core/sha256.hpp"
 #include "recon/config/sql_filter.hpp"
 #include "recon/config/toml_reader.hpp"
 #include "recon/core/errors.hpp"
@@ -318,6 +320,7 @@ RunOptions parse_job_text(const std::string& text, const std::string& origin, co
   }
   RunOptions o;
   o.job_hash = fmt::format("{:016x}", XXH3_64bits(text.data(), text.size()));
+  o.job_sha256 = sha256_hex(text);
   o.source = read_endpoint(top, "source", origin, base_dir);
   o.target = read_endpoint(top, "target", origin, base_dir);
   read_check(top, origin, base_dir, o);
@@ -361,6 +364,21 @@ std::string rule_files_hash(const RunOptions& opts) {
   const std::string hex = fmt::format("{:016x}", XXH3_64bits_digest(state));
   XXH3_freeState(state);
   return hex;
+}
+
+std::string rule_files_json(const RunOptions& opts) {
+  std::vector<fs::path> files = opts.rules;
+  for (const TableJob& t : opts.tables) files.insert(files.end(), t.rules.begin(), t.rules.end());
+  nlohmann::json out = nlohmann::json::array();
+  std::vector<fs::path> seen;
+  for (const fs::path& f : files) {
+    if (std::find(seen.begin(), seen.end(), f) != seen.end()) continue;
+    seen.push_back(f);
+    const auto digest = file_sha256_hex(f);
+    if (!digest) throw InputError(fmt::format("{}: cannot read this rule file", f.string()));
+    out.push_back({{"file", f.string()}, {"sha256", *digest}});
+  }
+  return out.dump();
 }
 
 RunOptions load_run_options(const CheckFlags& flags) {

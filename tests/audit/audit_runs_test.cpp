@@ -139,7 +139,8 @@ TEST(AuditRuns, AFailedRunIsRecordedWithItsReason) {
 
 /// SQL that takes a current file back to what each older version left (newest first).
 constexpr const char* kBackToV4 =
-    "DROP TABLE prunes; DROP TABLE watermarks; DROP TABLE cluster_plans; ALTER TABLE runs DROP COLUMN index_lower;"
+    "DROP TABLE prunes; ALTER TABLE runs DROP COLUMN job_sha256; ALTER TABLE runs DROP COLUMN rule_files_json;"
+    " DROP TABLE watermarks; DROP TABLE cluster_plans; ALTER TABLE runs DROP COLUMN index_lower;"
     " ALTER TABLE runs DROP COLUMN index_upper; ALTER TABLE runs DROP COLUMN confidence;"
     " ALTER TABLE table_results DROP COLUMN mode; ALTER TABLE table_results DROP COLUMN index_lower;"
     " ALTER TABLE table_results DROP COLUMN index_upper; ALTER TABLE table_results DROP COLUMN sample_json;"

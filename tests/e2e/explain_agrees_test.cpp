@@ -72,6 +72,17 @@ TEST_F(PgExplainAgrees, ARowWithinTheLagWindowIsInFlightAsTheRunSaysIt) {
   const CheckRun run = run_check(dir_ / "job.toml", dir_ / "out", dir_ / "audit.db", {"--recheck-attempts", "0"});
   ASSERT_EQ(run.proc.exit_code, 1) << run.proc.describe();
   EXPECT_EQ(run.table("ea")["in_flight"], 1) << "the run calls row 4 in flight";
+  // The run records the exact job and rule files that decided its findings (SHA-256, by sha256sum).
+  auto sha256 = [](const fs::path& file) { return run_process("/usr/bin/sha256sum", {file.string()}).out.substr(0, 64); };
+  {
+    SqliteDb audit(dir_ / "audit.db");
+    const auto row = audit.rows("SELECT job_sha256, rule_files_json FROM runs")[0];
+    EXPECT_EQ(row[0], sha256(dir_ / "job.toml"));
+    const json files = json::parse(row[1]);
+    ASSERT_EQ(files.size(), 1u) << row[1];
+    EXPECT_EQ(fs::path(files[0]["file"].get<std::string>()).filename(), "rules.toml");
+    EXPECT_EQ(files[0]["sha256"], sha256(dir_ / "rules.toml"));
+  }
 
   const ProcResult now = explain(4);
   EXPECT_EQ(now.exit_code, 0) << now.describe();

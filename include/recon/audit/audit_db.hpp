@@ -30,6 +30,8 @@ struct AuditRunInfo {
   std::string source_endpoint, target_endpoint;  ///< password-free (redacted again on write)
   std::string recon_version;
   std::string rules_hash;  ///< rule_files_hash of the job
+  std::string job_sha256;  ///< SHA-256 of the job file's bytes
+  std::string rule_files_json;  ///< rule_files_json of the job: each rule file and its SHA-256
   std::string out_dir;     ///< the output folder
 
   /// From the parsed job and the run being started; host and user come from the OS, endpoints are

@@ -103,6 +103,7 @@ struct IncrementalOptions {
 struct RunOptions {
   std::filesystem::path job_file;  ///< absolute; empty for the demo's in-memory job
   std::string job_hash;            ///< XXH3-64 hex of the job file's bytes
+  std::string job_sha256;          ///< SHA-256 hex of the same bytes (the audit records it)
   Endpoint source, target;
   int threads = kDefaultThreads;
   std::int64_t chunk_rows = kDefaultChunkRows;
@@ -177,6 +178,12 @@ inline bool recheck_enabled(const RunOptions& o, const TableJob& t) {
 /// once, in that order): its path and its bytes. A resumed run refuses to continue when it changed.
 /// Throws InputError naming a file that cannot be read.
 std::string rule_files_hash(const RunOptions& opts);
+
+/// Every rule file the job names (as rule_files_hash lists them), each with the SHA-256 of its
+/// content: [{"file": "rules/default.toml", "sha256": "…"}, …], compact JSON text. What a run
+/// records, so each finding can be traced to the exact rules that decided it. Throws InputError
+/// naming a file that cannot be read.
+std::string rule_files_json(const RunOptions& opts);
 
 /// Reads and validates the job file, applies RECON_* environment variables, then flags.
 /// Throws InputError naming file:line and what to do. Does not touch any database.
