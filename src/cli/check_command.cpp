@@ -23,6 +23,7 @@ void describe_check(po::options_description& desc) {
       ("sample-rate", po::value<double>()->value_name("R"), "share of clusters read in sample mode (implies --mode sample); default: [check].sample_rate or 0.1")
       ("seed", po::value<std::uint64_t>()->value_name("N"), "seed of the sampled clusters (recorded in summary.json); default: random")
       ("scrub-cycle", po::value<int>()->value_name("N"), "incremental mode: compare 1/N of the key space fully each run (0: no scrub); default: [check.incremental].scrub_cycle or 7")
+      ("no-fixup", "write no fix-up SQL files (they hold real row values); recon apply still repairs from the audit DB")
       ("no-keyset", "incremental mode: skip the key-set pass (keys only, whole table) that finds inserts and deletes without a time change")
       ("threads", po::value<int>()->value_name("N"), fmt::format("parallel workers, each with its own connections; default: [check].threads or {}", kDefaultThreads).c_str())
       ("chunk-rows", po::value<std::int64_t>()->value_name("N"), fmt::format("target rows per key range; default: [check].chunk_rows or {}", kDefaultChunkRows).c_str())
@@ -65,6 +66,7 @@ CheckFlags check_flags(const po::variables_map& vm) {
   if (vm.count("resume")) f.resume = vm["resume"].as<std::string>();
   if (vm.count("scrub-cycle")) f.scrub_cycle = vm["scrub-cycle"].as<int>();
   f.no_keyset = vm.count("no-keyset") > 0;
+  f.no_fixup = vm.count("no-fixup") > 0;
   f.no_progress = vm.count("no-progress") > 0;
   f.quiet = vm.count("quiet") > 0;
   return f;
@@ -75,7 +77,8 @@ int run_check_command(const po::variables_map& vm) {
   std::string out_dir;
   const RunResult result = run_check(opts, out_dir);
   if (!opts.quiet) std::cout << render_summary_table(result);
-  std::cout << fmt::format("report:  {}/summary.json\nfix-up:  {}/fixup/\naudit:   {}\n", out_dir, out_dir,
+  std::cout << fmt::format("report:  {}/summary.json\nfix-up:  {}\naudit:   {}\n", out_dir,
+                           opts.write_fixup ? out_dir + "/fixup/" : "none (--no-fixup; recon apply repairs from the audit DB)",
                            opts.audit_db.string());
   for (const auto& t : result.tables)
     if (t.partial) std::cerr << fmt::format("recon: table {} is partial: {}\n", t.name, t.error);

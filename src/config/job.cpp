@@ -52,7 +52,7 @@ const std::vector<std::string> kEndpointKeys = {"kind", "url", "password_env", "
 const std::vector<std::string> kCheckKeys = {"threads", "chunk_rows", "slo", "rules", "audit", "mode",
                                              "sample_rate", "seed", "retries", "out", "max_divergences", "recheck",
                                              "lock_timeout", "statement_timeout", "sample_cluster_rows",
-                                             "incremental", "metrics_file", "emf", "heartbeat", "log_format"};
+                                             "incremental", "metrics_file", "emf", "heartbeat", "log_format", "fixup"};
 const std::vector<std::string> kIncrementalKeys = {"keyset", "scrub_cycle"};
 const std::vector<std::string> kRecheckKeys = {"attempts", "delay", "backoff", "max_keys", "all_tables"};
 const std::vector<std::string> kTableKeys = {"name", "source", "target", "key", "columns", "ignore_columns",
@@ -292,6 +292,7 @@ void read_check(const toml::table& top, const std::string& origin, const fs::pat
       (std::string(key) == "lock_timeout" ? ep->lock_timeout_ms : ep->statement_timeout_ms) = ms;
   }
   if (auto v = r.str("heartbeat")) o.heartbeat_us = duration_of(r, "heartbeat", *v);
+  if (auto v = r.boolean("fixup")) o.write_fixup = *v;
   if (auto v = r.str("log_format")) {
     if (*v != "text" && *v != "json") r.fail("log_format", "must be \"text\" or \"json\"");
     o.log_json = *v == "json";

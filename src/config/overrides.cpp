@@ -117,6 +117,7 @@ void apply_overrides(RunOptions& o, const CheckFlags& f) {
   if (f.seed) o.seed = *f.seed;
   if (f.scrub_cycle) o.incremental.scrub_cycle = *f.scrub_cycle;
   if (f.no_keyset) o.incremental.keyset = false;
+  if (f.no_fixup) o.write_fixup = false;
   if (f.out) o.out_dir = *f.out;
   if (f.audit) o.audit_db = *f.audit;
   if (f.metrics_file) o.metrics_file = *f.metrics_file;

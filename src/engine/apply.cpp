@@ -35,8 +35,8 @@ struct Candidate {
 /// recon runs are rebuilt from the audit trail, and must be those the person reviewed).
 void check_fixup_file(const StoredRun& run, Candidate& c) {
   if (c.fixup_sha256.empty()) {
-    c.notes.push_back("the run recorded no fix-up file hash (a run by an older recon): the statements are "
-                      "rebuilt from the audit trail");
+    c.notes.push_back("the run wrote no fix-up file (--no-fixup, or a run by an older recon): the statements are "
+                      "built from the audit trail");
     return;
   }
   const fs::path path = fs::path(run.out_dir) / c.fixup_file;

@@ -115,7 +115,8 @@ void RunOutputsRefresh::table_rechecked(const TableContext& ctx, const TableRech
     if (t.sample)
       out_.notes.push_back(fmt::format("{}: counts refreshed; the sampled interval is the run's (not re-estimated)", t.name));
     try {  // the other tables are still rechecked, and the summary still refreshed
-      rewrite_fixup(ctx, t);
+      if (!t.fixup_sql.empty()) rewrite_fixup(ctx, t);  // none when the run wrote none (--no-fixup)
+      else rebuild_from_recorded(t, audit_.table_divergences(run_.run_id, ctx.name));
     } catch (const std::exception& e) {
       out_.notes.push_back(fmt::format("{}: fix-up not refreshed: {}", t.name, redact_secrets(e.what())));
     }

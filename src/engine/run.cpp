@@ -159,7 +159,7 @@ RunResult run_check(const RunOptions& opts, std::string& out_dir_used) {
                            : resumed && !resumed->out_dir.empty() ? fs::path(resumed->out_dir)
                                                                   : fs::path("reports") / result.run_id;
   const OutputLock lock(out_dir, result.run_id);
-  fs::create_directories(out_dir / "fixup");
+  if (opts.write_fixup) fs::create_directories(out_dir / "fixup");
   out_dir_used = out_dir.string();
   if (resumed) {
     audit.resume_run(result.run_id);
@@ -186,7 +186,8 @@ RunResult run_check(const RunOptions& opts, std::string& out_dir_used) {
   FixupWriter fixup(out_dir, result.run_id);
   SampleTally sample_tally;
   // The tally sets a sampled table's interval before the audit and the fix-up record the table.
-  std::vector<ResultSink*> sinks{&audit, &fixup};
+  std::vector<ResultSink*> sinks{&audit};
+  if (opts.write_fixup) sinks.push_back(&fixup);
   if (opts.mode == Mode::Sample) sinks.insert(sinks.begin(), &sample_tally);
   ConnectionPool& pool = *prepared.pool;
   // Workers' logins overlap with planning the first table; the pool is complete before any worker.

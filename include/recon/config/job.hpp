@@ -127,6 +127,9 @@ struct RunOptions {
   /// ([check].heartbeat, --heartbeat; 0: none). A terminal gets the live line instead.
   std::int64_t heartbeat_us = 10'000'000;
   bool log_json = false;               ///< heartbeat lines as JSON objects ([check].log_format = "json")
+  /// Write fixup/<table>.sql ([check].fixup, --no-fixup): the files hold real row values, personal
+  /// data included; without them `recon apply` still builds its statements from the audit DB.
+  bool write_fixup = true;
   int retries = 3;                    ///< tries per range after a poisoned connection
   bool progress = true;               ///< progress line on stderr (only drawn when it is a terminal)
   bool quiet = false;                 ///< no terminal summary
@@ -165,6 +168,7 @@ struct CheckFlags {
   std::optional<std::string> resume;         ///< --resume RUN|latest
   std::optional<int> scrub_cycle;            ///< --scrub-cycle N (0: no scrub)
   bool no_keyset = false;                    ///< --no-keyset
+  bool no_fixup = false;                     ///< --no-fixup
   bool no_progress = false;
   bool quiet = false;
 };
