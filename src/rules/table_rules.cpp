@@ -204,81 +204,101 @@ void TableRules::evaluate(Divergence& d) const {
   f.status = Status::Open;
 }
 
-std::vector<std::string> TableRules::explain(const Divergence& d, ExplainDetail detail) const {
+namespace {
+
+/// The lines `TableRules::explain` writes, and the rules it leaves out (ExplainDetail::Relevant:
+/// rules that can never apply to the subject are counted in one line instead).
+struct ExplainLines {
+  ExplainDetail detail;
   std::vector<std::string> lines;
-  // Rules that can never apply to this subject (another category, column or type) are left out
-  // with ExplainDetail::Relevant, and counted in one line instead.
   std::size_t left_out = 0;
-  auto never = [&](std::string line) {
+
+  static std::string step(const std::string& subject, const Rule& r, const std::string& verdict) {
+    return fmt::format("{}: rule '{}' ({}): {}", subject, r.name, r.origin, verdict);
+  }
+  static std::string yes(const Rule& r, const std::string& why) {
+    return fmt::format("yes → {} P{} {}{}", r.outcome.category, r.outcome.severity, action_name(r.outcome.action),
+                       why.empty() ? "" : " (" + why + ")");
+  }
+  void never(std::string line) {
     if (detail == ExplainDetail::All) lines.push_back(std::move(line));
     else ++left_out;
-  };
-  auto say_left_out = [&](const std::string& subject) {
+  }
+  void say_left_out(const std::string& subject) {
     if (left_out > 0)
       lines.push_back(fmt::format("{}: {} rule{} about other categories, columns or types left out (--verbose lists them)",
                                   subject, left_out, left_out == 1 ? "" : "s"));
     left_out = 0;
-  };
+  }
+};
+
+/// A missing row: the first rule naming its category without column conditions decides.
+void explain_missing(ExplainLines& out, const std::vector<const Rule*>& rules, Category category,
+                     const std::string& unmatched) {
+  const char* raw = category_name(category);
+  bool matched = false;
+  for (const Rule* r : rules) {
+    if (!names_category(r->match, category)) {
+      out.never(ExplainLines::step(raw, *r, fmt::format("no — it is about {}", categories_of(r->match))));
+    } else if (has_column_conditions(*r)) {
+      out.never(ExplainLines::step(raw, *r, "no — it has column conditions and a missing row has no column pair"));
+    } else {
+      out.lines.push_back(ExplainLines::step(raw, *r, ExplainLines::yes(*r, "")));
+      matched = true;
+      break;
+    }
+  }
+  out.say_left_out(raw);
+  if (!matched) out.lines.push_back(fmt::format("{}: {}", raw, unmatched));
+}
+
+/// One differing column `c` of a changed row: each rule in order, until one decides the pair.
+void explain_column(ExplainLines& out, const std::vector<const Rule*>& rules, const std::vector<RuleColumn>& columns,
+                    std::uint32_t c, const canon::ValueView& s, const canon::ValueView& t, const std::string& unmatched) {
+  const std::string name = c < columns.size() ? columns[c].name : fmt::format("column #{}", c);
+  out.lines.push_back(fmt::format("{}: source {} · target {}", name, canon::to_display(s), canon::to_display(t)));
+  std::string why;
+  bool matched = false;
+  for (const Rule* r : rules) {
+    if (!names_category(r->match, Category::Changed)) {
+      out.never(ExplainLines::step(name, *r, fmt::format("no — it is about {}", categories_of(r->match))));
+    } else if (c >= columns.size() || !any_glob(r->match.columns, name)) {
+      out.never(ExplainLines::step(name, *r, fmt::format("no — match.column is {}", join(r->match.columns))));
+    } else if (!has_type(r->match, columns[c].cls)) {
+      std::vector<std::string> types;
+      for (TypeClass tc : r->match.types) types.emplace_back(type_class_name(tc));
+      out.never(ExplainLines::step(name, *r, fmt::format("no — the column is compared as {}, match.type is {}",
+                                                         type_class_name(columns[c].cls), join(types))));
+    } else if (!decides(*r, s, t, why, true)) {
+      out.lines.push_back(ExplainLines::step(name, *r, "no — " + why));
+    } else {
+      out.lines.push_back(ExplainLines::step(name, *r, ExplainLines::yes(*r, why)));
+      matched = true;
+      break;
+    }
+  }
+  out.say_left_out(name);
+  if (!matched) out.lines.push_back(fmt::format("{}: {}", name, unmatched));
+}
+
+}  // namespace
+
+std::vector<std::string> TableRules::explain(const Divergence& d, ExplainDetail detail) const {
+  ExplainLines out{detail, {}, 0};
   const char* raw = category_name(d.category);
   if (!configured_) {
-    lines.push_back(fmt::format("no rule files configured: every difference counts ({} P{} fix)", raw, kDefaultSeverity));
-    return lines;
+    out.lines.push_back(fmt::format("no rule files configured: every difference counts ({} P{} fix)", raw, kDefaultSeverity));
+    return out.lines;
   }
-  if (rules_.empty()) lines.push_back(fmt::format("no rule applies to table {} (their match.table names other tables)", table_));
+  if (rules_.empty())
+    out.lines.push_back(fmt::format("no rule applies to table {} (their match.table names other tables)", table_));
   const std::string unmatched = fmt::format("no rule matched → {} P{} {} (unmatched)", raw, unmatched_severity_,
                                             action_name(unmatched_action_));
-  auto step = [](const std::string& subject, const Rule& r, const std::string& verdict) {
-    return fmt::format("{}: rule '{}' ({}): {}", subject, r.name, r.origin, verdict);
-  };
-  auto yes = [](const Rule& r, const std::string& why) {
-    return fmt::format("yes → {} P{} {}{}", r.outcome.category, r.outcome.severity, action_name(r.outcome.action),
-                       why.empty() ? "" : " (" + why + ")");
-  };
-
   if (d.category != Category::Changed || d.columns.empty()) {
-    bool matched = false;
-    for (const Rule* r : rules_) {
-      if (!names_category(r->match, d.category)) {
-        never(step(raw, *r, fmt::format("no — it is about {}", categories_of(r->match))));
-      } else if (has_column_conditions(*r)) {
-        never(step(raw, *r, "no — it has column conditions and a missing row has no column pair"));
-      } else {
-        lines.push_back(step(raw, *r, yes(*r, "")));
-        matched = true;
-        break;
-      }
-    }
-    say_left_out(raw);
-    if (!matched) lines.push_back(fmt::format("{}: {}", raw, unmatched));
+    explain_missing(out, rules_, d.category, unmatched);
   } else {
     ColumnCursor src(d.source_values), tgt(d.target_values);
-    std::string why;
-    for (const std::uint32_t c : d.columns) {
-      const std::string name = c < columns_.size() ? columns_[c].name : fmt::format("column #{}", c);
-      const canon::ValueView s = src.at(c), t = tgt.at(c);
-      lines.push_back(fmt::format("{}: source {} · target {}", name, canon::to_display(s), canon::to_display(t)));
-      bool matched = false;
-      for (const Rule* r : rules_) {
-        if (!names_category(r->match, Category::Changed)) {
-          never(step(name, *r, fmt::format("no — it is about {}", categories_of(r->match))));
-        } else if (c >= columns_.size() || !any_glob(r->match.columns, name)) {
-          never(step(name, *r, fmt::format("no — match.column is {}", join(r->match.columns))));
-        } else if (!has_type(r->match, columns_[c].cls)) {
-          std::vector<std::string> types;
-          for (TypeClass tc : r->match.types) types.emplace_back(type_class_name(tc));
-          never(step(name, *r, fmt::format("no — the column is compared as {}, match.type is {}",
-                                            type_class_name(columns_[c].cls), join(types))));
-        } else if (!decides(*r, s, t, why, true)) {
-          lines.push_back(step(name, *r, "no — " + why));
-        } else {
-          lines.push_back(step(name, *r, yes(*r, why)));
-          matched = true;
-          break;
-        }
-      }
-      say_left_out(name);
-      if (!matched) lines.push_back(fmt::format("{}: {}", name, unmatched));
-    }
+    for (const std::uint32_t c : d.columns) explain_column(out, rules_, columns_, c, src.at(c), tgt.at(c), unmatched);
   }
   Divergence row = d;
   evaluate(row);
@@ -286,9 +306,9 @@ std::vector<std::string> TableRules::explain(const Divergence& d, ExplainDetail 
   std::string fix;
   for (std::uint32_t c : f.fix_columns)
     fix += (fix.empty() ? "" : ", ") + (c < columns_.size() ? columns_[c].name : fmt::format("column #{}", c));
-  lines.push_back(fmt::format("row: {} P{} {} by '{}' → {}{}", f.category, f.severity, action_name(f.action), f.rule,
-                              status_name(f.status), fix.empty() ? "" : "; fix-up sets " + fix));
-  return lines;
+  out.lines.push_back(fmt::format("row: {} P{} {} by '{}' → {}{}", f.category, f.severity, action_name(f.action), f.rule,
+                                  status_name(f.status), fix.empty() ? "" : "; fix-up sets " + fix));
+  return out.lines;
 }
 
 }  // namespace recon::rules
