@@ -5,7 +5,6 @@
 #include <sstream>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "recon/core/errors.hpp"
@@ -37,22 +36,6 @@ void apply_job_slos(const po::variables_map& vm, const StoredRun& stored, RunRes
   }
 }
 
-/// {"changed":{"count":3,"severity":"P2","action":"fix"},…} back to the table's categories.
-void read_categories(const std::string& text, TableResult& t) {
-  const auto j = nlohmann::json::parse(text.empty() ? "{}" : text, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object()) return;
-  for (const auto& [name, c] : j.items()) {
-    if (!c.is_object()) continue;
-    TableResult::CategoryCount count;
-    count.count = c.value("count", std::int64_t{0});
-    const std::string severity = c.value("severity", std::string("P2"));
-    if (severity.size() == 2 && severity[0] == 'P' && severity[1] >= '1' && severity[1] <= '4')
-      count.severity = severity[1] - '0';
-    count.action = parse_action(c.value("action", std::string("fix"))).value_or(Action::Fix);
-    t.categories[name] = std::move(count);
-  }
-}
-
 /// What the audit recorded of a run, as a RunResult: counts, findings by category, partial tables
 /// and fix-up files (no first keys, per-column counts, row counts per side or notes).
 RunResult run_from_audit(const RunRecord& record, const StoredRun& stored) {
@@ -81,7 +64,7 @@ RunResult run_from_audit(const RunRecord& record, const StoredRun& stored) {
     t.partial = r.partial || !r.index;
     t.error = r.error;
     t.fixup_sql = r.fixup_file;
-    read_categories(r.categories_json, t);
+    t.categories = read_categories_json(r.categories_json);
     run.tables.push_back(std::move(t));
   }
   return run;

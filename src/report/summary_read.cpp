@@ -176,6 +176,16 @@ RunResult run_from(const Json& j) {
 
 }  // namespace
 
+std::map<std::string, TableResult::CategoryCount> read_categories_json(const std::string& text) {
+  const Json j = Json::parse(text.empty() ? "{}" : text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return {};
+  try {
+    return categories_from(j);
+  } catch (const Json::exception&) {
+    return {};
+  }
+}
+
 RunResult read_summary_json(const std::string& text, const std::string& where) {
   try {
     const Json j = Json::parse(text);

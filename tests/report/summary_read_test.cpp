@@ -75,6 +75,18 @@ TEST(SummaryRead, RendersBackToTheSameText) {
   }
 }
 
+TEST(SummaryRead, CategoriesAsTheAuditKeepsThem) {
+  const auto c = read_categories_json(R"({"changed":{"count":3,"severity":"P1","action":"escalate"},"x":{"count":1}})");
+  ASSERT_EQ(c.size(), 2u);
+  EXPECT_EQ(c.at("changed").count, 3);
+  EXPECT_EQ(c.at("changed").severity, 1);
+  EXPECT_EQ(c.at("changed").action, Action::Escalate);
+  EXPECT_EQ(c.at("x").action, Action::Fix);
+  EXPECT_TRUE(read_categories_json("").empty());
+  EXPECT_TRUE(read_categories_json("[1, 2]").empty());
+  EXPECT_TRUE(read_categories_json("{not json").empty());
+}
+
 TEST(SummaryRead, BadTextNamesTheFile) {
   try {
     read_summary_json("{not json", "/r/x/summary.json");

@@ -31,6 +31,11 @@ std::string render_summary_json(const RunResult& run);
 /// (the file) when the text is not JSON or not a summary.
 RunResult read_summary_json(const std::string& text, const std::string& where);
 
+/// A "categories" object as summary.json and the audit's categories_json spell it
+/// ({"changed": {"count": 3, "severity": "P2", "action": "fix", "first_keys": [[7]]}, …}) back to
+/// TableResult::categories; first_keys when present. Text that is not such an object reads as none.
+std::map<std::string, TableResult::CategoryCount> read_categories_json(const std::string& text);
+
 /// Writes <out_dir>/summary.json via a temp file + rename. Throws std::runtime_error naming the
 /// file on I/O failure.
 void write_summary(const std::filesystem::path& out_dir, const RunResult& run);
