@@ -1,6 +1,9 @@
 #include "explain_values.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
+#include <utf8proc.h>
 
 #include "recon/core/canonical.hpp"
 
@@ -15,13 +18,35 @@ std::size_t characters(std::string_view s) {
   return n;
 }
 
-/// `s` padded with spaces to `width` characters (never cut).
+/// Terminal columns the first `chars` characters of `s` take (all of it by default): a wide
+/// character (CJK, most emoji) takes two, a combining mark none (utf8proc_charwidth); a byte that
+/// is not UTF-8 one.
+std::size_t display_width(std::string_view s, std::size_t chars = std::string_view::npos) {
+  std::size_t width = 0;
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(s.size());
+  for (std::size_t n = 0; left > 0 && n < chars; ++n) {
+    utf8proc_int32_t cp = 0;
+    utf8proc_ssize_t used = utf8proc_iterate(p, left, &cp);
+    if (used <= 0) {  // not UTF-8: one byte, one column
+      used = 1;
+      cp = 'x';
+    }
+    width += static_cast<std::size_t>(std::max(0, utf8proc_charwidth(cp)));
+    p += used;
+    left -= used;
+  }
+  return width;
+}
+
+/// `s` padded with spaces to `width` terminal columns (never cut).
 std::string pad(const std::string& s, std::size_t width) {
-  const std::size_t n = characters(s);
+  const std::size_t n = display_width(s);
   return n >= width ? s : s + std::string(width - n, ' ');
 }
 
-std::string marker(std::size_t indent, std::size_t at) { return std::string(indent + at, ' ') + "^"; }
+/// A line with '^' in column `indent + column`.
+std::string marker(std::size_t indent, std::size_t column) { return std::string(indent + column, ' ') + "^"; }
 
 struct Pair {
   std::string name, source, target;
@@ -33,8 +58,8 @@ void print_short(std::ostream& out, const Pair& p) {
       << (p.differs ? "  differs" : "") << "\n";
   if (!p.differs) return;
   if (const auto at = first_difference(p.source, p.target)) {
-    std::string line = marker(2 + 24 + 1, *at);
-    line = pad(line, 2 + 24 + 1 + kCellWidth + 1) + std::string(*at, ' ') + "^";
+    std::string line = marker(2 + 24 + 1, display_width(p.source, *at));
+    line = pad(line, 2 + 24 + 1 + kCellWidth + 1) + std::string(display_width(p.target, *at), ' ') + "^";
     out << line << "\n";
   }
 }
@@ -43,10 +68,13 @@ void print_side(std::ostream& out, const char* label, const std::string& value, 
   const auto lines = wrap_characters(value, kWrapWidth);
   for (std::size_t i = 0; i < lines.size(); ++i) {
     out << "    " << (i == 0 ? pad(label, 7) : std::string(7, ' ')) << " " << lines[i] << "\n";
-    if (at && *at / kWrapWidth == i) out << marker(4 + 7 + 1, *at % kWrapWidth) << "\n";
+    if (at && *at / kWrapWidth == i) out << marker(4 + 7 + 1, display_width(lines[i], *at % kWrapWidth)) << "\n";
   }
   // A difference just past the end of this side's last line (the other side is longer).
-  if (at && *at / kWrapWidth >= lines.size()) out << marker(4 + 7 + 1, *at % kWrapWidth) << "\n";
+  if (at && *at / kWrapWidth >= lines.size()) {
+    const std::size_t into_last = *at - (lines.size() - 1) * kWrapWidth;  // >= the last line's characters
+    out << marker(4 + 7 + 1, display_width(lines.back()) + into_last - characters(lines.back())) << "\n";
+  }
 }
 
 void print_long(std::ostream& out, const Pair& p) {
@@ -105,7 +133,7 @@ void print_values(std::ostream& out, const TableContext& ctx, const Divergence& 
     if (source_present && ps < d.source_values.size()) p.source = canon::to_display(canon::read_value(d.source_values, ps));
     if (target_present && pt < d.target_values.size()) p.target = canon::to_display(canon::read_value(d.target_values, pt));
     for (auto c : d.columns) p.differs |= c == i;
-    if (characters(p.source) <= kCellWidth && characters(p.target) <= kCellWidth && characters(p.name) <= 24)
+    if (display_width(p.source) <= kCellWidth && display_width(p.target) <= kCellWidth && display_width(p.name) <= 24)
       print_short(out, p);
     else
       print_long(out, p);

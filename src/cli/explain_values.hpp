@@ -21,13 +21,14 @@ std::optional<std::size_t> first_difference(std::string_view a, std::string_view
 std::vector<std::string> wrap_characters(std::string_view text, std::size_t width);
 
 /// The compared columns of one key, source beside target (either side may be absent):
-///  - a pair of values of at most kCellWidth characters each is one line — column, source, target,
+///  - a pair of values of at most kCellWidth terminal columns each is one line — column, source, target,
 ///    "differs" — and, when it differs, a line with '^' under the first differing character of
 ///    each side;
 ///  - a longer pair is a block: the column and where it differs, then "source" and "target" each
 ///    wrapped at kWrapWidth characters, a '^' line under the line holding the first difference;
 ///    a long value equal on both sides is printed once ("both").
-/// Values are printed whole: two long values that differ late never look alike.
+/// Values are printed whole: two long values that differ late never look alike. The '^' stands in
+/// the terminal column of the character: wide characters (CJK, emoji) take two, combining marks none.
 void print_values(std::ostream& out, const TableContext& ctx, const Divergence& d, bool source_present,
                   bool target_present);
 

@@ -81,5 +81,46 @@ TEST(ExplainValues, LongValuesAreWholeAndTheDifferenceIsMarked) {
   EXPECT_EQ(markers, 3) << text;  // the short pair's line, then one under each long side
 }
 
+TEST(ExplainValues, TheMarkerStandsInTheCharactersTerminalColumn) {
+  TableContext ctx;
+  ctx.target_values = {text_column("nome")};
+  Divergence d;
+  d.source_values = row({"東京x"});  // two wide characters: four columns, then x
+  d.target_values = row({"東京y"});
+  d.columns = {0};
+  std::ostringstream out;
+  print_values(out, ctx, d, true, true);
+  std::istringstream lines(out.str());
+  std::string header, values, marks;
+  std::getline(lines, header);
+  std::getline(lines, values);
+  std::getline(lines, marks);
+  // Column 27 is where the source cell starts; the quote, then 東京 (4 columns): x is column 32.
+  EXPECT_EQ(marks.find('^'), 2u + 24 + 1 + 1 + 4) << values << "\n" << marks;
+  EXPECT_EQ(marks.rfind('^'), 2u + 24 + 1 + kCellWidth + 1 + 1 + 4) << values << "\n" << marks;
+}
+
+TEST(ExplainValues, ADifferenceInTheLastColumnOfALineIsMarkedThere) {
+  TableContext ctx;
+  ctx.target_values = {text_column("note")};
+  const std::string a(kWrapWidth - 2, 'a');  // quoted: exactly kWrapWidth characters, one line
+  Divergence d;
+  d.source_values = row({a.c_str()});
+  d.target_values = row({(a + "b").c_str()});
+  d.columns = {0};
+  std::ostringstream out;
+  print_values(out, ctx, d, true, true);
+  std::istringstream lines(out.str());
+  std::string line, previous;
+  std::vector<std::size_t> marks;
+  while (std::getline(lines, line)) {
+    if (line.find('^') != std::string::npos) marks.push_back(line.find('^'));
+    previous = line;
+  }
+  ASSERT_EQ(marks.size(), 2u) << out.str();
+  EXPECT_EQ(marks[0], 4u + 7 + 1 + kWrapWidth - 1) << "the closing quote of the source is where they part\n" << out.str();
+}
+
 }  // namespace
 }  // namespace recon
+
