@@ -1,8 +1,6 @@
 // `recon report --run RUN --html FILE`: a past run's report.html, from its summary.json and the
 // audit DB's trends (or, when summary.json is gone, from what the audit recorded of the run).
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -73,31 +71,12 @@ RunResult run_from_audit(const RunRecord& record, const StoredRun& stored) {
 /// The run's summary.json when it is still in its output folder and is this run's; nullopt (with
 /// a note on stderr saying why) otherwise.
 std::optional<RunResult> read_stored_summary(const StoredRun& stored) {
-  const fs::path file = fs::path(stored.out_dir) / "summary.json";
-  std::ifstream in(file, std::ios::binary);
-  if (stored.out_dir.empty() || !in) {
-    std::cerr << fmt::format("note: {} is not there: the report shows what the audit DB recorded of run {} "
-                             "(counts and findings by category; no first keys, per-column counts or notes)\n",
-                             stored.out_dir.empty() ? std::string("the run's summary.json") : file.string(),
-                             stored.run_id);
-    return std::nullopt;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  RunResult run;
-  try {
-    run = read_summary_json(text.str(), file.string());
-  } catch (const InputError& e) {
-    std::cerr << fmt::format("note: {}: the report shows what the audit DB recorded of run {}\n", e.what(),
-                             stored.run_id);
-    return std::nullopt;
-  }
-  if (run.run_id != stored.run_id) {
-    std::cerr << fmt::format("note: {} is run {}'s, not {}'s (the folder was written again): the report shows what "
-                             "the audit DB recorded of run {}\n",
-                             file.string(), run.run_id, stored.run_id, stored.run_id);
-    return std::nullopt;
-  }
+  std::string why_not;
+  auto run = read_run_summary(stored.out_dir, stored.run_id, why_not);
+  if (!run)
+    std::cerr << fmt::format("note: {}: the report shows what the audit DB recorded of run {} (counts and findings "
+                             "by category; no first keys, per-column counts or notes)\n",
+                             why_not, stored.run_id);
   return run;
 }
 

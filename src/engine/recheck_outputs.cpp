@@ -1,9 +1,7 @@
 #include "recon/engine/recheck_outputs.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -48,13 +46,6 @@ void rebuild_from_recorded(TableResult& t, const std::vector<StoredDivergence>& 
   }
 }
 
-std::optional<std::string> read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 }  // namespace
 
@@ -83,23 +74,11 @@ void apply_recheck(TableResult& t, const FindingTally& before, const FindingTall
 RunOutputsRefresh::RunOutputsRefresh(const RunOptions& opts, AuditDb& audit, const StoredRun& run,
                                      std::string audit_path)
     : opts_(opts), audit_(audit), run_(run) {
-  const fs::path summary = fs::path(run.out_dir) / "summary.json";
-  const auto text = run.out_dir.empty() ? std::nullopt : read_text(summary);
-  if (!text) {
-    out_.notes.push_back(fmt::format("outputs of run {} not refreshed: {} not found (the audit DB has every outcome)",
-                                     run.run_id, summary.string()));
-    return;
-  }
-  try {
-    result_ = read_summary_json(*text, summary.string());
-  } catch (const InputError& e) {
-    out_.notes.push_back(fmt::format("outputs of run {} not refreshed: {}", run.run_id, e.what()));
-    return;
-  }
-  if (result_->run_id != run.run_id) {  // the folder was written again by a later run: its files are that run's
-    out_.notes.push_back(fmt::format("outputs of run {} not refreshed: {} is run {}'s (the folder was written again)",
-                                     run.run_id, summary.string(), result_->run_id));
-    result_.reset();
+  std::string why_not;
+  result_ = read_run_summary(run.out_dir, run.run_id, why_not);
+  if (!result_) {
+    out_.notes.push_back(fmt::format("outputs of run {} not refreshed: {} (the audit DB has every outcome)", run.run_id,
+                                     why_not));
     return;
   }
   lock_ = std::make_unique<OutputLock>(run.out_dir, "recheck of " + run.run_id);

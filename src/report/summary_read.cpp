@@ -1,5 +1,8 @@
 // summary.json read back into the RunResult it was rendered from: `recon recheck` refreshes a past
 // run's outputs from it, and `recon report` renders a past run's report.html from it.
+#include <fstream>
+#include <sstream>
+
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -184,6 +187,26 @@ std::map<std::string, TableResult::CategoryCount> read_categories_json(const std
   } catch (const Json::exception&) {
     return {};
   }
+}
+
+std::optional<RunResult> read_run_summary(const std::filesystem::path& out_dir, const std::string& run_id,
+                                          std::string& why_not) {
+  const std::filesystem::path file = out_dir / "summary.json";
+  std::ifstream in(file, std::ios::binary);
+  if (out_dir.empty() || !in) {
+    why_not = (out_dir.empty() ? std::string("the run's summary.json") : file.string()) + " is not there";
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  try {
+    RunResult run = read_summary_json(text.str(), file.string());
+    if (run.run_id == run_id) return run;
+    why_not = fmt::format("{} is run {}'s, not {}'s (the folder was written again)", file.string(), run.run_id, run_id);
+  } catch (const InputError& e) {
+    why_not = e.what();
+  }
+  return std::nullopt;
 }
 
 RunResult read_summary_json(const std::string& text, const std::string& where) {

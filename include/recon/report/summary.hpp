@@ -2,6 +2,8 @@
 /// summary.json: the machine-readable result of a run (docs/cli.md).
 
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <string>
 
 #include "recon/model/result.hpp"
@@ -30,6 +32,12 @@ std::string render_summary_json(const RunResult& run);
 /// take their defaults, so a summary of an older recon reads. Throws InputError naming `where`
 /// (the file) when the text is not JSON or not a summary.
 RunResult read_summary_json(const std::string& text, const std::string& where);
+
+/// The summary.json in a run's output folder `out_dir`, read back, when it is there and is run
+/// `run_id`'s. Otherwise nullopt, and `why_not` says why: "<file> is not there", the parse error
+/// (naming the file), or "<file> is run B's, not A's (the folder was written again)".
+std::optional<RunResult> read_run_summary(const std::filesystem::path& out_dir, const std::string& run_id,
+                                          std::string& why_not);
 
 /// A "categories" object as summary.json and the audit's categories_json spell it
 /// ({"changed": {"count": 3, "severity": "P2", "action": "fix", "first_keys": [[7]]}, …}) back to
