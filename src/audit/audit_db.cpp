@@ -237,12 +237,15 @@ void AuditDb::divergences(const TableContext& ctx, const std::vector<Divergence>
   exec("BEGIN IMMEDIATE");
   try {
     sqlite3_stmt* s = insert_divergence_;
+    // Sensitive columns are kept as tokens, and a sensitive key sealed (docs/privacy.md); digests
+    // are those of what is kept, so no digest can be matched against guessed values.
+    const privacy::TablePrivacy& privacy = *ctx.privacy;
     for (const Divergence& d : batch) {
       sqlite3_reset(s);
       sqlite3_clear_bindings(s);
       bind_text(s, 1, run_id_);
       bind_text(s, 2, ctx.name);
-      bind_text(s, 3, canon::key_to_json(d.key));
+      bind_text(s, 3, canon::key_to_json(privacy.token_key(d.key)));
       bind_text(s, 4, category_name(d.category));
       const bool has_source = d.category != Category::MissingInSource;
       const bool has_target = d.category != Category::MissingInTarget;
@@ -255,16 +258,18 @@ void AuditDb::divergences(const TableContext& ctx, const std::vector<Divergence>
         bind_text(s, 10, audit::join_indexes(d.columns));
       }
       if (has_source) {
-        bind_text(s, 6, values_json(ctx.target_values, d.source_values, only));
-        bind_text(s, 8, d.source_digest.hex());
-        bind_blob(s, 12, d.source_values);
+        const std::string kept = privacy.token_values(d.source_values);
+        bind_text(s, 6, values_json(ctx.target_values, kept, only));
+        bind_text(s, 8, privacy.values_sensitive() ? row_digest(kept).hex() : d.source_digest.hex());
+        bind_blob(s, 12, kept);
       }
       if (has_target) {
-        bind_text(s, 7, values_json(ctx.target_values, d.target_values, only));
-        bind_text(s, 9, d.target_digest.hex());
-        bind_blob(s, 13, d.target_values);
+        const std::string kept = privacy.token_values(d.target_values);
+        bind_text(s, 7, values_json(ctx.target_values, kept, only));
+        bind_text(s, 9, privacy.values_sensitive() ? row_digest(kept).hex() : d.target_digest.hex());
+        bind_blob(s, 13, kept);
       }
-      bind_blob(s, 11, d.key);
+      bind_blob(s, 11, privacy.seal_key(d.key));
       audit::bind_finding(s, 14, d);
       if (d.range_index >= 0) sqlite3_bind_int64(s, 23, d.range_index);
       if (sqlite3_step(s) != SQLITE_DONE) fail("cannot record divergences of table " + ctx.name);

@@ -80,7 +80,7 @@ constexpr const char* kDivergenceColumns =
     " FROM divergences ";
 constexpr int kKeyCanonColumn = 6;
 
-StoredDivergence row_to_divergence(sqlite3_stmt* s) {
+StoredDivergence row_to_divergence(sqlite3_stmt* s, const privacy::TokenKey* pii_key) {
   StoredDivergence d;
   d.id = sqlite3_column_int64(s, 0);
   d.run_id = column_text(s, 1);
@@ -88,7 +88,7 @@ StoredDivergence row_to_divergence(sqlite3_stmt* s) {
   d.key_json = column_text(s, 3);
   d.category = category_from(column_text(s, 4));
   d.columns = audit::parse_indexes(column_text(s, 5));
-  d.key = column_blob(s, 6);
+  d.key = privacy::open_sealed(column_blob(s, 6), pii_key, "divergence " + std::to_string(d.id) + " of run " + d.run_id);
   d.source_values = column_blob(s, 7);
   d.target_values = column_blob(s, 8);
   Finding& f = d.finding;
@@ -189,7 +189,7 @@ std::vector<Divergence> AuditDb::done_range_divergences(const std::string& run_i
   bind_text(s, 2, table);
   std::vector<Divergence> out;
   int rc;
-  while ((rc = sqlite3_step(s)) == SQLITE_ROW) out.push_back(row_to_divergence(s).to_divergence());
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) out.push_back(row_to_divergence(s, pii_key_.get()).to_divergence());
   if (rc != SQLITE_DONE) fail("cannot read divergences of run " + run_id);
   return out;
 }
@@ -220,7 +220,7 @@ std::vector<StoredDivergence> AuditDb::read_divergences(const std::string& sql, 
   int rc;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
     if (column_null(s, kKeyCanonColumn)) refuse_v1_run(run_id, "rechecked");
-    out.push_back(row_to_divergence(s));
+    out.push_back(row_to_divergence(s, pii_key_.get()));
   }
   if (rc != SQLITE_DONE) fail("cannot read divergences of run " + run_id);
   return out;
@@ -239,7 +239,7 @@ std::optional<StoredDivergence> AuditDb::find_divergence(const std::string& run_
     const int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
       if (column_null(s, kKeyCanonColumn)) refuse_v1_run(run_id, "explained");
-      return row_to_divergence(s);
+      return row_to_divergence(s, pii_key_.get());
     }
     if (rc != SQLITE_DONE) fail("cannot read divergences of run " + run_id);
   }
@@ -252,7 +252,8 @@ std::optional<StoredDivergence> AuditDb::find_divergence(const std::string& run_
 }
 
 void AuditDb::record_recheck(std::int64_t divergence_id, const std::string& recheck_id,
-                             const std::string& checked_at, const Divergence& now) {
+                             const std::string& checked_at, const Divergence& now,
+                             const privacy::TablePrivacy& privacy) {
   require_open("record_recheck");
   std::string run_id;
   {
@@ -283,8 +284,8 @@ void AuditDb::record_recheck(std::int64_t divergence_id, const std::string& rech
       sqlite3_bind_int(s, 7, f.severity);
       bind_text(s, 8, action_name(f.action));
       bind_text(s, 9, f.explanation);
-      if (now.category != Category::MissingInSource) bind_blob(s, 10, now.source_values);
-      if (now.category != Category::MissingInTarget) bind_blob(s, 11, now.target_values);
+      if (now.category != Category::MissingInSource) bind_blob(s, 10, privacy.token_values(now.source_values));
+      if (now.category != Category::MissingInTarget) bind_blob(s, 11, privacy.token_values(now.target_values));
       if (sqlite3_step(s) != SQLITE_DONE) fail("cannot record a recheck of divergence " + std::to_string(divergence_id));
     }
     {

@@ -90,8 +90,8 @@ void AuditDb::ranges_planned(const TableContext& ctx, const std::vector<RangeRec
       bind_text(s, 1, run_id_);
       bind_text(s, 2, ctx.name);
       sqlite3_bind_int64(s, 3, r.index);
-      if (r.lower) bind_blob(s, 4, *r.lower);
-      if (r.upper) bind_blob(s, 5, *r.upper);
+      if (r.lower) bind_blob(s, 4, ctx.privacy->seal_key(*r.lower));
+      if (r.upper) bind_blob(s, 5, ctx.privacy->seal_key(*r.upper));
       if (sqlite3_step(s) != SQLITE_DONE) fail("cannot record the plan of table " + ctx.name);
     }
   });
@@ -126,8 +126,9 @@ std::vector<StoredRange> AuditDb::stored_ranges(const std::string& run_id, const
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
     StoredRange r;
     r.range.index = sqlite3_column_int64(s, 0);
-    if (!column_null(s, 1)) r.range.lower = column_blob(s, 1);
-    if (!column_null(s, 2)) r.range.upper = column_blob(s, 2);
+    const std::string where = "range " + std::to_string(r.range.index) + " of table " + table + ", run " + run_id;
+    if (!column_null(s, 1)) r.range.lower = privacy::open_sealed(column_blob(s, 1), pii_key_.get(), where);
+    if (!column_null(s, 2)) r.range.upper = privacy::open_sealed(column_blob(s, 2), pii_key_.get(), where);
     r.done = column_text(s, 3) == "done";
     RangeCounts& c = r.range.counts;
     std::int64_t* counts[] = {&c.rows_source, &c.rows_target, &c.rows_compared, &c.matched,

@@ -22,14 +22,17 @@ void describe_explain(po::options_description& desc) {
       ("config,c", po::value<std::string>()->value_name("JOB.toml"), "job file (required without --run; with --run: default the run's)")
       ("run", po::value<std::string>()->value_name("ID"), "also show what this run recorded for the key (\"latest\": the newest run)")
       ("audit", po::value<std::string>()->value_name("FILE"), "audit DB for --run; default: the job's, else ./recon-audit.db")
+      ("reveal", "show the table's sensitive (pii) columns in clear, as read now from the engines (the audit keeps "
+                 "tokens only, shown as such)")
       ("verbose,v", "list every rule considered, also those about other categories, columns or types");
 }
 
 namespace {
 
-void print_chain(const TableContext& ctx, const Divergence& d, rules::ExplainDetail detail) {
+void print_chain(const TableContext& ctx, const Divergence& d, rules::ExplainDetail detail,
+                 const rules::ValueText& show = {}) {
   std::cout << "rules (first match wins):\n";
-  for (const auto& line : ctx.rules->explain(d, detail)) std::cout << "  " << line << "\n";
+  for (const auto& line : ctx.rules->explain(d, detail, show)) std::cout << "  " << line << "\n";
   const Finding& f = d.finding;
   std::cout << fmt::format("finding: {}  P{}  {}{}\n", f.category, f.severity,
                            f.status == Status::Tolerated ? "tolerate (counts as matched)" : action_name(f.action),
@@ -115,13 +118,23 @@ std::string age_text(const std::string& when, const std::optional<double>& age_s
 }
 
 /// The key on both sides now, decided as a run would (rules, then the lag window); the exit code.
-int print_now(const KeyLookup& now, const TableContext& ctx, rules::ExplainDetail detail) {
+/// Sensitive columns are masked unless `reveal`: rules decide on the values, people read masks.
+int print_now(const KeyLookup& now, const TableContext& ctx, rules::ExplainDetail detail, bool reveal) {
   std::cout << "\nnow:\n";
   if (!now.source_present && !now.target_present) {
     std::cout << "  the key is on neither side\n";
     return kExitConsistent;
   }
-  print_values(std::cout, ctx, now.divergence, now.source_present, now.target_present);
+  const privacy::TablePrivacy& privacy = *ctx.privacy;
+  rules::ValueText show;
+  if (!reveal && privacy.values_sensitive())
+    show = [&privacy](std::uint32_t c, const canon::ValueView& v) { return privacy.shown_value(c, v); };
+  Divergence shown = now.divergence;
+  if (show) {
+    shown.source_values = privacy.shown_values(shown.source_values);
+    shown.target_values = privacy.shown_values(shown.target_values);
+  }
+  print_values(std::cout, ctx, shown, now.source_present, now.target_present);
   if (!now.source_updated_at.empty() || !now.target_updated_at.empty())
     std::cout << fmt::format("  updated_at: source {}, target {}\n", age_text(now.source_updated_at, now.source_age_s),
                              age_text(now.target_updated_at, now.target_age_s));
@@ -133,12 +146,27 @@ int print_now(const KeyLookup& now, const TableContext& ctx, rules::ExplainDetai
     std::cout << fmt::format("{} now, but in flight: updated within the table's lag window of {} — CDC may still be "
                              "applying it; a run would count it neither matched nor divergent\n",
                              category_name(now.divergence.category), format_duration_us(*ctx.job->lag_us));
-    print_chain(ctx, now.divergence, detail);
+    print_chain(ctx, now.divergence, detail, show);
     return kExitConsistent;
   }
   std::cout << fmt::format("{} now\n", category_name(now.divergence.category));
-  print_chain(ctx, now.divergence, detail);
+  print_chain(ctx, now.divergence, detail, show);
   return now.divergence.finding.status == Status::Tolerated ? kExitConsistent : kExitDivergent;
+}
+
+/// The key --key names, in the engine's (clear) form. A table with sensitive key columns shows
+/// keys masked and names them by token (summary.json's explain commands): such a key is the one
+/// the run recorded under that token, so it needs --run.
+std::string typed_key(RunLookup* past, const TableContext& ctx, const std::string& text) {
+  if (!ctx.privacy->key_sensitive() || text.find("tok:") == std::string::npos) return parse_key(ctx, text);
+  if (!past)
+    throw InputError(fmt::format("--key {} is a token (how the audit keeps a sensitive key): give the run that "
+                                 "recorded it with --run RUN, or type the key itself", text));
+  const auto stored = past->audit.find_divergence(past->run.run_id, ctx.name, text);
+  if (!stored)
+    throw InputError(fmt::format("run {} recorded no divergence of table {} under the token key {}; copy the key "
+                                 "from that run's summary.json or report", past->run.run_id, ctx.name, text));
+  return stored->key;
 }
 
 const TableContext& find_table(const PreparedJob& job, const std::string& name) {
@@ -175,13 +203,14 @@ int run_explain_command(const po::variables_map& vm) {
     return kExitRuntime;
   }
   const TableContext& ctx = find_table(job, vm["table"].as<std::string>());
-  const std::string key = parse_key(ctx, vm["key"].as<std::string>());
-  const std::string key_json = canon::key_to_json(key);
-  std::cout << fmt::format("{} key {}\n", ctx.name, key_json);
+  const privacy::TablePrivacy& privacy = *ctx.privacy;
+  const bool reveal = vm.count("reveal") > 0;
+  const std::string key = typed_key(past.get(), ctx, vm["key"].as<std::string>());
+  std::cout << fmt::format("{} key {}\n", ctx.name, canon::key_to_json(reveal ? key : privacy.shown_key(key)));
 
   const auto detail = vm.count("verbose") ? rules::ExplainDetail::All : rules::ExplainDetail::Relevant;
-  if (past) print_recorded(*past, ctx, key_json, detail);
-  return print_now(lookup_key(opts, ctx, *job.pool, key), ctx, detail);
+  if (past) print_recorded(*past, ctx, canon::key_to_json(privacy.token_key(key)), detail);
+  return print_now(lookup_key(opts, ctx, *job.pool, key), ctx, detail, reveal);
 }
 
 }  // namespace recon

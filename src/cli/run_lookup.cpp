@@ -66,6 +66,7 @@ std::unique_ptr<RunLookup> open_run_lookup(const boost::program_options::variabl
     flags.config = run->job_file;
   }
   lookup->opts = load_run_options(flags);
+  lookup->audit.set_pii_key(lookup->opts.pii_key);
   if (!run->job_hash.empty() && lookup->opts.job_hash != run->job_hash)
     std::cerr << fmt::format("note: {} changed since run {} (rules and columns are today's)\n", flags.config.string(), run->run_id);
   return lookup;

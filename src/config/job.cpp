@@ -16,6 +16,7 @@
 #include "recon/core/sha256.hpp"
 #include "recon/config/sql_filter.hpp"
 #include "recon/config/toml_reader.hpp"
+#include "job_pii.hpp"
 #include "recon/core/errors.hpp"
 
 namespace recon {
@@ -52,13 +53,14 @@ const std::vector<std::string> kEndpointKeys = {"kind", "url", "password_env", "
 const std::vector<std::string> kCheckKeys = {"threads", "chunk_rows", "slo", "rules", "audit", "mode",
                                              "sample_rate", "seed", "retries", "out", "max_divergences", "recheck",
                                              "lock_timeout", "statement_timeout", "sample_cluster_rows",
-                                             "incremental", "metrics_file", "emf", "heartbeat", "log_format", "fixup"};
+                                             "incremental", "metrics_file", "emf", "heartbeat", "log_format", "fixup",
+                                             "pii_key_env"};
 const std::vector<std::string> kIncrementalKeys = {"keyset", "scrub_cycle"};
 const std::vector<std::string> kRecheckKeys = {"attempts", "delay", "backoff", "max_keys", "all_tables"};
 const std::vector<std::string> kTableKeys = {"name", "source", "target", "key", "columns", "ignore_columns",
                                              "column_map", "where", "source_where", "target_where",
                                              "trust_key", "chunk_rows", "slo", "json_columns", "time_rounding",
-                                             "rules", "updated_at", "updated_at_zone", "lag", "recheck"};
+                                             "rules", "updated_at", "updated_at_zone", "lag", "recheck", "pii"};
 fs::path resolve(const fs::path& base, const std::string& p) {
   fs::path path(p);
   return path.is_absolute() || base.empty() ? path : (base / path).lexically_normal();
@@ -207,6 +209,7 @@ TableJob read_table(const toml::table& t, const std::string& origin, const fs::p
   job.rules = rule_files(r, base);
   read_updated_at(r, t, origin, job);
   if (auto v = r.boolean("recheck")) job.recheck = *v;
+  job.pii = read_pii(r, origin);
   r.reject_unknown(kTableKeys);
   return job;
 }
@@ -293,6 +296,10 @@ void read_check(const toml::table& top, const std::string& origin, const fs::pat
   }
   if (auto v = r.str("heartbeat")) o.heartbeat_us = duration_of(r, "heartbeat", *v);
   if (auto v = r.boolean("fixup")) o.write_fixup = *v;
+  if (auto v = r.str("pii_key_env")) {
+    if (v->empty()) r.fail("pii_key_env", "must name an environment variable, e.g. \"RECON_PII_KEY\"");
+    o.pii_key_env = *v;
+  }
   if (auto v = r.str("log_format")) {
     if (*v != "text" && *v != "json") r.fail("log_format", "must be \"text\" or \"json\"");
     o.log_json = *v == "json";
@@ -335,6 +342,7 @@ RunOptions parse_job_text(const std::string& text, const std::string& origin, co
       if (o.tables[a].name == o.tables[b].name)
         throw InputError(fmt::format("{}:{}: two [[tables]] entries are both named '{}'; give one a distinct name = \"…\"",
                                      origin, o.tables[b].line, o.tables[b].name));
+  config_detail::resolve_pii_key(o, origin);
   if (o.audit_db.empty()) o.audit_db = (base_dir.empty() ? fs::path(".") : base_dir) / "recon-audit.db";
   return o;
 }

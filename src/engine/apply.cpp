@@ -15,6 +15,7 @@
 #include "recon/engine/past_run_recheck.hpp"
 #include "recon/core/utc_time.hpp"
 #include "recon/engine/prepare.hpp"
+#include "recon/engine/rehydrate.hpp"
 #include "recon/engine/run.hpp"
 
 namespace recon {
@@ -85,18 +86,23 @@ void sort_as_the_file(TablePlan& plan) {
 }
 
 /// The statements of one table, leaving out what an earlier apply repaired; counts the rest.
-TablePlan plan_table(const TableContext& ctx, Candidate& c, AuditDb& audit, const std::string& run_id,
-                     TableApply& out) {
+TablePlan plan_table(const TableContext& ctx, Candidate& c, const std::vector<bool>& clear, AuditDb& audit,
+                     const std::string& run_id, TableApply& out) {
   TablePlan plan;
   plan.ctx = &ctx;
   const auto repaired = audit.repaired_divergences(run_id, ctx.name);
   const std::set<std::int64_t> done(repaired.begin(), repaired.end());
   const repair::GuardedSql sql(ctx);
   std::array<std::int64_t, repair::kLeftOutCount> left_out{};
-  std::int64_t unguarded = 0;
-  for (StoredDivergence& d : c.open) {
+  std::int64_t unguarded = 0, unseen = 0;
+  for (std::size_t i = 0; i < c.open.size(); ++i) {
+    StoredDivergence& d = c.open[i];
     if (done.count(d.id)) {
       ++out.skipped;
+      continue;
+    }
+    if (!clear[i]) {  // its personal data is not in the audit, and the row is no longer as recorded
+      ++unseen;
       continue;
     }
     auto made = sql.statement_for(latest_divergence(d));  // guarded by what recon saw last
@@ -115,6 +121,9 @@ TablePlan plan_table(const TableContext& ctx, Candidate& c, AuditDb& audit, cons
     if (left_out[i] > 0)
       out.notes.push_back(fmt::format("{} {} divergences are not the fix-up's: left alone", left_out[i],
                                       repair::left_out_name(static_cast<repair::LeftOut>(i))));
+  if (unseen > 0)
+    out.notes.push_back(fmt::format("{} keys left alone: a side changed since recon recorded them, and their "
+                                    "sensitive values are kept as tokens only; run recon recheck, then apply that", unseen));
   if (unguarded > 0)
     out.notes.push_back(fmt::format("{} statements leave float/json or converted columns out of their guard "
                                     "(marked in the fix-up file)", unguarded));
@@ -202,7 +211,8 @@ ApplyResult apply_run(const RunOptions& job, AuditDb& audit, const StoredRun& ru
     t.notes = found[i].notes;
     const std::string started_at = iso_utc_now();
     const double t0 = now_epoch();
-    const TablePlan plan = plan_table(ctx, found[i], audit, run.run_id, t);
+    const std::vector<bool> clear = rehydrate_values(opts, ctx, pool, found[i].open);
+    const TablePlan plan = plan_table(ctx, found[i], clear, audit, run.run_id, t);
     if (plan.statements.empty()) {
       t.status = "nothing_to_apply";  // e.g. every key repaired by an earlier apply: still on record
     } else if (settings.dry_run) {

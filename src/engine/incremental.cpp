@@ -163,7 +163,8 @@ IncrementalState state_after(const TableRunEnv& env, const TableContext& ctx, co
   s.watermark_epoch = env.run_started_epoch;
   s.run_id = env.run_id;
   s.scrub_cycle = scrub.cycle;
-  s.scrub_bounds = scrub.bounds;
+  // The bounds are keys: a table with sensitive key columns keeps them sealed in the audit.
+  for (const std::string& b : scrub.bounds) s.scrub_bounds.push_back(ctx.privacy->seal_key(b));
   // After a full comparison the next run starts a cycle; after a scrub, the next slice.
   s.scrub_next = scrubbed_now && scrub.cycle > 0 && !scrub.bounds.empty() ? (scrub.slice + 1) % scrub.cycle : 0;
   return s;

@@ -3,6 +3,7 @@
 #include "recon/core/utc_time.hpp"
 #include "recon/engine/compare.hpp"
 #include "recon/engine/prepare.hpp"
+#include "recon/engine/rehydrate.hpp"
 #include "recon/engine/run.hpp"
 #include "recon/engine/workers.hpp"
 
@@ -21,7 +22,7 @@ TableRecheck record_outcomes(AuditDb& audit, const std::string& recheck_id, cons
   out.looks = report.looks;
   const std::string checked_at = iso_utc_now();
   for (std::size_t k = 0; k < held.size() && report.looks > 0; ++k) {
-    audit.record_recheck(stored[k].id, recheck_id, checked_at, held[k].divergence);
+    audit.record_recheck(stored[k].id, recheck_id, checked_at, held[k].divergence, *ctx.privacy);
     out.before.add(latest_divergence(stored[k]));
     out.tally.add(held[k].divergence);
   }
@@ -80,6 +81,9 @@ PastRunRecheck recheck_past_run(const RunOptions& job, AuditDb& audit, const Sto
   ConnectionPool& pool = *prepared.pool;
   result.recheck_id = make_run_id();
   for (std::size_t i = 0; i < open.size(); ++i) {
+    // Sensitive values are tokens in the audit: the rows still as recorded give them back; the
+    // others have moved, which is what a look compares anyway.
+    rehydrate_values(opts, prepared.contexts[i], pool, open[i]);
     std::vector<HeldDivergence> held;
     for (const auto& s : open[i]) held.push_back(HeldDivergence{latest_divergence(s), run.started_epoch, 0});
     const RecheckReport report = recheck_divergences(opts, prepared.contexts[i], pool, held, settings);

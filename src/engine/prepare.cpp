@@ -15,6 +15,29 @@ TableInfo describe(const RunOptions& opts, ConnectionPool& pool, Side side, cons
   return retry_on_lost_connection(opts, pool, 0, [&] { return pool.get(0, side).describe(table); });
 }
 
+/// The table's pii columns as masks of its key and compared columns. A column the target does not
+/// have is an error (a misspelt name would leave personal data unmasked); one that exists but is
+/// not compared (ignored, one side only) is never read, so there is nothing to mask.
+void attach_privacy(const RunOptions& opts, const TableInfo& target, TableContext& ctx,
+                    std::vector<std::string>& errors) {
+  const TableJob& job = *ctx.job;
+  if (job.pii.empty()) return;
+  std::vector<std::optional<privacy::MaskKind>> keys(ctx.target_keys.size()), values(ctx.target_values.size());
+  for (const PiiColumn& p : job.pii) {
+    bool found = false;
+    for (std::size_t i = 0; i < ctx.target_keys.size(); ++i)
+      if (ctx.target_keys[i].name == p.column) found = true, keys[i] = p.mask;
+    for (std::size_t i = 0; i < ctx.target_values.size(); ++i)
+      if (ctx.target_values[i].name == p.column) found = true, values[i] = p.mask;
+    for (const ColumnInfo& c : target.columns) found = found || c.name == p.column;
+    if (!found)
+      errors.push_back(fmt::format("table {} (job line {}): pii names column '{}', which target table {} does not "
+                                   "have; pii uses target column names", job.name, job.line, p.column,
+                                   job.target.display()));
+  }
+  ctx.privacy = std::make_shared<const privacy::TablePrivacy>(std::move(keys), std::move(values), opts.pii_key);
+}
+
 /// Validated, ready-to-run tables. Every problem of every table is reported at once.
 std::vector<TableContext> validate(const RunOptions& opts, ConnectionPool& pool) {
   std::vector<TableContext> contexts;
@@ -35,6 +58,7 @@ std::vector<TableContext> validate(const RunOptions& opts, ConnectionPool& pool)
     ctx.compare_wire_bytes = same_wire_values(ctx, src, tgt);
     ctx.source_endpoint = src.endpoint();
     ctx.target_endpoint = tgt.endpoint();
+    attach_privacy(opts, t, ctx, errors);
     contexts.push_back(std::move(ctx));
   }
   if (!errors.empty()) {

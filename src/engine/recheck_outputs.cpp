@@ -9,6 +9,7 @@
 #include "recon/core/utc_time.hpp"
 #include "recon/engine/run.hpp"
 #include "recon/engine/run_outputs.hpp"
+#include "recon/engine/triage.hpp"
 #include "recon/report/fixup.hpp"
 #include "recon/report/summary.hpp"
 
@@ -27,9 +28,13 @@ std::string column_name(const TableResult& t, std::uint32_t column) {
 /// the order the run recorded them, and its severity (the most severe) and action (the strongest)
 /// as those divergences' latest findings say — an escalated row that converged no longer makes its
 /// category "escalate".
-void rebuild_from_recorded(TableResult& t, const std::vector<StoredDivergence>& recorded) {
+void rebuild_from_recorded(TableResult& t, const std::vector<StoredDivergence>& recorded,
+                           const privacy::TablePrivacy& privacy) {
   std::set<std::string> seen;
-  for (auto& [name, c] : t.categories) c.first_keys.clear();
+  for (auto& [name, c] : t.categories) {
+    c.first_keys.clear();
+    c.explain_key.clear();
+  }
   for (const StoredDivergence& d : recorded) {
     const Finding& f = d.finding;
     if (f.status != Status::Open && f.status != Status::Tolerated) continue;
@@ -44,6 +49,7 @@ void rebuild_from_recorded(TableResult& t, const std::vector<StoredDivergence>& 
     c.action = std::max(c.action, f.action);
     if (c.first_keys.size() < kFirstKeysShown) c.first_keys.push_back(d.key);
   }
+  show_first_keys(privacy, t);
 }
 
 
@@ -95,7 +101,7 @@ void RunOutputsRefresh::table_rechecked(const TableContext& ctx, const TableRech
       out_.notes.push_back(fmt::format("{}: counts refreshed; the sampled interval is the run's (not re-estimated)", t.name));
     try {  // the other tables are still rechecked, and the summary still refreshed
       if (!t.fixup_sql.empty()) rewrite_fixup(ctx, t);  // none when the run wrote none (--no-fixup)
-      else rebuild_from_recorded(t, audit_.table_divergences(run_.run_id, ctx.name));
+      else rebuild_from_recorded(t, audit_.table_divergences(run_.run_id, ctx.name), *ctx.privacy);
     } catch (const std::exception& e) {
       out_.notes.push_back(fmt::format("{}: fix-up not refreshed: {}", t.name, redact_secrets(e.what())));
     }
@@ -105,7 +111,7 @@ void RunOutputsRefresh::table_rechecked(const TableContext& ctx, const TableRech
 
 void RunOutputsRefresh::rewrite_fixup(const TableContext& ctx, TableResult& t) {
   const auto recorded = audit_.table_divergences(run_.run_id, ctx.name);
-  rebuild_from_recorded(t, recorded);
+  rebuild_from_recorded(t, recorded, *ctx.privacy);
   std::vector<Divergence> batch;
   batch.reserve(recorded.size());
   for (const StoredDivergence& d : recorded) batch.push_back(latest_divergence(d));

@@ -149,6 +149,7 @@ RunResult run_check(const RunOptions& opts, std::string& out_dir_used) {
   if (!opts.audit_db.parent_path().empty()) fs::create_directories(opts.audit_db.parent_path());
   AuditDb audit;
   audit.open(opts.audit_db);
+  audit.set_pii_key(opts.pii_key);
   RunResult result = start_result(opts);
   std::optional<StoredRun> resumed;
   if (opts.resume) {

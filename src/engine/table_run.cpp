@@ -106,6 +106,9 @@ void compare_table_incrementally(const TableRunEnv& env, const TableContext& ctx
   std::optional<IncrementalState> state;
   const bool timed = ctx.updated_at_source && ctx.updated_at_target;
   if (timed && env.audit) state = env.audit->incremental_state(incremental_identity(ctx));
+  if (state)
+    for (std::string& b : state->scrub_bounds)
+      b = privacy::open_sealed(b, env.opts.pii_key.get(), "the scrub bounds of table " + ctx.name);
   // Only the key-set pass, the scrub and a full comparison need the table's ranges: with both
   // passes off, an incremental run reads nothing but the changed rows.
   const bool ranges_needed = !state || env.opts.incremental.keyset || env.opts.incremental.scrub_cycle > 0;
@@ -219,6 +222,7 @@ TableResult finish_table(const TableRunEnv& env, PendingTable& p) {
     if (p.triage) {
       finish_recheck(p);
       p.triage->tally().apply(p.counts, tr);
+      show_first_keys(*p.ctx->privacy, tr);
       tr.divergences_unrecorded = p.triage->unrecorded();
       if (tr.divergences_unrecorded > 0)
         tr.notes.push_back(fmt::format("{} divergences beyond [check].max_divergences = {} were counted but not "

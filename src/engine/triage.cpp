@@ -61,6 +61,14 @@ void FindingTally::apply(const RangeCounts& raw, TableResult& r) const {
     r.columns_changed[column < r.columns.size() ? r.columns[column] : "#" + std::to_string(column)] += count;
 }
 
+void show_first_keys(const privacy::TablePrivacy& privacy, TableResult& result) {
+  if (!privacy.key_sensitive()) return;
+  for (auto& [name, c] : result.categories) {
+    if (!c.first_keys.empty()) c.explain_key = privacy.token_key(c.first_keys.front());
+    for (std::string& k : c.first_keys) k = privacy.shown_key(k);
+  }
+}
+
 Triage::Triage(std::vector<ResultSink*> sinks, bool hold, std::size_t max_held, std::size_t max_recorded,
                double (*clock)())
     : sinks_(std::move(sinks)), hold_(hold), max_held_(max_held), max_recorded_(max_recorded), clock_(clock) {}

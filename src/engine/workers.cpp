@@ -108,7 +108,7 @@ void read_both_sides(ConnectionPool& pool, std::size_t w, WorkerBuffers& buf, co
     const std::ptrdiff_t dup = batch->sort_by_key();
     if (dup >= 0)
       throw ConnectorError(side, fmt::format("table {}: key {} appears twice on the {} side; the key is not unique — choose a unique key",
-                                             ctx.name, canon::key_to_json(batch->key(static_cast<std::size_t>(dup))), side_name(side)),
+                                             ctx.name, canon::key_to_json(ctx.privacy->shown_key(batch->key(static_cast<std::size_t>(dup)))), side_name(side)),
                            /*poisoned=*/false);
   }
 }

@@ -93,6 +93,15 @@ std::string TokenKey::token(std::string_view value) const {
   return out;
 }
 
+std::array<unsigned char, 32> TokenKey::derive(std::string_view label) const {
+  std::array<unsigned char, 32> out{};
+  unsigned int len = 0;
+  if (!HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
+            reinterpret_cast<const unsigned char*>(label.data()), label.size(), out.data(), &len) || len != out.size())
+    throw std::runtime_error("OpenSSL cannot derive a key with HMAC-SHA256");
+  return out;
+}
+
 std::optional<TokenKey> token_key_from_env(const std::string& name) {
   const char* value = std::getenv(name.c_str());
   if (!value || !*value) return std::nullopt;

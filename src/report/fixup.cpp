@@ -174,6 +174,13 @@ void FixupWriter::end_table(const TableContext& ctx, TableResult& result) {
   head += "-- source:     " + one_line(result.source) + " @ " + one_line(redact_secrets(ctx.source_endpoint)) + "\n";
   head += "-- target:     " + one_line(result.target) + " @ " + one_line(redact_secrets(ctx.target_endpoint)) + "\n";
   head += "-- generated:  " + iso_utc_now() + "\n";
+  if (ctx.job && !ctx.job->pii.empty()) {
+    std::string columns;
+    for (const PiiColumn& p : ctx.job->pii) columns += (columns.empty() ? "" : ", ") + one_line(p.column);
+    head += "-- PERSONAL DATA: this file holds the real values of " + columns +
+            " (it must, to repair them). Keep it owner-only (it is written 0600), do not copy it to tickets or "
+            "chat, and delete it once applied; recon apply does not need it (--no-fixup skips it).\n";
+  }
   head += "-- rows:       compared " + std::to_string(result.rows_compared) + ", matched " +
           std::to_string(result.matched) + ", missing_in_target " + std::to_string(result.missing_in_target) +
           ", missing_in_source " + std::to_string(result.missing_in_source) + ", changed " +

@@ -129,7 +129,7 @@ std::string findings_table(const RunResult& run, const TableResult& t) {
     for (const std::string& k : c->first_keys)
       keys += (keys.empty() ? "" : ", ") + ("<code class=\"key\">" + esc(canon::key_to_json(k)) + "</code>");
     const std::string next =
-        c->first_keys.empty() ? "" : "<code class=\"explain\">" + esc(explain_command(run, t.name, c->first_keys.front())) + "</code>";
+        c->first_keys.empty() ? "" : "<code class=\"explain\">" + esc(explain_command(run, t.name, c->key_to_explain())) + "</code>";
     out += fmt::format("<tr class=\"finding sev-{}\" data-category=\"{}\" data-severity=\"P{}\"><td>{}</td><td>{}</td>"
                        "<td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
                        c->severity, esc(name), c->severity, esc(severity_label(c->severity)), esc(name), c->count,

@@ -24,7 +24,8 @@ nlohmann::ordered_json categories(const RunResult& run, const TableResult& t) {
     }
     j[name] = {{"count", c.count}, {"severity", "P" + std::to_string(c.severity)}, {"action", action_name(c.action)},
                {"first_keys", std::move(keys)}};
-    if (!c.first_keys.empty()) j[name]["explain"] = explain_command(run, t.name, c.first_keys.front());
+    if (!c.first_keys.empty()) j[name]["explain"] = explain_command(run, t.name, c.key_to_explain());
+    if (!c.explain_key.empty()) j[name]["explain_key"] = nlohmann::json::parse(canon::key_to_json(c.explain_key));
   }
   return j;
 }

@@ -97,6 +97,8 @@ std::map<std::string, TableResult::CategoryCount> categories_from(const Json& j)
     count.action = parse_action(field<std::string>(c, "action", "fix")).value_or(Action::Fix);
     if (const auto keys = c.find("first_keys"); keys != c.end() && keys->is_array())
       for (const Json& k : *keys) count.first_keys.push_back(key_from_json(k));
+    if (const auto key = c.find("explain_key"); key != c.end() && key->is_array())
+      count.explain_key = key_from_json(*key);
     out[name] = std::move(count);
   }
   return out;

@@ -44,13 +44,13 @@ std::string findings_block(const RunResult& run) {
     std::string table, category;
     std::int64_t count;
     Action action;
-    const std::vector<std::string>* keys;
+    const TableResult::CategoryCount* c;
   };
   std::vector<Entry> entries;
   std::string rechecks;
   for (const TableResult& t : run.tables) {
     for (const auto& [category, c] : t.categories)
-      entries.push_back({c.severity, t.name, category, c.count, c.action, &c.first_keys});
+      entries.push_back({c.severity, t.name, category, c.count, c.action, &c});
     if (t.in_flight > 0 || t.converged > 0 || t.suspended > 0)
       rechecks += "  " + t.name + ": " + std::to_string(t.in_flight) + " in flight, " + std::to_string(t.converged) +
                   " converged, " + std::to_string(t.suspended) + " suspended\n";
@@ -75,11 +75,11 @@ std::string findings_block(const RunResult& run) {
     const std::size_t nl = aligned.find('\n', pos);
     out += aligned.substr(pos, nl + 1 - pos);
     pos = nl + 1;
-    if (e.keys->empty()) continue;
+    if (e.c->first_keys.empty()) continue;
     std::string keys;
-    for (const std::string& k : *e.keys) keys += (keys.empty() ? "" : ", ") + canon::key_to_json(k);
-    if (static_cast<std::size_t>(e.count) > e.keys->size()) keys += ", …";
-    out += "      keys: " + keys + "\n      next: " + explain_command(run, e.table, e.keys->front()) + "\n";
+    for (const std::string& k : e.c->first_keys) keys += (keys.empty() ? "" : ", ") + canon::key_to_json(k);
+    if (static_cast<std::size_t>(e.count) > e.c->first_keys.size()) keys += ", …";
+    out += "      keys: " + keys + "\n      next: " + explain_command(run, e.table, e.c->key_to_explain()) + "\n";
   }
   return out + rechecks;
 }

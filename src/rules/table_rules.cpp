@@ -254,9 +254,11 @@ void explain_missing(ExplainLines& out, const std::vector<const Rule*>& rules, C
 
 /// One differing column `c` of a changed row: each rule in order, until one decides the pair.
 void explain_column(ExplainLines& out, const std::vector<const Rule*>& rules, const std::vector<RuleColumn>& columns,
-                    std::uint32_t c, const canon::ValueView& s, const canon::ValueView& t, const std::string& unmatched) {
+                    std::uint32_t c, const canon::ValueView& s, const canon::ValueView& t, const std::string& unmatched,
+                    const ValueText& show) {
   const std::string name = c < columns.size() ? columns[c].name : fmt::format("column #{}", c);
-  out.lines.push_back(fmt::format("{}: source {} · target {}", name, canon::to_display(s), canon::to_display(t)));
+  out.lines.push_back(fmt::format("{}: source {} · target {}", name, show ? show(c, s) : canon::to_display(s),
+                                  show ? show(c, t) : canon::to_display(t)));
   std::string why;
   bool matched = false;
   for (const Rule* r : rules) {
@@ -283,7 +285,7 @@ void explain_column(ExplainLines& out, const std::vector<const Rule*>& rules, co
 
 }  // namespace
 
-std::vector<std::string> TableRules::explain(const Divergence& d, ExplainDetail detail) const {
+std::vector<std::string> TableRules::explain(const Divergence& d, ExplainDetail detail, const ValueText& show) const {
   ExplainLines out{detail, {}, 0};
   const char* raw = category_name(d.category);
   if (!configured_) {
@@ -298,7 +300,7 @@ std::vector<std::string> TableRules::explain(const Divergence& d, ExplainDetail 
     explain_missing(out, rules_, d.category, unmatched);
   } else {
     ColumnCursor src(d.source_values), tgt(d.target_values);
-    for (const std::uint32_t c : d.columns) explain_column(out, rules_, columns_, c, src.at(c), tgt.at(c), unmatched);
+    for (const std::uint32_t c : d.columns) explain_column(out, rules_, columns_, c, src.at(c), tgt.at(c), unmatched, show);
   }
   Divergence row = d;
   evaluate(row);

@@ -36,7 +36,7 @@ void record(const fs::path& file, const std::string& id, const std::string& star
   ASSERT_EQ(open.size(), 2u);
   Divergence now = open[0].to_divergence();
   now.finding.status = Status::Converged;
-  audit.record_recheck(open[0].id, "rc-" + id, started_at, now);
+  audit.record_recheck(open[0].id, "rc-" + id, started_at, now, privacy::TablePrivacy());
 }
 
 std::string count(const fs::path& file, const std::string& sql) { return query(file, sql.c_str()).at(0); }

@@ -199,12 +199,12 @@ TEST(AuditReader, RecordRecheckUpdatesTheOriginalRow) {
   now.finding.recheck_attempts = before[0].finding.recheck_attempts + 1;
   now.finding.converged_after_s = 31.5;
   now.finding.explanation = "equal on recheck 1";
-  audit.record_recheck(before[0].id, "rc-1", "2026-11-23T10:16:00Z", now);
+  audit.record_recheck(before[0].id, "rc-1", "2026-11-23T10:16:00Z", now, privacy::TablePrivacy());
   // The in-flight missing row is still missing: open now.
   Divergence still = divergence(Category::MissingInTarget, 3, "Davi", nullptr);
   still.finding.status = Status::Open;
   still.finding.recheck_attempts = 1;
-  audit.record_recheck(before[1].id, "rc-1", "2026-11-23T10:16:01Z", still);
+  audit.record_recheck(before[1].id, "rc-1", "2026-11-23T10:16:01Z", still, privacy::TablePrivacy());
 
   const auto after = audit.open_divergences("r1", "clientes");
   ASSERT_EQ(after.size(), 2u);
@@ -234,7 +234,7 @@ TEST(AuditReader, RecordRecheckUpdatesTheOriginalRow) {
                         " WHERE hex(r.target_canon) = hex(d.source_canon)"),
             std::vector<std::string>{"1"});  // the converged recheck stored what it saw
 
-  EXPECT_THROW(audit.record_recheck(999999, "rc-1", "2026-11-23T10:16:02Z", now), std::invalid_argument);
+  EXPECT_THROW(audit.record_recheck(999999, "rc-1", "2026-11-23T10:16:02Z", now, privacy::TablePrivacy()), std::invalid_argument);
 }
 
 // ---- a file written by a version 1 recon ------------------------------------------------------

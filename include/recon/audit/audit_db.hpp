@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "recon/config/job.hpp"
 #include "recon/model/result.hpp"
 #include "recon/model/trend.hpp"
+#include "recon/privacy/table_privacy.hpp"
 #include "recon/sqlite/handle.hpp"
 
 namespace recon {
@@ -128,6 +130,9 @@ class AuditDb : public ResultSink {
   AuditDb& operator=(const AuditDb&) = delete;
 
   void open(const std::filesystem::path& path);
+  /// The job's PII key (RunOptions::pii_key): keys sealed by a table with sensitive key columns
+  /// are opened with it when read. Without it, reading such a key is an InputError saying to set it.
+  void set_pii_key(std::shared_ptr<const privacy::TokenKey> key) { pii_key_ = std::move(key); }
   bool is_open() const { return db_ != nullptr; }
   void close();
   const std::filesystem::path& path() const { return path_; }
@@ -193,8 +198,9 @@ class AuditDb : public ResultSink {
   /// fix columns, recheck_attempts, converged_after_s) to now.finding's, so the caller counts
   /// attempts on from the stored finding. The row's raw category and values as first found stay.
   /// Throws std::invalid_argument for an unknown divergence id.
+  /// `privacy` is the table's: sensitive columns of now's values are kept as tokens.
   void record_recheck(std::int64_t divergence_id, const std::string& recheck_id, const std::string& checked_at,
-                      const Divergence& now);
+                      const Divergence& now, const privacy::TablePrivacy& privacy);
   /// Table names of a run in the order recorded (table results, then tables that only have
   /// divergences, e.g. a run that died mid-table). Empty for an unknown run.
   std::vector<std::string> run_tables(const std::string& run_id);
@@ -291,6 +297,7 @@ class AuditDb : public ResultSink {
   sqlite::Stmt insert_divergence_;
   sqlite::Stmt upsert_table_;
   std::filesystem::path path_;
+  std::shared_ptr<const privacy::TokenKey> pii_key_;
   std::string run_id_;
   std::string mode_;  ///< the running run's mode (table_results.mode)
 };

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "recon/config/engine_kind.hpp"
 #include "recon/core/canonical.hpp"
 #include "recon/core/defaults.hpp"
+#include "recon/privacy/masks.hpp"
 
 namespace recon {
 
@@ -39,6 +41,12 @@ struct Endpoint {
   int line = 0;              ///< line of the [source]/[target] table in the job file
 };
 
+/// A sensitive column of a table (`pii = { cpf = "cpf" }`): its target name and how it is shown.
+struct PiiColumn {
+  std::string column;
+  privacy::MaskKind mask = privacy::MaskKind::Redact;
+};
+
 /// One [[tables]] entry, resolved: names are as written, column names are target names.
 struct TableJob {
   std::string name;                  ///< report name; default: target table name without schema
@@ -64,6 +72,8 @@ struct TableJob {
   int updated_at_offset_min = 0;
   bool updated_at_local = false;
   std::optional<bool> recheck;  ///< recheck this table's divergences; default: lag set or [check.recheck].all_tables
+  /// Sensitive columns (docs/privacy.md): masked wherever a person reads them, tokens in the audit.
+  std::vector<PiiColumn> pii;
   int line = 0;             ///< line of this [[tables]] entry in the job file
 };
 
@@ -130,6 +140,10 @@ struct RunOptions {
   /// Write fixup/<table>.sql ([check].fixup, --no-fixup): the files hold real row values, personal
   /// data included; without them `recon apply` still builds its statements from the audit DB.
   bool write_fixup = true;
+  /// The environment variable holding the secret behind tokens and sealed keys ([check].pii_key_env).
+  std::string pii_key_env = "RECON_PII_KEY";
+  /// Its value, read when a table declares pii columns (a job with pii and no key is refused).
+  std::shared_ptr<const privacy::TokenKey> pii_key;
   int retries = 3;                    ///< tries per range after a poisoned connection
   bool progress = true;               ///< progress line on stderr (only drawn when it is a terminal)
   bool quiet = false;                 ///< no terminal summary

@@ -29,6 +29,11 @@ struct FindingTally {
   void apply(const RangeCounts& raw, TableResult& result) const;
 };
 
+/// The table's first keys as a person may read them: sensitive key columns masked, and the
+/// category's explain_key set to the first key's token form (what the audit holds). Call once, on
+/// keys in the engine's (clear) form, before the result is shown or written.
+void show_first_keys(const privacy::TablePrivacy& privacy, TableResult& result);
+
 /// A divergence waiting for its recheck, with when it was first seen.
 struct HeldDivergence {
   Divergence divergence;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +15,7 @@
 #include "recon/core/rows.hpp"
 #include "recon/model/columns.hpp"
 #include "recon/model/estimates.hpp"
+#include "recon/privacy/table_privacy.hpp"
 
 namespace recon {
 namespace rules { class TableRules; }
@@ -142,6 +144,10 @@ struct TableContext {
   std::vector<std::string> notes;  ///< e.g. columns present on one side only (not compared)
   std::int64_t chunk_rows = kDefaultChunkRows;
   double slo = kDefaultSlo;
+  /// The table's sensitive columns (TableJob::pii) resolved to its key and compared columns:
+  /// every key or value a person reads is privacy->shown_*, every one the audit keeps
+  /// privacy->token_* (docs/privacy.md). Never null once prepared (no pii: nothing sensitive).
+  std::shared_ptr<const privacy::TablePrivacy> privacy = std::make_shared<const privacy::TablePrivacy>();
 };
 
 /// Counts for one table (the summary.json fields of docs/cli.md).
@@ -161,7 +167,16 @@ struct TableResult {
     Action action = Action::Fix;
     /// Canonical key encodings of the category's first kFirstKeysShown divergences, in the order
     /// the run found them (key order within each range, ranges in plan order).
+    /// A table with sensitive key columns (TablePrivacy::key_sensitive) shows them masked, so the
+    /// first key's `recon explain` command names it by its token (audit form) instead; empty
+    /// otherwise.
     std::vector<std::string> first_keys;
+    std::string explain_key;
+    /// The key a `recon explain` command for this category names (empty: none).
+    std::string_view key_to_explain() const {
+      if (!explain_key.empty()) return explain_key;
+      return first_keys.empty() ? std::string_view() : std::string_view(first_keys.front());
+    }
   };
   /// Open and Tolerated divergences by their finding category.
   std::map<std::string, CategoryCount> categories;

@@ -2,6 +2,7 @@
 /// Personal data (CPF, CNPJ, e-mail, phone) as people may see it, and keyed tokens that let two
 /// values be told equal or different without showing either (docs/privacy.md).
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -33,6 +34,9 @@ class TokenKey {
   /// "tok:" and the first 32 hex digits (128 bits) of HMAC-SHA256(secret, value): the same value
   /// gives the same token under one key, and nothing about the value can be learnt without it.
   std::string token(std::string_view value) const;
+  /// A 256-bit key for another use of the same secret, HMAC-SHA256(secret, label): the audit's
+  /// sealed keys use one, so a token never equals a sealing key.
+  std::array<unsigned char, 32> derive(std::string_view label) const;
 
  private:
   std::string secret_;

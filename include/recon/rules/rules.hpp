@@ -2,6 +2,7 @@
 /// Rules: turning raw divergences into categorised, explained findings (docs/rules.md).
 /// The canonical values stay the ground truth; rules only interpret differences.
 
+#include <functional>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -68,6 +69,10 @@ struct RuleColumn {
   TypeClass cls = TypeClass::Text;  ///< comparison class of the pair
 };
 
+/// How `TableRules::explain` writes a compared column's value (by its compared-column index);
+/// empty: canon::to_display. `recon explain` masks sensitive columns with it.
+using ValueText = std::function<std::string(std::uint32_t column, const canon::ValueView& value)>;
+
 /// How much `TableRules::explain` tells.
 enum class ExplainDetail { All, Relevant };
 
@@ -103,7 +108,8 @@ class TableRules {
   /// category, another column, another type, or with column conditions for a missing row — are
   /// left out and counted in one line per subject ("…: 9 rules about other categories, columns or
   /// types left out (--verbose lists them)"); rules rejected by the values are always listed.
-  std::vector<std::string> explain(const Divergence& d, ExplainDetail detail = ExplainDetail::All) const;
+  std::vector<std::string> explain(const Divergence& d, ExplainDetail detail = ExplainDetail::All,
+                                   const ValueText& show = {}) const;
 
   /// Things a person should know, e.g. a rule for this table whose column glob matches no column.
   const std::vector<std::string>& notes() const { return notes_; }
