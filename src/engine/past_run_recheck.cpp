@@ -88,7 +88,7 @@ PastRunRecheck recheck_past_run(const RunOptions& job, AuditDb& audit, const Sto
     for (const auto& s : open[i]) held.push_back(HeldDivergence{latest_divergence(s), run.started_epoch, 0});
     const RecheckReport report = recheck_divergences(opts, prepared.contexts[i], pool, held, settings);
     result.tables.push_back(record_outcomes(audit, result.recheck_id, prepared.contexts[i], open[i], held, report));
-    if (observer) observer->table_rechecked(prepared.contexts[i], result.tables.back());
+    if (observer) observer->table_rechecked(prepared.contexts[i], pool, result.tables.back());
   }
   return result;
 }

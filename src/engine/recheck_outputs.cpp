@@ -9,6 +9,7 @@
 #include "recon/core/utc_time.hpp"
 #include "recon/engine/run.hpp"
 #include "recon/engine/run_outputs.hpp"
+#include "recon/engine/rehydrate.hpp"
 #include "recon/engine/triage.hpp"
 #include "recon/report/fixup.hpp"
 #include "recon/report/summary.hpp"
@@ -92,7 +93,7 @@ RunOutputsRefresh::RunOutputsRefresh(const RunOptions& opts, AuditDb& audit, con
   result_->audit_db = fs::absolute(audit_path).string();
 }
 
-void RunOutputsRefresh::table_rechecked(const TableContext& ctx, const TableRecheck& rechecked) {
+void RunOutputsRefresh::table_rechecked(const TableContext& ctx, ConnectionPool& pool, const TableRecheck& rechecked) {
   if (!result_ || rechecked.looks == 0) return;
   for (TableResult& t : result_->tables) {
     if (t.name != ctx.name) continue;
@@ -100,7 +101,7 @@ void RunOutputsRefresh::table_rechecked(const TableContext& ctx, const TableRech
     if (t.sample)
       out_.notes.push_back(fmt::format("{}: counts refreshed; the sampled interval is the run's (not re-estimated)", t.name));
     try {  // the other tables are still rechecked, and the summary still refreshed
-      if (!t.fixup_sql.empty()) rewrite_fixup(ctx, t);  // none when the run wrote none (--no-fixup)
+      if (!t.fixup_sql.empty()) rewrite_fixup(ctx, pool, t);  // none when the run wrote none (--no-fixup)
       else rebuild_from_recorded(t, audit_.table_divergences(run_.run_id, ctx.name), *ctx.privacy);
     } catch (const std::exception& e) {
       out_.notes.push_back(fmt::format("{}: fix-up not refreshed: {}", t.name, redact_secrets(e.what())));
@@ -109,12 +110,24 @@ void RunOutputsRefresh::table_rechecked(const TableContext& ctx, const TableRech
   }
 }
 
-void RunOutputsRefresh::rewrite_fixup(const TableContext& ctx, TableResult& t) {
-  const auto recorded = audit_.table_divergences(run_.run_id, ctx.name);
+void RunOutputsRefresh::rewrite_fixup(const TableContext& ctx, ConnectionPool& pool, TableResult& t) {
+  auto recorded = audit_.table_divergences(run_.run_id, ctx.name);
   rebuild_from_recorded(t, recorded, *ctx.privacy);
+  // Sensitive values are tokens in the audit; a statement needs the values themselves, read back
+  // from the engines. A row that moved since recon last recorded it has none to write: left out.
+  const std::vector<bool> clear = rehydrate_values(opts_, ctx, pool, recorded);
   std::vector<Divergence> batch;
   batch.reserve(recorded.size());
-  for (const StoredDivergence& d : recorded) batch.push_back(latest_divergence(d));
+  std::size_t unseen = 0;
+  for (std::size_t i = 0; i < recorded.size(); ++i) {
+    const bool open = recorded[i].finding.status == Status::Open;  // only open rows get statements
+    if (clear[i] || !open) batch.push_back(latest_divergence(recorded[i]));
+    else ++unseen;
+  }
+  if (unseen > 0)
+    out_.notes.push_back(fmt::format("{}: {} open rows left out of the fix-up: they changed since recon recorded "
+                                     "them, and their sensitive values are kept as tokens only (recheck again)",
+                                     t.name, unseen));
   FixupWriter fixup(run_.out_dir, run_.run_id);
   fixup.begin_table(ctx);
   fixup.divergences(ctx, batch);

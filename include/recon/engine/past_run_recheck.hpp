@@ -41,7 +41,8 @@ struct PastRunRecheck {
 class RecheckObserver {
  public:
   virtual ~RecheckObserver() = default;
-  virtual void table_rechecked(const TableContext& ctx, const TableRecheck& table) = 0;
+  /// `pool` is the recheck's, connected to both sides (e.g. to read sensitive values back).
+  virtual void table_rechecked(const TableContext& ctx, ConnectionPool& pool, const TableRecheck& table) = 0;
 };
 
 /// Rechecks the divergences `run` left open (open, in flight, suspended) in the tables of `job`

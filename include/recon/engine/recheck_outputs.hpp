@@ -49,11 +49,11 @@ void apply_recheck(TableResult& table, const FindingTally& before, const Finding
 class RunOutputsRefresh : public RecheckObserver {
  public:
   RunOutputsRefresh(const RunOptions& opts, AuditDb& audit, const StoredRun& run, std::string audit_path);
-  void table_rechecked(const TableContext& ctx, const TableRecheck& table) override;
+  void table_rechecked(const TableContext& ctx, ConnectionPool& pool, const TableRecheck& table) override;
   RefreshedOutputs finish(const PastRunRecheck& recheck);
 
  private:
-  void rewrite_fixup(const TableContext& ctx, TableResult& table);
+  void rewrite_fixup(const TableContext& ctx, ConnectionPool& pool, TableResult& table);
   const RunOptions& opts_;
   AuditDb& audit_;
   StoredRun run_;
