@@ -5,7 +5,8 @@
 # Builds recon first if needed; starts its own throwaway cluster with pg_virtualenv. With PGHOST set
 # it uses that cluster instead; BENCH_SKIP_LOAD=1 then reuses the databases of an earlier run.
 # RECON_BIN picks the binary (default build/recon); BENCH_SHARED_BUFFERS the cluster's shared_buffers
-# (default 1GB: the 2 M tables fit, the 10 M ones do not).
+# (default 1GB: the 2 M tables fit, the 10 M ones do not). BENCH_PII=1 declares two of the differing
+# columns sensitive (pii, docs/privacy.md), so the audit keeps tokens: the cost of privacy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${1:-2000000}
@@ -70,6 +71,10 @@ audit = "bench-audit.db"
 source = "public.simulacoes"
 key = ["id"]
 TOML
+if [ "${BENCH_PII:-0}" = 1 ]; then
+  echo 'pii = { status = "redact", valor_credito = "hash" }' >> "$OUT/job.toml"
+  export RECON_PII_KEY=${RECON_PII_KEY:-bench-only-key-not-a-secret}
+fi
 
 now() { date +%s.%N; }
 # Busy CPU seconds of the whole machine (user + nice + system + irq + softirq from /proc/stat): on a
