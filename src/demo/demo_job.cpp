@@ -38,6 +38,9 @@ std::string demo_job_toml(const std::filesystem::path& source_db, const std::fil
   for (const char* table : {"clientes", "produtos", "grupos", "simulacoes"}) {
     t += std::string("\n[[tables]]\nsource = \"") + table + "\"\ntarget = \"" + table + "\"\nkey    = [\"id\"]\n";
     if (std::string(table) == "simulacoes") t += "json_columns = [\"parametros_entrada\"]\n";
+    // The clients' personal data: masked wherever shown, tokens in the audit (docs/privacy.md).
+    if (std::string(table) == "clientes")
+      t += "pii    = { cpf = \"cpf\", email = \"email\", telefone = \"phone\", nome = \"redact\" }\n";
   }
   return t;
 }
