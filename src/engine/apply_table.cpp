@@ -104,7 +104,11 @@ std::string undo_script(const TablePlan& plan, const GuardedSql& sql, const PreI
                      apply_id + " changed.\n-- target:     " + one_line(redact_secrets(ctx.target_endpoint)) +
                      "\n-- generated:  " + iso_utc_now() + "\n-- statements: " + std::to_string(written) +
                      " (the pre-images read under the apply's row locks, newest change first)\n"
-                     "-- Guarded: each statement touches its row only while it still holds what the apply wrote.\n\n";
+                     "-- Guarded: each statement touches its row only while it still holds what the apply wrote.\n";
+  if (!ctx.job->pii.empty())
+    head += "-- PERSONAL DATA: this file holds the real values the apply replaced (it must, to put them back). Keep "
+            "it owner-only (it is written 0600) and delete it once it is no longer needed.\n";
+  head += "\n";
   return head + sql.script_begin() + body + sql.script_end();
 }
 
@@ -234,6 +238,7 @@ void apply_table(const RunOptions& opts, ConnectionPool& pool, const TablePlan& 
     if (tx) tx->rollback();
     out.status = interrupt_requested() && !commit_sent ? "interrupted" : "failed";
     out.error = redact_secrets(e.what());
+    if (ctx.privacy->any()) out.error = privacy::without_row_values(out.error);  // e.g. a unique key's DETAIL
     if (commit_sent) {
       // The COMMIT may or may not have reached the server: keep the undo script, and let the
       // re-verification say what the target holds.

@@ -179,6 +179,7 @@ std::vector<RangeOutcome> compare_ranges_read_together(const RunOptions& opts, C
     } catch (const std::exception& e) {
       error = redact_secrets(e.what());
     }
+    if (ctx.privacy->any()) error = privacy::without_row_values(error);  // an engine may quote the row
     for (std::size_t i = first; i < last; ++i) {
       RangeOutcome& out = outs[i - first];
       out = RangeOutcome{};

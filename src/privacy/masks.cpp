@@ -108,6 +108,34 @@ std::optional<TokenKey> token_key_from_env(const std::string& name) {
   return TokenKey(value);
 }
 
+std::string without_row_values(std::string_view message) {
+  std::string kept;
+  for (std::size_t start = 0; start <= message.size();) {
+    std::size_t end = message.find('\n', start);
+    if (end == std::string_view::npos) end = message.size();
+    std::string_view line = message.substr(start, end - start);
+    const std::size_t text = line.find_first_not_of(" \t");
+    if (text == std::string_view::npos || line.substr(text, 7) != "DETAIL:") {
+      if (!kept.empty()) kept.push_back('\n');
+      kept.append(line);
+    }
+    start = end + 1;
+  }
+  std::string out;
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    const bool after_equals = i > 0 && kept[i - 1] == '=';
+    const bool after_value_is = i >= 9 && kept.compare(i - 9, 9, "value is ") == 0;
+    const std::size_t close = kept[i] == '(' && (after_equals || after_value_is) ? kept.find(')', i) : std::string::npos;
+    if (close == std::string::npos) {
+      out.push_back(kept[i]);
+      continue;
+    }
+    out += "(…)";
+    i = close;
+  }
+  return out;
+}
+
 std::string mask(MaskKind kind, std::string_view value, const TokenKey& key) {
   switch (kind) {
     case MaskKind::Cpf:

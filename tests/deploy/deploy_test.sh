@@ -24,7 +24,8 @@ fi
 job=$(find "$tmp/demo" -name job.toml | head -1)
 [ -n "$job" ] || fail "recon demo wrote no job.toml"
 mkdir -p "$tmp/var/lib/recon" "$tmp/textfile" "$tmp/lock" "$tmp/log"
-: > "$tmp/secrets.env"
+# The demo's job declares pii columns: the secret behind their tokens comes from the secrets file.
+echo 'export RECON_PII_KEY=deploy-test-key-not-a-secret' > "$tmp/secrets.env"
 line=$(grep -E '^[0-9].* 1-6 ' "$src/deploy/cron/recon.cron")
 command=$(echo "$line" | cut -d' ' -f7-)  # minute hour day month weekday user, then the command
 command=${command//\/etc\/recon\/secrets.env/$tmp\/secrets.env}

@@ -177,8 +177,31 @@ TEST_F(PgPrivacy, NoClearValueOutsideTheFixupAndTokensStillRepair) {
   EXPECT_EQ(by_token.exit_code, 1) << by_token.describe();
   EXPECT_NE(by_token.out.find("recorded:"), std::string::npos) << by_token.out;
   expect_no_leak(by_token, "explain by token");
-  const ProcResult history = recon({"show", "latest"});
-  expect_no_leak(history, "show");
+  const ProcResult show = recon({"show", "latest"});
+  expect_no_leak(show, "show");
+
+  // Tokens still tell equal from different: what the run recorded for a changed CPF shows the cpf
+  // column differing (tokens on both sides), and history finds both keys — the CPF key by its token.
+  const ProcResult recorded = recon({"explain", "--run", "latest", "--config", job, "--table", "clientes", "--key", changed_id});
+  expect_no_leak(recorded, "explain --run");
+  const std::size_t recorded_at = recorded.out.find("recorded:");
+  ASSERT_NE(recorded_at, std::string::npos) << recorded.out;
+  const std::size_t cpf_row = recorded.out.find("  cpf ", recorded_at);
+  ASSERT_NE(cpf_row, std::string::npos) << recorded.out;
+  const std::size_t email_row = recorded.out.find("  email ", recorded_at);
+  ASSERT_NE(email_row, std::string::npos);
+  const std::string cpf_block = recorded.out.substr(cpf_row, email_row - cpf_row);  // a token is wrapped: 38 characters
+  EXPECT_NE(cpf_block.find("tok:"), std::string::npos) << cpf_block;
+  EXPECT_NE(cpf_block.find("differs"), std::string::npos) << cpf_block;
+  EXPECT_EQ(recorded.out.substr(email_row, recorded.out.find('\n', email_row) - email_row).find("differs"),
+            std::string::npos) << "equal values, equal tokens";
+  const ProcResult by_id = recon({"history", "--table", "clientes", "--key", changed_id});
+  EXPECT_NE(by_id.out.find("changed"), std::string::npos) << by_id.describe();
+  EXPECT_NE(by_id.out.find("[\"cpf\"]"), std::string::npos) << by_id.out;
+  const ProcResult by_cpf = recon({"history", "--table", "contas", "--key", token_key.dump()});
+  EXPECT_NE(by_cpf.out.find("changed"), std::string::npos) << by_cpf.describe();
+  expect_no_leak(by_id, "history");
+  expect_no_leak(by_cpf, "history by token");
 
   // A recheck after part of the target was repaired outside recon, then apply: tokens and the
   // rows read back live are enough to repair everything.

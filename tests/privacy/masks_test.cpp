@@ -21,6 +21,16 @@ TEST(Masks, DocumentsKeepTheirLastFourDigitsAndTheirPunctuation) {
   EXPECT_EQ(mask(MaskKind::Cpf, "", kKey), "");
 }
 
+TEST(Masks, EngineMessagesLoseTheRowValuesTheyQuote) {
+  EXPECT_EQ(without_row_values("ERROR:  duplicate key value violates unique constraint \"contas_pkey\"\n"
+                               "DETAIL:  Key (cpf)=(123.456.789-01) already exists.\n"),
+            "ERROR:  duplicate key value violates unique constraint \"contas_pkey\"\n");
+  EXPECT_EQ(without_row_values("Violation of PRIMARY KEY constraint 'PK_x'. The duplicate key value is (123.456.789-01)."),
+            "Violation of PRIMARY KEY constraint 'PK_x'. The duplicate key value is (…).");
+  EXPECT_EQ(without_row_values("check (a)=(b) failed"), "check (a)=(…) failed");
+  EXPECT_EQ(without_row_values("connection lost (server closed it)"), "connection lost (server closed it)");
+}
+
 TEST(Masks, EmailKeepsTheFirstCharacterAndTheDomain) {
   EXPECT_EQ(mask(MaskKind::Email, "maria.silva@example.com.br", kKey), "m***@example.com.br");
   EXPECT_EQ(mask(MaskKind::Email, "élodie@example.fr", kKey), "é***@example.fr") << "a whole UTF-8 character";

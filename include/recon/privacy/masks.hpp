@@ -46,6 +46,12 @@ class TokenKey {
 /// when it is unset or empty.
 std::optional<TokenKey> token_key_from_env(const std::string& name);
 
+/// An engine's error message without the row values engines quote in them: PostgreSQL's
+/// "DETAIL:" lines ("Key (cpf)=(…) already exists") are dropped, and the parenthesised value after
+/// "=" or "value is " (SQL Server: "The duplicate key value is (…).") becomes "(…)". For tables
+/// with sensitive columns, whose errors may otherwise show them.
+std::string without_row_values(std::string_view message);
+
 /// `value` as `kind` shows it; `key` is used by Hash only.
 std::string mask(MaskKind kind, std::string_view value, const TokenKey& key);
 
