@@ -347,49 +347,6 @@ RunOptions parse_job_text(const std::string& text, const std::string& origin, co
   return o;
 }
 
-std::string rule_files_hash(const RunOptions& opts) {
-  std::vector<fs::path> files = opts.rules;
-  for (const TableJob& t : opts.tables) files.insert(files.end(), t.rules.begin(), t.rules.end());
-  XXH3_state_t* state = XXH3_createState();
-  XXH3_64bits_reset(state);
-  std::vector<fs::path> seen;
-  for (const fs::path& f : files) {
-    if (std::find(seen.begin(), seen.end(), f) != seen.end()) continue;
-    seen.push_back(f);
-    std::ifstream in(f, std::ios::binary);
-    if (!in) {
-      XXH3_freeState(state);
-      throw InputError(fmt::format("{}: cannot read this rule file", f.string()));
-    }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    const std::string name = f.string(), bytes = ss.str();
-    for (const std::string* part : {&name, &bytes}) {
-      const std::uint64_t size = part->size();  // length-prefixed: no two lists hash alike
-      XXH3_64bits_update(state, &size, sizeof size);
-      XXH3_64bits_update(state, part->data(), part->size());
-    }
-  }
-  const std::string hex = fmt::format("{:016x}", XXH3_64bits_digest(state));
-  XXH3_freeState(state);
-  return hex;
-}
-
-std::string rule_files_json(const RunOptions& opts) {
-  std::vector<fs::path> files = opts.rules;
-  for (const TableJob& t : opts.tables) files.insert(files.end(), t.rules.begin(), t.rules.end());
-  nlohmann::json out = nlohmann::json::array();
-  std::vector<fs::path> seen;
-  for (const fs::path& f : files) {
-    if (std::find(seen.begin(), seen.end(), f) != seen.end()) continue;
-    seen.push_back(f);
-    const auto digest = file_sha256_hex(f);
-    if (!digest) throw InputError(fmt::format("{}: cannot read this rule file", f.string()));
-    out.push_back({{"file", f.string()}, {"sha256", *digest}});
-  }
-  return out.dump();
-}
-
 RunOptions load_run_options(const CheckFlags& flags) {
   if (flags.config.empty()) throw InputError("recon check: --config JOB.toml is required (see recon check --help)");
   std::error_code ec;
