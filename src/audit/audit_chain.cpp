@@ -109,20 +109,24 @@ std::string log_table_ddl(const LoggedTable& t, const std::vector<ColumnDef>& co
   return ddl + "\n);\n";
 }
 
+/// CREATE VIEW: per identity the latest record, unless it is a tombstone (no trailing ';').
+std::string view_statement(const LoggedTable& t, const std::vector<ColumnDef>& cols) {
+  const std::string log = quote_ident(t.log());
+  std::string select, match;
+  for (const ColumnDef& c : cols) select += ", l." + quote_ident(c.name) + " AS " + quote_ident(c.name);
+  for (const std::string& k : t.identity) match += " AND m." + quote_ident(k) + " IS l." + quote_ident(k);
+  return "CREATE VIEW " + quote_ident(t.name) + " AS SELECT coalesce(l.first_rec, l.rec) AS rowid" + select + " FROM " +
+         log + " l WHERE l.deleted = 0 AND l.rec = (SELECT max(m.rec) FROM " + log + " m WHERE 1" + match + ")";
+}
+
 /// The log's identity index (max(rec) of one identity is one seek), the view of the latest records
 /// and the INSTEAD OF triggers that turn the view's INSERT / UPDATE / DELETE into appended records.
 std::string log_view_ddl(const LoggedTable& t, const std::vector<ColumnDef>& cols) {
   const std::string log = quote_ident(t.log()), view = quote_ident(t.name);
-  std::string ddl, ident, match;
-  for (const std::string& k : t.identity) {
-    ident += quote_ident(k) + ", ";
-    match += " AND m." + quote_ident(k) + " IS l." + quote_ident(k);
-  }
+  std::string ddl, ident;
+  for (const std::string& k : t.identity) ident += quote_ident(k) + ", ";
   ddl += "CREATE INDEX " + quote_ident(t.log() + "_identity") + " ON " + log + " (" + ident + "rec);\n";
-  std::string select;
-  for (const ColumnDef& c : cols) select += ", l." + quote_ident(c.name) + " AS " + quote_ident(c.name);
-  ddl += "CREATE VIEW " + view + " AS SELECT coalesce(l.first_rec, l.rec) AS rowid" + select + " FROM " + log +
-         " l WHERE l.deleted = 0 AND l.rec = (SELECT max(m.rec) FROM " + log + " m WHERE 1" + match + ");\n";
+  ddl += view_statement(t, cols) + ";\n";
   std::string values;
   for (const ColumnDef& c : cols) values += (values.empty() ? "" : ", ") + new_value(t, c);
   const std::string names = column_list(cols, "");
@@ -238,6 +242,13 @@ void migrate_to_chain(sqlite3* db, const ExecSql& exec, std::int64_t from_versio
   for (const std::string& t : insert_only_tables())
     if (t != "chain_marks") convert_insert_only(db, exec, t);
   for (const LoggedTable& t : logged_tables()) convert_logged(db, exec, t);
+}
+
+std::string expected_view_sql(sqlite3* db, const LoggedTable& t) {
+  std::vector<ColumnDef> cols = table_columns(db, t.log());
+  if (cols.size() < 3) return {};
+  cols.erase(cols.begin(), cols.begin() + 3);  // rec, deleted, first_rec
+  return view_statement(t, cols);
 }
 
 ChainHead read_chain_head(sqlite3* db) {

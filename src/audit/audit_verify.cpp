@@ -23,6 +23,7 @@ constexpr const char* kMissing = "record missing (deleted)";
 constexpr const char* kLinkBroken =
     "link to the previous record broken (a record before it was deleted, inserted or reordered)";
 constexpr const char* kNotOnChain = "not on the chain (inserted)";
+constexpr const char* kViewChanged = "view redefined (it may hide or alter records; the records themselves verify)";
 constexpr int kSchemaWithChain = 7;
 
 /// One chained table: its record hash and the columns that say what a record is.
@@ -72,6 +73,7 @@ class Verifier {
   std::optional<ChainProblem> walk(ChainVerification& out);
   std::optional<ChainProblem> check_entry(sqlite3_stmt* entry, std::int64_t last_seq, const std::string& last_sha);
   std::optional<ChainProblem> find_unchained();
+  std::optional<ChainProblem> check_views();
 
   std::filesystem::path path_;
   sqlite::Db db_;
@@ -183,6 +185,19 @@ std::optional<ChainProblem> Verifier::find_unchained() {
   return std::nullopt;
 }
 
+/// The views recon and people read must be the ones the migration wrote: a replaced view could hide
+/// records that still verify.
+std::optional<ChainProblem> Verifier::check_views() {
+  for (const LoggedTable& t : logged_tables()) {
+    Stmt s(db_, "SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?1");
+    if (!s.ok()) fail("cannot read the schema");
+    bind_text(s, 1, t.name);
+    const std::string found = sqlite3_step(s) == SQLITE_ROW ? column_text(s, 0) : std::string();
+    if (found != expected_view_sql(db_, t)) return ChainProblem{0, t.name, 0, "", kViewChanged};
+  }
+  return std::nullopt;
+}
+
 ChainVerification Verifier::run() {
   open();
   prepare_tables();
@@ -193,6 +208,7 @@ ChainVerification Verifier::run() {
   load_marks(out);
   out.problem = walk(out);
   if (!out.problem) out.problem = find_unchained();
+  if (!out.problem) out.problem = check_views();
   return out;
 }
 

@@ -20,6 +20,10 @@ using ExecSql = std::function<void(const std::string& sql)>;
 /// mark's note. Needs register_audit_functions on `db`.
 void migrate_to_chain(sqlite3* db, const ExecSql& exec, std::int64_t from_version, const std::string& recon_version);
 
+/// The CREATE VIEW statement of `t` as the migration wrote it, from its log's columns (what
+/// sqlite_master.sql holds for the view unless someone replaced it); "" when the log is missing.
+std::string expected_view_sql(sqlite3* db, const LoggedTable& t);
+
 /// The newest chain entry of `db` (seq 0 and "" when the chain is empty or absent).
 ChainHead read_chain_head(sqlite3* db);
 

@@ -181,6 +181,14 @@ TEST_F(Chained, ARecordInsertedOffTheChainIsNamed) {
   EXPECT_THAT(verify(file).problem->describe(), HasSubstr("divergence 99"));
 }
 
+TEST_F(Chained, AReplacedViewIsNamed) {
+  tamper("DROP VIEW divergences; CREATE VIEW divergences AS SELECT rec AS rowid, * FROM divergences_log WHERE id <> 2");
+  const auto v = verify(file);
+  ASSERT_FALSE(v.intact());
+  EXPECT_EQ(v.problem->table, "divergences");
+  EXPECT_THAT(v.problem->what, HasSubstr("view redefined"));
+}
+
 TEST_F(Chained, PruneLeavesACheckpointAndTheChainVerifiable) {
   record_run(file, "r2", "2026-02-01T02:00:00Z");
   record_run(file, "r3", "2026-06-01T02:00:00Z");

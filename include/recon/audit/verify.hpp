@@ -21,7 +21,7 @@ struct ChainProblem {
   std::string context;
   /// "content does not match its hash (edited)", "record missing (deleted)", "link to the
   /// previous record broken (a record before it was deleted, inserted or reordered)" or "not on
-  /// the chain (inserted)".
+  /// the chain (inserted)"; or, for a view, "view redefined (…)".
   std::string what;
   /// "chain seq 17: divergences_log rec 5 (run r1, table clientes, divergence 3): <what>".
   std::string describe() const;
@@ -43,7 +43,9 @@ struct ChainVerification {
 ///     (else "edited"); its prev_sha256 must be the previous entry's sha256, or, across a gap a
 ///     prune left, what a checkpoint's bridge names for exactly that seq after exactly the previous
 ///     remaining seq; and its sha256 must be recon_chain_link(prev, content) (else "link broken");
-///  2. then every record of every chained table must have a chain entry (else "not on the chain").
+///  2. then every record of every chained table must have a chain entry (else "not on the chain");
+///  3. and each view over a log must be the one the migration wrote (else "view redefined": a
+///     replaced view could hide records that still verify; seq and rec 0, table the view).
 /// Stops at the first problem. Throws InputError naming the file when it is not a recon audit, or
 /// is older than schema version 7 (no chain yet: any recon command that opens it migrates it), or
 /// newer than this recon; std::runtime_error when SQLite fails to read it.
