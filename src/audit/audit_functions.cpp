@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstring>
+#include <memory>
 
 #include "recon/audit/chain.hpp"
 
@@ -17,11 +18,16 @@ void put_u64(std::string& out, std::uint64_t v) {
   for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xFF));
 }
 
-/// Lower-case hex SHA-256 of `bytes`, or an empty string when OpenSSL fails.
+/// Lower-case hex SHA-256 of `bytes`, or an empty string when OpenSSL fails. The digest and its
+/// context are fetched once per thread: every record written costs two of these.
 std::string sha256_hex_of(const std::string& bytes) {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int len = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &len, EVP_sha256(), nullptr) != 1) return {};
+  if (!md || !ctx || EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size()) != 1 || EVP_DigestFinal_ex(ctx.get(), digest.data(), &len) != 1)
+    return {};
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out(static_cast<std::size_t>(len) * 2, '0');
   for (unsigned int i = 0; i < len; ++i) {
