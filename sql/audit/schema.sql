@@ -1,6 +1,9 @@
--- recon audit trail, schema version 6. Applied in one transaction to a new database; older files
--- are brought here by migrate_v1_v2.sql, migrate_v2_v3.sql, migrate_v3_v4.sql, migrate_v4_v5.sql then
--- migrate_v5_v6.sql (keep them in step: same columns, same meaning).
+-- recon audit trail: the tables, as of schema version 6. Applied in one transaction to a new database;
+-- older files are brought here by migrate_v1_v2.sql, migrate_v2_v3.sql, migrate_v3_v4.sql,
+-- migrate_v4_v5.sql then migrate_v5_v6.sql (keep them in step: same columns, same meaning). Every
+-- file, new or old, then takes the step to version 7 (migrate_v6_v7.sql and the DDL
+-- src/audit/audit_chain.cpp generates from these columns): the tables written in place below become
+-- append-only logs under views of the same names, and every record is hash-chained.
 -- Times are ISO-8601 UTC text ("2026-11-23T10:15:00Z"); JSON columns hold JSON text.
 CREATE TABLE schema_version (
   version INTEGER NOT NULL

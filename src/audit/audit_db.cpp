@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "chain_ddl.hpp"
+#include "recon/audit/chain.hpp"
 #include "recon/core/errors.hpp"
 #include "recon/generated/sql_text.hpp"
 #include "recon/core/os_identity.hpp"
@@ -109,6 +111,7 @@ void AuditDb::open(const std::filesystem::path& path) {
   if (db_.open(path.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) != SQLITE_OK)
     fail("cannot open");
   sqlite3_busy_timeout(db_, 10'000);  // another scheduled run may be writing the same file
+  if (audit::register_audit_functions(db_, &pruning_) != SQLITE_OK) fail("cannot register the audit's SQL functions");
 
   // The first statement that reads the file tells a non-database apart.
   char* err = nullptr;
@@ -140,6 +143,7 @@ void AuditDb::open(const std::filesystem::path& path) {
                          " is a SQLite database but not a recon audit trail (no schema_version table); "
                          "point --audit at a recon audit file or a new path");
       exec(std::string(sql::audit_schema).c_str());
+      migrate_from(0);  // schema.sql is version 6: a new file takes the same step to 7 as an old one
     } else {
       const std::int64_t v = scalar("SELECT max(version) FROM schema_version").value_or(0);
       if (v > kSchemaVersion)
@@ -164,11 +168,17 @@ void AuditDb::open(const std::filesystem::path& path) {
 }
 
 void AuditDb::migrate_from(std::int64_t version) {
-  if (version < 2) exec(std::string(sql::audit_migrate_v1_v2).c_str());
-  if (version < 3) exec(std::string(sql::audit_migrate_v2_v3).c_str());
-  if (version < 4) exec(std::string(sql::audit_migrate_v3_v4).c_str());
-  if (version < 5) exec(std::string(sql::audit_migrate_v4_v5).c_str());
-  if (version < 6) exec(std::string(sql::audit_migrate_v5_v6).c_str());
+  // steps[i] takes version i + 1 to i + 2. Version 0 is a new file: schema.sql made it version 6.
+  const std::string_view steps[] = {sql::audit_migrate_v1_v2, sql::audit_migrate_v2_v3, sql::audit_migrate_v3_v4,
+                                    sql::audit_migrate_v4_v5, sql::audit_migrate_v5_v6};
+  for (std::int64_t v = version == 0 ? 6 : version; v < 6; ++v) exec(std::string(steps[v - 1]).c_str());
+  if (version < 7)
+    audit::migrate_to_chain(db_, [this](const std::string& sql) { exec(sql.c_str()); }, version, RECON_VERSION_STRING);
+}
+
+audit::ChainHead AuditDb::chain_head() {
+  require_open("chain_head");
+  return audit::read_chain_head(db_);
 }
 
 void AuditDb::require_open(const char* method) const {

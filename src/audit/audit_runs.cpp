@@ -57,20 +57,27 @@ void AuditDb::fail_run(const RunResult& run) {
 
 int AuditDb::mark_abandoned(double stale_after_s) {
   require_open("mark_abandoned");
+  const std::string where = " WHERE status = 'running' AND coalesce(heartbeat_at, started_at) < ?1";
+  // runs is a view: sqlite3_changes() does not count rows its INSTEAD OF trigger wrote, so count first.
+  Stmt count(db_, "SELECT count(*) FROM runs" + where);
   Stmt s(db_, "UPDATE runs SET status = 'abandoned', finished_at = coalesce(heartbeat_at, started_at),"
               " error = 'no heartbeat since ' || coalesce(heartbeat_at, started_at) || ': the process was killed"
-              " or its machine lost; resume it with recon check --resume ' || run_id"
-              " WHERE status = 'running' AND coalesce(heartbeat_at, started_at) < ?1");
-  if (!s.ok()) fail("cannot prepare the abandoned-run check");
-  bind_text(s, 1, iso_utc(now_epoch() - stale_after_s));
-  if (sqlite3_step(s) != SQLITE_DONE) fail("cannot mark abandoned runs");
-  return sqlite3_changes(db_);
+              " or its machine lost; resume it with recon check --resume ' || run_id" + where);
+  if (!s.ok() || !count.ok()) fail("cannot prepare the abandoned-run check");
+  const std::string cutoff = iso_utc(now_epoch() - stale_after_s);
+  bind_text(count, 1, cutoff);
+  bind_text(s, 1, cutoff);
+  if (sqlite3_step(count) != SQLITE_ROW) fail("cannot read running runs");
+  const int stale = sqlite3_column_int(count, 0);
+  if (stale > 0 && sqlite3_step(s) != SQLITE_DONE) fail("cannot mark abandoned runs");
+  return stale;
 }
 
 void AuditDb::beat(const std::filesystem::path& path, const std::string& run_id) {
   sqlite::Db db;
   if (db.open(path.string(), SQLITE_OPEN_READWRITE) != SQLITE_OK) return;  // the next beat tries again
   sqlite3_busy_timeout(db, 5'000);
+  if (audit::register_audit_functions(db) != SQLITE_OK) return;  // the beat is a chained record too
   Stmt s(db, "UPDATE runs SET heartbeat_at = ?2 WHERE run_id = ?1 AND status = 'running'");
   if (!s.ok()) return;
   bind_text(s, 1, run_id);

@@ -11,8 +11,8 @@
 namespace recon {
 namespace fs = std::filesystem;
 
-std::unique_ptr<AuditDb> open_existing_audit(const boost::program_options::variables_map& vm, fs::path& audit_path) {
-  audit_path = vm.count("audit") ? fs::path(vm["audit"].as<std::string>()) : fs::path();
+fs::path existing_audit_path(const boost::program_options::variables_map& vm) {
+  fs::path audit_path = vm.count("audit") ? fs::path(vm["audit"].as<std::string>()) : fs::path();
   if (audit_path.empty() && vm.count("config")) {
     CheckFlags flags;
     flags.config = vm["config"].as<std::string>();
@@ -23,6 +23,11 @@ std::unique_ptr<AuditDb> open_existing_audit(const boost::program_options::varia
   if (!fs::exists(audit_path))
     throw InputError(fmt::format("{}: no audit DB here; name it with --audit FILE (or give the job with --config)",
                                  audit_path.string()));
+  return audit_path;
+}
+
+std::unique_ptr<AuditDb> open_existing_audit(const boost::program_options::variables_map& vm, fs::path& audit_path) {
+  audit_path = existing_audit_path(vm);
   auto db = std::make_unique<AuditDb>();
   db->open(audit_path);
   return db;

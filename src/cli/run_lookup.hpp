@@ -22,6 +22,10 @@ struct RunLookup {
   explicit RunLookup(std::unique_ptr<AuditDb> db) : audit_db(std::move(db)), audit(*audit_db) {}
 };
 
+/// The audit file a command reads: --audit, else the --config job's, else ./recon-audit.db;
+/// InputError naming the path when it does not exist.
+std::filesystem::path existing_audit_path(const boost::program_options::variables_map& vm);
+
 /// The audit DB a command reads: --audit, else the --config job's, else ./recon-audit.db. Opened
 /// (and migrated) only when it exists; InputError naming the path otherwise.
 std::unique_ptr<AuditDb> open_existing_audit(const boost::program_options::variables_map& vm,

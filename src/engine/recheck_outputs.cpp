@@ -151,6 +151,8 @@ RefreshedOutputs RunOutputsRefresh::finish(const PastRunRecheck& recheck) {
     record.still_open += t.still_open();
   }
   run.rechecks.push_back(record);
+  const audit::ChainHead head = audit_.chain_head();  // after the recheck's records
+  run.audit_chain = AuditChainAnchor{head.seq, head.sha256};
   write_run_files(run_.out_dir, run);
   std::vector<std::string> written{(fs::path(run_.out_dir) / "summary.json").string(),
                                    (fs::path(run_.out_dir) / "metrics.prom").string()};

@@ -76,8 +76,10 @@ void continue_result(const StoredRun& run, RunResult& result) {
   result.resumed = true;
 }
 
-/// The run's status from its tables, then summary.json, metrics.prom, the audit's end record and
-/// report.html.
+AuditChainAnchor anchor_of(const audit::ChainHead& head) { return AuditChainAnchor{head.seq, head.sha256}; }
+
+/// The run's status from its tables, then the audit's end record, summary.json and metrics.prom
+/// (with the audit chain's head after that record) and report.html.
 void finish_run(const RunOptions& opts, const fs::path& out_dir, RunResult& result, AuditDb& audit,
                 const SampleTally* sample_tally) {
   bool error = false, below = false;
@@ -89,9 +91,10 @@ void finish_run(const RunOptions& opts, const fs::path& out_dir, RunResult& resu
   if (sample_tally && !error) result.sample = sample_tally->run_interval();
   result.finished_epoch = now_epoch();
   result.finished_at = iso_utc(result.finished_epoch);
+  audit.finish_run(result);
+  result.audit_chain = anchor_of(audit.chain_head());
   write_run_files(out_dir, result);
   write_scheduler_outputs(opts, result);
-  audit.finish_run(result);
   write_html_report(out_dir, result, audit);
 }
 
@@ -114,9 +117,14 @@ void record_failure(const RunOptions& opts, const fs::path& out_dir, RunResult& 
     result.tables.push_back(std::move(t));
   }
   try {  // the failure being recorded is the one to report, not a second one while recording it
+    audit.fail_run(result);
+    result.audit_chain = anchor_of(audit.chain_head());
+  } catch (const std::exception& e) {
+    std::cerr << "recon: could not record the failure in the audit: " << redact_secrets(e.what()) << "\n";
+  }
+  try {
     write_run_files(out_dir, result);
     write_scheduler_outputs(opts, result);
-    audit.fail_run(result);
   } catch (const std::exception& e) {
     std::cerr << "recon: could not record the failure: " << redact_secrets(e.what()) << "\n";
     return;

@@ -147,6 +147,12 @@ std::string render_metrics(const RunResult& run) {
            "1 when the last run compared everything it was asked to (consistent or divergent), 0 when it failed or "
            "was interrupted.");
   m.sample({}, std::int64_t{run.status == "consistent" || run.status == "divergent" ? 1 : 0});
+  if (run.audit_chain) {  // the head a copy kept elsewhere anchors (recon audit verify prints it)
+    m.family("recon_audit_chain_records", "gauge", "Records on the audit's hash chain after the last run (its head's seq).");
+    m.sample({}, run.audit_chain->seq);
+    m.family("recon_audit_chain_head_info", "gauge", "The audit hash chain's head after the last run, as a label.");
+    m.sample("sha256=\"" + label(run.audit_chain->sha256) + "\"", std::int64_t{1});
+  }
   return m.take();
 }
 

@@ -126,6 +126,8 @@ std::string render_summary_json(const RunResult& run) {
                           {"converged", r.converged}, {"still_open", r.still_open}});
     j["rechecks"] = std::move(rechecks);
   }
+  // The audit chain's head after this run's records: a copy of this file kept elsewhere anchors it.
+  if (run.audit_chain) j["audit_chain"] = {{"seq", run.audit_chain->seq}, {"sha256", run.audit_chain->sha256}};
   auto tables = nlohmann::ordered_json::array();
   for (const TableResult& t : run.tables) tables.push_back(table_json(run, t));
   j["tables"] = std::move(tables);

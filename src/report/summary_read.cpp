@@ -175,6 +175,8 @@ RunResult run_from(const Json& j) {
     run.rechecks.push_back(RecheckRecord{field<std::string>(r, "recheck_id"), field<std::string>(r, "finished_at"),
                                          field<std::int64_t>(r, "rechecked"), field<std::int64_t>(r, "converged"),
                                          field<std::int64_t>(r, "still_open")});
+  if (const Json chain = j.value("audit_chain", Json()); chain.is_object())
+    run.audit_chain = AuditChainAnchor{field<std::int64_t>(chain, "seq"), field<std::string>(chain, "sha256")};
   for (const Json& e : j.value("tables", Json::array())) run.tables.push_back(table_from(e));
   return run;
 }

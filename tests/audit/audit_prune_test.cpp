@@ -49,7 +49,8 @@ TEST(AuditPrune, RemovesOldRunsWithEveryRecordAndKeepsWhatIsStillNeeded) {
   record(file, "r3", "2026-01-03T02:00:00Z");
   record(file, "r4", "2026-06-01T02:00:00Z");  // recent
   query(file,
-        "INSERT INTO watermarks VALUES ('clientes|src|tgt', 'clientes', '2026-01-02T02:00:00Z', 1767319200, 'r2', 7, 0,"
+        "INSERT INTO watermarks (table_identity, table_name, watermark, watermark_epoch, run_id, scrub_cycle, scrub_next,"
+        " scrub_bounds_json, updated_at) VALUES ('clientes|src|tgt', 'clientes', '2026-01-02T02:00:00Z', 1767319200, 'r2', 7, 0,"
         " '[]', '2026-01-02T02:10:00Z')");
   AuditDb audit;
   audit.open(file);

@@ -152,7 +152,7 @@ constexpr const char* kBackToV3 =
 TEST(AuditRuns, AVersion2FileIsMigratedToTheCurrentVersionInPlace) {
   TempDir dir("v2");
   const fs::path file = dir.path / "a.db";
-  { AuditDb a; a.open(file); }
+  write_v6_file(file);
   // Back to what a version 2 recon left: no version 3, 4 or 5 columns, no ranges, applies or watermarks.
   query(file,
         (std::string(kBackToV4) + kBackToV3 +
@@ -165,8 +165,9 @@ TEST(AuditRuns, AVersion2FileIsMigratedToTheCurrentVersionInPlace) {
         true);
   AuditDb audit;
   audit.open(file);
-  EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"6"});
+  EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"7"});
   EXPECT_EQ(query(file, "SELECT count(*) FROM prunes"), std::vector<std::string>{"0"}) << "version 6: prunes";
+  EXPECT_THAT(query(file, "SELECT note FROM chain_marks").at(0), ::testing::HasSubstr("from schema version 2"));
   EXPECT_EQ(audit.find_run("latest")->run_id, "v2run");
   EXPECT_TRUE(audit.stored_ranges("v2run", "t").empty());
   EXPECT_EQ(audit.recorded_fixup("v2run", "t"), (std::pair<std::string, std::string>{}));
@@ -176,11 +177,11 @@ TEST(AuditRuns, AVersion2FileIsMigratedToTheCurrentVersionInPlace) {
 TEST(AuditRuns, AVersion3FileGainsTheApplyTables) {
   TempDir dir("v3");
   const fs::path file = dir.path / "a.db";
-  { AuditDb a; a.open(file); }
+  write_v6_file(file);
   query(file, (std::string(kBackToV4) + kBackToV3 + " UPDATE schema_version SET version = 3;").c_str(), true);
   AuditDb audit;
   audit.open(file);
-  EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"6"});
+  EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"7"});
   EXPECT_EQ(query(file, "SELECT count(*) FROM applies"), std::vector<std::string>{"0"});
 }
 

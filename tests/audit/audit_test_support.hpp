@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "recon/audit/audit_db.hpp"
+#include "recon/audit/chain.hpp"
+#include "recon/generated/sql_text.hpp"
 
 namespace recon::audit_test {
 
@@ -25,10 +27,12 @@ struct TempDir {
 };
 
 /// Runs SQL on the file with a separate connection (several statements allowed when `script`);
-/// every row of the last statement as "a|b|c" (NULL as "~").
+/// every row of the last statement as "a|b|c" (NULL as "~"). The connection has the audit's SQL
+/// functions, as every connection that writes to a version 7 audit needs (audit/chain.hpp).
 inline std::vector<std::string> query(const fs::path& file, const char* sql, bool script = false) {
   sqlite3* db = nullptr;
   EXPECT_EQ(sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr), SQLITE_OK);
+  EXPECT_EQ(audit::register_audit_functions(db), SQLITE_OK);
   std::vector<std::string> rows;
   if (script) {
     char* err = nullptr;
@@ -52,6 +56,14 @@ inline std::vector<std::string> query(const fs::path& file, const char* sql, boo
   sqlite3_close(db);
   return rows;
 }
+
+inline std::vector<std::string> query(const fs::path& file, const std::string& sql, bool script = false) {
+  return query(file, sql.c_str(), script);
+}
+
+/// A new file as a version 6 recon created it (sql/audit/schema.sql is still that version; 7 is a
+/// step on top), to be made older by dropping what later versions added.
+inline void write_v6_file(const fs::path& file) { query(file, std::string(sql::audit_schema), /*script=*/true); }
 
 inline ColumnInfo column(const char* name, TypeClass cls) {
   ColumnInfo c;

@@ -1,5 +1,7 @@
 #include "e2e_support.hpp"
 
+#include "recon/audit/chain.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -247,6 +249,8 @@ SqliteDb::SqliteDb(const fs::path& file) {
     sqlite3_close(db_);
     throw std::runtime_error("cannot open " + file.string() + ": " + msg);
   }
+  // An audit file's triggers call recon's SQL functions; other files never see them.
+  recon::audit::register_audit_functions(db_);
 }
 
 SqliteDb::~SqliteDb() { sqlite3_close(db_); }

@@ -21,6 +21,7 @@ RunResult rich_run() {
   run.mode = "sample";
   run.resumed = true;
   run.rechecks = {RecheckRecord{"20261123T110000Z-aaaa", "2026-11-23T11:00:05Z", 3, 2, 1}};
+  run.audit_chain = AuditChainAnchor{4711, std::string(64, 'a')};
   run.sample = IndexInterval{0.9995, 0.999, 0.9999, 0.95, "stratified", 0, 0, 0, 0};
   TableResult& t = run.tables[0];
   t.sample = IndexInterval{0.9997, 0.9991, 0.99995, 0.95, "ratio", 1234.5, 30, 3000, 9000};

@@ -99,6 +99,17 @@ TEST(Metrics, APartialTableHasNoIndexAndSaysPartial) {
   EXPECT_THAT(render_metrics(run), HasSubstr("\nrecon_run_consistency_index{mode=\"full\"} 0.9997\n"));
 }
 
+TEST(Metrics, TheAuditChainHeadWhenKnown) {
+  RunResult run = fake_run();
+  EXPECT_THAT(render_metrics(run), Not(HasSubstr("recon_audit_chain")));
+  EXPECT_THAT(render_summary_json(run), Not(HasSubstr("audit_chain")));
+  run.audit_chain = AuditChainAnchor{812, "9f2c" + std::string(60, '0')};
+  const std::string m = render_metrics(run);
+  EXPECT_THAT(m, HasSubstr("\nrecon_audit_chain_records{mode=\"full\"} 812\n"));
+  EXPECT_THAT(m, HasSubstr("\nrecon_audit_chain_head_info{sha256=\"9f2c" + std::string(60, '0') + "\",mode=\"full\"} 1\n"));
+  EXPECT_THAT(render_summary_json(run), HasSubstr("\"audit_chain\": {\n    \"seq\": 812,\n    \"sha256\": \"9f2c"));
+}
+
 TEST(Metrics, TextFormat) {
   RunResult run = fake_run();
   run.tables[1].name = "we\"ird\\name\n";

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "recon/audit/apply_record.hpp"
+#include "recon/audit/chain.hpp"
 #include "recon/audit/history.hpp"
 #include "recon/audit/prune.hpp"
 #include "recon/config/job.hpp"
@@ -99,8 +100,8 @@ struct StoredDivergence {
 /// SQLite audit database (schema: sql/audit/schema.sql, version kSchemaVersion), WAL mode.
 ///
 /// Contract:
-///  - open() creates the file and schema, or checks an existing one: a version 1 or 2 file is
-///    migrated in place (sql/audit/migrate_v1_v2.sql, migrate_v2_v3.sql) in the same write
+///  - open() creates the file and schema, or checks an existing one: an older file is migrated in
+///    place (sql/audit/migrate_v*_v*.sql, then the chain's step to version 7) in the same write
 ///    transaction as the check, and runs whose heartbeat stopped are marked abandoned; a newer
 ///    schema version, a file that is not SQLite, or a SQLite file that is not a recon audit trail
 ///    is an InputError naming the file and what to do. Other SQLite failures are std::runtime_error.
@@ -117,12 +118,17 @@ struct StoredDivergence {
 ///  - The readers (find_run … run_tables) and record_recheck need open() only, not begin_run().
 ///    Divergences of a run recorded by a version 1 recon have no canonical encodings: the readers
 ///    throw InputError naming the run and saying to run `recon check` again.
+///  - Version 7: append-only and hash-chained (docs/audit.md). Every table this class writes is a
+///    view over an append-only log (audit/chain.hpp): an UPDATE, INSERT OR REPLACE or DELETE through
+///    it appends a record, and every record is chained. The SQL here is written against the views
+///    as it was against the tables; a rowid read through a view is the row's as it would have been
+///    in a table (an UPDATE keeps it, INSERT OR REPLACE gives a new one).
 ///  - Nothing stored contains a password: endpoints, errors and notes go through redact_secrets.
 ///  - Single writer: only the run's writer thread calls it. Other processes may share the file
 ///    (busy timeout), e.g. two scheduled jobs, or a recheck while tonight's check runs.
 class AuditDb : public ResultSink {
  public:
-  static constexpr int kSchemaVersion = 6;
+  static constexpr int kSchemaVersion = 7;
 
   AuditDb() = default;
   ~AuditDb() override;
@@ -225,11 +231,17 @@ class AuditDb : public ResultSink {
   std::vector<TableTrend> table_trends(const std::string& run_id, const std::vector<std::string>& tables,
                                        std::size_t last = kTrendRuns);
 
+  /// The chain's newest entry (seq, link hash): summary.json's "audit_chain" and the metrics
+  /// recon_audit_chain_records / recon_audit_chain_head_info, so a copy kept elsewhere anchors it.
+  audit::ChainHead chain_head();
+
   // ---- retention (audit_prune.cpp) --------------------------------------------------------------
 
   /// Removes the runs started before `cutoff` (ISO-8601 UTC) with every record of them (tables,
-  /// ranges, divergences, rechecks, applies) in one transaction (sql/audit/prune_*.sql), and
-  /// records the prune in `prunes` (when, `keep` as given, what, by whom). Kept whatever their age:
+  /// ranges, divergences, rechecks, applies: every version in the logs) and their chain entries in
+  /// one transaction (sql/audit/prune_*.sql), records the prune in `prunes` (when, `keep` as
+  /// given, what, by whom), then appends a 'checkpoint' chain mark after it whose bridges_json
+  /// names each gap left in the chain, so `recon audit verify` still passes. Kept whatever their age:
   /// a running run, a run an incremental watermark points at, and the newest finished run.
   /// `dry_run`: counts only, changes nothing.
   PruneResult prune(const std::string& cutoff, const std::string& keep, bool dry_run);
@@ -286,14 +298,18 @@ class AuditDb : public ResultSink {
   void require_open(const char* method) const;
   /// InputError when the run's divergences were recorded by a version 1 recon.
   void refuse_v1_run(const std::string& run_id, const char* what);
-  /// Applies the migrations from `version` to kSchemaVersion, in the open transaction.
+  /// Applies the migrations from `version` to kSchemaVersion, in the open transaction; 0 is a new
+  /// file that schema.sql has just made version 6.
   void migrate_from(std::int64_t version);
   void set_run_end(const std::string& status, const std::string& finished_at, std::optional<double> index,
                    const std::string& error);
   void record_run_interval(const IndexInterval& interval);
+  /// Inserts the `prunes` row of a prune; returns its id.
+  std::int64_t record_prune(const std::string& cutoff, const std::string& keep, const PruneResult& result);
   void save_incremental_state(const std::string& table, const IncrementalState& state);
 
   sqlite::Db db_;
+  bool pruning_ = false;  ///< recon_audit_pruning() on db_: set by prune() inside its transaction only
   sqlite::Stmt insert_divergence_;
   sqlite::Stmt upsert_table_;
   std::filesystem::path path_;

@@ -231,6 +231,14 @@ struct RecheckRecord {
 };
 
 /// The whole run.
+/// The audit's hash chain head after a run's (or recheck's) records: summary.json's "audit_chain"
+/// and the metrics recon_audit_chain_records / recon_audit_chain_head_info (docs/audit.md). A copy
+/// kept elsewhere anchors the chain: `recon audit verify` prints the same head.
+struct AuditChainAnchor {
+  std::int64_t seq = 0;  ///< records on the chain up to the head (its seq)
+  std::string sha256;    ///< the head's link hash
+};
+
 struct RunResult {
   std::string run_id;
   std::string started_at, finished_at;  ///< ISO-8601 UTC, "2026-11-23T10:15:00Z"
@@ -266,6 +274,8 @@ struct RunResult {
   std::optional<IndexInterval> sample;
   /// The rechecks already counted in the tables' counts, oldest first; empty for a run as it ended.
   std::vector<RecheckRecord> rechecks;
+  /// The audit chain's head once the run's records are in the audit; none when not known.
+  std::optional<AuditChainAnchor> audit_chain;
 };
 
 /// Consumes results as they are produced, in key order per table. Implementations: the audit

@@ -17,7 +17,9 @@ namespace recon {
 /// recon_run_status{status} (1 for the run's status, 0 for the others); from the rules engine:
 /// recon_rows_tolerated{table}, recon_rows_in_flight{table}, recon_rows_converged{table},
 /// recon_rows_suspended{table}, recon_rows_escalated{table} and recon_findings{table,category,
-/// severity="P1".."P4",action} (one gauge per entry of TableResult::categories).
+/// severity="P1".."P4",action} (one gauge per entry of TableResult::categories); when the run's
+/// audit_chain is known, recon_audit_chain_records (the head's seq) and
+/// recon_audit_chain_head_info{sha256} 1.
 std::string render_metrics(const RunResult& run);
 
 /// Writes <out_dir>/metrics.prom via a temp file + rename (the collector must never read half).

@@ -17,7 +17,8 @@ namespace recon {
 /// "action": "tolerate", "first_keys": [[7], …], "explain": "recon explain …"}, …}, {} when none;
 /// open and tolerated divergences by their finding's category), "columns_changed", "slo", "ranges_total",
 /// "ranges_done", "ranges_failed", "partial", "columns", "seconds"; "error" only when partial,
-/// "notes" only when there are some.
+/// "notes" only when there are some; "audit_chain" {"seq", "sha256"} when the run's audit_chain is
+/// known (the audit's hash chain head after the run's records).
 /// The contract fields hold TableResult's values, which are after rules and rechecks (matched
 /// includes tolerated and converged rows; missing_in_* and changed count open divergences), and
 /// "consistency_index" is TableResult::consistency_index(): matched ÷ (rows_compared − in_flight
