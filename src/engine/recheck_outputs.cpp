@@ -69,7 +69,7 @@ void apply_recheck(TableResult& t, const FindingTally& before, const FindingTall
   for (const auto& [name, c] : before.categories) t.categories[name].count -= c.count;
   for (const auto& [name, c] : after.categories) {
     auto& now = t.categories[name];
-    if (now.count <= 0) now = TableResult::CategoryCount{0, c.severity, c.action, {}};
+    if (now.count <= 0) now = TableResult::CategoryCount{0, c.severity, c.action, {}, {}};
     now.count += c.count;
   }
   std::erase_if(t.categories, [](const auto& entry) { return entry.second.count <= 0; });

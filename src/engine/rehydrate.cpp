@@ -47,31 +47,55 @@ bool take_live(std::string& recorded, const std::string_view* live, const privac
   return true;
 }
 
+/// One recorded encoding that wants its values back, and the side they are read from.
+struct Slot {
+  std::string* encoding;
+  Side side;
+};
+
+/// Reads both sides' rows of `keys` once and fills each row's slots; per row, whether all were.
+std::vector<bool> fill(const RunOptions& opts, const TableContext& ctx, ConnectionPool& pool,
+                       const std::vector<std::string>& keys, const std::vector<std::vector<Slot>>& slots) {
+  const LiveRows source(opts, pool, ctx, Side::Source, keys);
+  const LiveRows target(opts, pool, ctx, Side::Target, keys);
+  std::vector<bool> clear(keys.size(), true);
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    bool ok = true;
+    for (const Slot& slot : slots[i])
+      ok = take_live(*slot.encoding, (slot.side == Side::Source ? source : target).find(keys[i]), *ctx.privacy) && ok;
+    clear[i] = ok;
+  }
+  return clear;
+}
+
 }  // namespace
 
 std::vector<bool> rehydrate_values(const RunOptions& opts, const TableContext& ctx, ConnectionPool& pool,
                                    std::vector<StoredDivergence>& stored) {
-  std::vector<bool> clear(stored.size(), true);
-  const privacy::TablePrivacy& privacy = *ctx.privacy;
-  if (!privacy.values_sensitive() || stored.empty()) return clear;
+  if (!ctx.privacy->values_sensitive() || stored.empty()) return std::vector<bool>(stored.size(), true);
   std::vector<std::string> keys;
-  keys.reserve(stored.size());
-  for (const StoredDivergence& d : stored) keys.push_back(d.key);
-  const LiveRows source(opts, pool, ctx, Side::Source, keys);
-  const LiveRows target(opts, pool, ctx, Side::Target, keys);
-  for (std::size_t i = 0; i < stored.size(); ++i) {
-    StoredDivergence& d = stored[i];
-    const auto* s = source.find(d.key);
-    const auto* t = target.find(d.key);
-    bool ok = take_live(d.source_values, s, privacy);
-    ok = take_live(d.target_values, t, privacy) && ok;
-    if (d.rechecked) {
-      if (d.latest_source_present) ok = take_live(d.latest_source_values, s, privacy) && ok;
-      if (d.latest_target_present) ok = take_live(d.latest_target_values, t, privacy) && ok;
-    }
-    clear[i] = ok;
+  std::vector<std::vector<Slot>> slots;
+  for (StoredDivergence& d : stored) {
+    keys.push_back(d.key);
+    std::vector<Slot> s{{&d.source_values, Side::Source}, {&d.target_values, Side::Target}};
+    if (d.rechecked && d.latest_source_present) s.push_back({&d.latest_source_values, Side::Source});
+    if (d.rechecked && d.latest_target_present) s.push_back({&d.latest_target_values, Side::Target});
+    slots.push_back(std::move(s));
   }
-  return clear;
+  return fill(opts, ctx, pool, keys, slots);
+}
+
+void rehydrate_values(const RunOptions& opts, const TableContext& ctx, ConnectionPool& pool,
+                      std::vector<Divergence>& recorded) {
+  if (!ctx.privacy->values_sensitive() || recorded.empty()) return;
+  std::vector<std::string> keys;
+  std::vector<std::vector<Slot>> slots;
+  for (Divergence& d : recorded) {
+    keys.push_back(d.key);
+    slots.push_back({{&d.source_values, Side::Source}, {&d.target_values, Side::Target}});
+  }
+  const std::vector<bool> clear = fill(opts, ctx, pool, keys, slots);
+  for (std::size_t i = 0; i < recorded.size(); ++i) recorded[i].values_withheld = !clear[i];
 }
 
 }  // namespace recon

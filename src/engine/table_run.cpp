@@ -7,6 +7,7 @@
 
 #include "recon/core/interrupt.hpp"
 #include "recon/core/utc_time.hpp"
+#include "recon/engine/rehydrate.hpp"
 #include "recon/engine/lookup.hpp"
 #include "recon/engine/table_query.hpp"
 #include "incremental.hpp"
@@ -47,7 +48,9 @@ std::vector<RangeRecord> ranges_to_compare(const TableRunEnv& env, const TableCo
     ++p.result.ranges_done;
     ++p.result.ranges_resumed;
   }
-  p.triage->replay(ctx, env.resume_from->done_range_divergences(env.run_id, ctx.name));
+  std::vector<Divergence> replayed = env.resume_from->done_range_divergences(env.run_id, ctx.name);
+  rehydrate_values(env.opts, ctx, env.pool, replayed);  // tokens of pii columns become values again
+  p.triage->replay(ctx, replayed);
   return rest;
 }
 

@@ -96,9 +96,10 @@ const char* left_out_name(LeftOut why) {
     case LeftOut::NothingToFix: return "with no column to fix";
     case LeftOut::InFlight: return "in flight";
     case LeftOut::Suspended: return "suspended";
-    case LeftOut::Converged: break;
+    case LeftOut::Converged: return "converged";
+    case LeftOut::Withheld: break;
   }
-  return "converged";
+  return "with personal data changed since recorded";
 }
 
 std::string GuardedStatement::file_line() const {
@@ -205,6 +206,7 @@ std::variant<GuardedStatement, LeftOut> GuardedSql::statement_for(const Divergen
   }
   // Escalated rows are a person's decision, also when some of their columns' rules say fix.
   if (d.finding.action == Action::Escalate) return LeftOut::Escalated;
+  if (d.values_withheld) return LeftOut::Withheld;  // a statement would write tokens
   if (d.category != Category::Changed && d.finding.action != Action::Fix) return left_out_for(d.finding.action);
   GuardedStatement s;
   s.key = d.key;

@@ -62,8 +62,8 @@ TEST(AuditDb, RecordsAFakeRun) {
     tr.tolerated = 2;
     tr.converged = 1;
     tr.escalated = 1;
-    tr.categories["trailing_space"] = {2, 4, Action::Tolerate, {}};
-    tr.categories["changed"] = {1, 2, Action::Escalate, {}};
+    tr.categories["trailing_space"] = {2, 4, Action::Tolerate, {}, {}};
+    tr.categories["changed"] = {1, 2, Action::Escalate, {}, {}};
     tr.notes = {"uf: on one side only", "odd note password=hunter2"};
     audit.end_table(ctx, tr);
 

@@ -243,5 +243,28 @@ TEST_F(PgPrivacy, ADuplicateSensitiveKeyIsNamedMaskedAndAJobWithoutItsKeyIsRefus
   EXPECT_FALSE(fs::exists(dir_ / "nokey"));
 }
 
+TEST_F(PgPrivacy, AResumedRunWritesValuesNotTokensAndLeavesOutRowsThatChanged) {
+  write_file(dir_ / "small.toml", pg_job(*db_, kTables, "chunk_rows = 500"));
+  const std::string job = (dir_ / "small.toml").string();
+  const ProcResult first = recon({"check", "--config", job, "--out", (dir_ / "out").string(), "--no-progress"});
+  ASSERT_EQ(first.exit_code, 1) << first.describe();
+  const std::string run_id = read_json(dir_ / "out" / "summary.json")["run_id"];
+  {
+    // As if the run had stopped half-way; meanwhile the row of a recorded divergence changed.
+    SqliteDb audit(dir_ / "audit.db");
+    audit.exec("UPDATE runs SET status = 'interrupted' WHERE run_id = '" + run_id + "';"
+               "UPDATE ranges SET status = 'planned' WHERE run_id = '" + run_id + "' AND range_index % 2 = 1;");
+  }
+  db_->exec("UPDATE tgt.clientes SET cpf = '111.222.333-44' WHERE id = 1");  // range 0: done, replayed
+  const ProcResult resumed = recon({"check", "--config", job, "--resume", run_id, "--no-progress"});
+  ASSERT_EQ(resumed.exit_code, 1) << resumed.describe();
+  EXPECT_GT(table_entry(read_json(dir_ / "out" / "summary.json"), "clientes")["ranges_resumed"].get<std::int64_t>(), 0);
+  const std::string fixup = read_file(dir_ / "out" / "fixup" / "clientes.sql");
+  EXPECT_EQ(fixup.find("tok:"), std::string::npos) << "replayed divergences were read back, not written as tokens";
+  EXPECT_NE(fixup.find("1 with personal data changed since recorded"), std::string::npos) << fixup.substr(0, 1500);
+  expect_no_leak(resumed, "resume");
+  expect_no_leak("audit DB", every_byte(dir_ / "audit.db"));
+}
+
 }  // namespace
 }  // namespace e2e

@@ -30,14 +30,14 @@ RunResult run_with_findings() {
   t.tolerated = 5;
   t.escalated = 3;
   t.slo = 0.99;
-  t.categories["status_change"] = {3, 1, Action::Escalate, {}};
-  t.categories["precision_drift"] = {5, 4, Action::Tolerate, {}};
-  t.categories["missing_in_target"] = {1, 2, Action::Fix, {}};
+  t.categories["status_change"] = {3, 1, Action::Escalate, {}, {}};
+  t.categories["precision_drift"] = {5, 4, Action::Tolerate, {}, {}};
+  t.categories["missing_in_target"] = {1, 2, Action::Fix, {}, {}};
   t.notes = {"rules: column glob 'foo*' matches no column"};
   r.tables.push_back(t);
-  r.tables[0].categories["changed"] = {1, 2, Action::Fix, {}};
-  r.tables[0].categories["missing_in_source"] = {1, 2, Action::Fix, {}};
-  r.tables[0].categories["missing_in_target"] = {1, 2, Action::Fix, {}};
+  r.tables[0].categories["changed"] = {1, 2, Action::Fix, {}, {}};
+  r.tables[0].categories["missing_in_source"] = {1, 2, Action::Fix, {}, {}};
+  r.tables[0].categories["missing_in_target"] = {1, 2, Action::Fix, {}, {}};
   return r;
 }
 
@@ -145,7 +145,7 @@ TEST(FindingsTerminal, AConsistentRunSaysWhatIsStillOpen) {
 
 TEST(FindingsMetrics, NewFamiliesAndOldOnesKept) {
   RunResult run = run_with_findings();
-  run.tables[2].categories["we\"ird"] = {2, 3, Action::Report, {}};
+  run.tables[2].categories["we\"ird"] = {2, 3, Action::Report, {}, {}};
   const std::string m = render_metrics(run);
   for (const char* family : {"recon_rows_tolerated", "recon_rows_in_flight", "recon_rows_converged",
                              "recon_rows_suspended", "recon_rows_escalated", "recon_findings"}) {
@@ -214,7 +214,7 @@ TEST(FindingsTerminal, BelowWinsOverEscalatedAndNoBlockWithoutFindings) {
   EXPECT_THAT(render_summary_table(fake_run()), Not(HasSubstr("findings by severity")));
 
   RunResult no_rules = fake_run();  // every divergence is P2 fix: the label column keeps its width
-  no_rules.tables[0].categories["changed"] = {1, 2, Action::Fix, {}};
+  no_rules.tables[0].categories["changed"] = {1, 2, Action::Fix, {}, {}};
   EXPECT_THAT(render_summary_table(no_rules), HasSubstr("\n  P2 high           clientes  changed  1  fix\n"));
 
   RunResult rechecks_only = fake_run();

@@ -22,4 +22,9 @@ namespace recon {
 std::vector<bool> rehydrate_values(const RunOptions& opts, const TableContext& ctx, ConnectionPool& pool,
                                    std::vector<StoredDivergence>& stored);
 
+/// The same for divergences an interrupted attempt of the run recorded (--resume replays them):
+/// one whose row changed since gets values_withheld, so no fix-up statement is built from tokens.
+void rehydrate_values(const RunOptions& opts, const TableContext& ctx, ConnectionPool& pool,
+                      std::vector<Divergence>& recorded);
+
 }  // namespace recon

@@ -98,6 +98,9 @@ struct Divergence {
   Digest source_digest, target_digest;  ///< zero when the side is absent
   Finding finding;            ///< rules' category, severity, action; status after rechecks
   std::int64_t range_index = -1;  ///< the key range of the table's plan that found it (-1: none)
+  /// Read back from the audit, where its sensitive (pii) values are tokens, and no longer as
+  /// recorded on the engines: its values are unknown, so no repair statement can be built for it.
+  bool values_withheld = false;
 };
 
 /// Raw counts of compared key ranges, before rules and rechecks.

@@ -46,8 +46,11 @@ struct GuardedStatement {
 };
 
 /// Why a divergence gets no statement, in the order the fix-up header lists them.
-enum class LeftOut : std::uint8_t { Tolerated, ReportOnly, Escalated, NothingToFix, InFlight, Suspended, Converged };
-inline constexpr std::size_t kLeftOutCount = 7;
+enum class LeftOut : std::uint8_t {
+  Tolerated, ReportOnly, Escalated, NothingToFix, InFlight, Suspended, Converged,
+  Withheld,  ///< Divergence::values_withheld: personal data kept as tokens, the row changed since
+};
+inline constexpr std::size_t kLeftOutCount = 8;
 /// "tolerated" | "report-only" | "escalated" | "with no column to fix" | "in flight" | …
 const char* left_out_name(LeftOut why);
 
