@@ -26,9 +26,9 @@ void attach_privacy(const RunOptions& opts, const TableInfo& target, TableContex
   for (const PiiColumn& p : job.pii) {
     bool found = false;
     for (std::size_t i = 0; i < ctx.target_keys.size(); ++i)
-      if (ctx.target_keys[i].name == p.column) found = true, keys[i] = p.mask;
+      if (ctx.target_keys[i].name == p.column) keys[i] = p.mask;
     for (std::size_t i = 0; i < ctx.target_values.size(); ++i)
-      if (ctx.target_values[i].name == p.column) found = true, values[i] = p.mask;
+      if (ctx.target_values[i].name == p.column) values[i] = p.mask;
     for (const ColumnInfo& c : target.columns) found = found || c.name == p.column;
     if (!found)
       errors.push_back(fmt::format("table {} (job line {}): pii names column '{}', which target table {} does not "

@@ -241,6 +241,15 @@ TEST_F(PgPrivacy, ADuplicateSensitiveKeyIsNamedMaskedAndAJobWithoutItsKeyIsRefus
   EXPECT_EQ(no_key.exit_code, 2) << no_key.describe();
   EXPECT_NE(no_key.err.find("RECON_PII_KEY is not set"), std::string::npos) << no_key.err;
   EXPECT_FALSE(fs::exists(dir_ / "nokey"));
+
+  // A misspelt column would leave personal data unmasked: refused before any data moves.
+  write_file(dir_ / "typo.toml", pg_job(*db_, "[[tables]]\nsource = \"src.contas\"\ntarget = \"tgt.contas\"\n"
+                                              "pii = { cpff = \"cpf\" }\n"));
+  const ProcResult typo = recon({"check", "--config", (dir_ / "typo.toml").string(), "--out", (dir_ / "typo").string(),
+                                 "--no-progress"});
+  EXPECT_EQ(typo.exit_code, 2) << typo.describe();
+  EXPECT_NE(typo.err.find("pii names column 'cpff', which target table tgt.contas does not have"), std::string::npos)
+      << typo.err;
 }
 
 TEST_F(PgPrivacy, AResumedRunWritesValuesNotTokensAndLeavesOutRowsThatChanged) {

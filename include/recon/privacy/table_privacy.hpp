@@ -41,10 +41,18 @@ class TablePrivacy {
   /// column is sensitive and the value not NULL.
   std::string shown_value(std::size_t column, const canon::ValueView& value) const;
 
-  std::string shown_key(std::string_view key) const { return transform(key, key_masks_, false); }
-  std::string token_key(std::string_view key) const { return transform(key, key_masks_, true); }
-  std::string shown_values(std::string_view values) const { return transform(values, value_masks_, false); }
-  std::string token_values(std::string_view values) const { return transform(values, value_masks_, true); }
+  std::string shown_key(std::string_view key) const {
+    return key_sensitive_ ? transform(key, key_masks_, false) : std::string(key);
+  }
+  std::string token_key(std::string_view key) const {
+    return key_sensitive_ ? transform(key, key_masks_, true) : std::string(key);
+  }
+  std::string shown_values(std::string_view values) const {
+    return values_sensitive_ ? transform(values, value_masks_, false) : std::string(values);
+  }
+  std::string token_values(std::string_view values) const {
+    return values_sensitive_ ? transform(values, value_masks_, true) : std::string(values);
+  }
 
   /// A key as the audit stores it in a binary column: sealed (AES-256-GCM under a key derived
   /// from the token key) when a key column is sensitive, so recheck and apply can still find the
