@@ -43,6 +43,7 @@ for n in "${!BINS[@]}"; do
   b=${BINS[$n]}
   labels+=("$b")
   # An audit DB per binary: builds of different audit schema versions cannot share one.
+  rm -f "$OUT/compare-audit-$n.db" "$OUT/compare-audit-$n.db-wal" "$OUT/compare-audit-$n.db-shm"  # fresh each call
   cmds+=("$b check --config $OUT/job.toml --out $OUT/compare-report --audit $OUT/compare-audit-$n.db --quiet --no-progress >/dev/null")
 done
 RESULTS=$(mktemp)

@@ -47,10 +47,10 @@ TableResult simulacoes() {
   t.slo = 0.999;
   t.columns = {"nome", "resultado", "status"};
   t.columns_changed = {{"status", 1}, {"resultado", 11}};
-  t.categories["precision_drift"] = {7, 4, Action::Tolerate, {int_key(5)}};
-  t.categories["status_change"] = {1, 1, Action::Escalate, {int_key(42)}};
-  t.categories["changed"] = {3, 2, Action::Fix, {int_key(7), int_key(8)}};
-  t.categories["missing_in_target"] = {3, 2, Action::Fix, {int_key(11)}};
+  t.categories["precision_drift"] = {7, 4, Action::Tolerate, {int_key(5)}, {}};
+  t.categories["status_change"] = {1, 1, Action::Escalate, {int_key(42)}, {}};
+  t.categories["changed"] = {3, 2, Action::Fix, {int_key(7), int_key(8)}, {}};
+  t.categories["missing_in_target"] = {3, 2, Action::Fix, {int_key(11)}, {}};
   t.escalated = 1;
   t.fixup_sql = "fixup/simulacoes.sql";
   t.notes = {"column <legacy> only in source: not compared"};
@@ -132,7 +132,7 @@ TEST(HtmlReport, EveryTextFromTheRunIsEscaped) {
   run.run_id = "r<1>";
   TableResult& t = run.tables[0];
   t.name = "t\"<script>alert('x')</script>";
-  t.categories = {{"cat<&>", {1, 2, Action::Fix, {text_key("<k'&\">")}}}};
+  t.categories = {{"cat<&>", {1, 2, Action::Fix, {text_key("<k'&\">")}, {}}}};
   t.columns = {"col<1>"};
   t.columns_changed = {{"col<1>", 1}};
   t.partial = true;
