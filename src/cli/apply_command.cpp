@@ -63,7 +63,7 @@ nlohmann::json to_json(const ApplyResult& r, const std::string& run_id, bool dry
                       {"rows", k.rows}, {"outcome", k.outcome},
                       {"now_equal", k.now_equal ? nlohmann::json(*k.now_equal) : nlohmann::json()}});
     j["tables"].push_back({{"table", t.table}, {"status", t.status}, {"statements", t.statements},
-                           {"applied", t.applied}, {"conflicts", t.conflicts}, {"skipped", t.skipped},
+                           {"applied", t.applied}, {"conflicts", t.conflicts}, {"skipped", t.skipped}, {"withheld", t.withheld},
                            {"repaired", t.repaired}, {"still_divergent", t.still_divergent},
                            {"fixup_file", t.fixup_file}, {"fixup_sha256", t.fixup_sha256},
                            {"undo_file", t.undo_file}, {"undo_sha256", t.undo_sha256}, {"error", t.error},

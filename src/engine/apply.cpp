@@ -94,7 +94,7 @@ TablePlan plan_table(const TableContext& ctx, Candidate& c, const std::vector<bo
   const std::set<std::int64_t> done(repaired.begin(), repaired.end());
   const repair::GuardedSql sql(ctx);
   std::array<std::int64_t, repair::kLeftOutCount> left_out{};
-  std::int64_t unguarded = 0, unseen = 0;
+  std::int64_t unguarded = 0;
   for (std::size_t i = 0; i < c.open.size(); ++i) {
     StoredDivergence& d = c.open[i];
     if (done.count(d.id)) {
@@ -102,7 +102,7 @@ TablePlan plan_table(const TableContext& ctx, Candidate& c, const std::vector<bo
       continue;
     }
     if (!clear[i]) {  // its personal data is not in the audit, and the row is no longer as recorded
-      ++unseen;
+      ++out.withheld;
       continue;
     }
     auto made = sql.statement_for(latest_divergence(d));  // guarded by what recon saw last
@@ -121,9 +121,10 @@ TablePlan plan_table(const TableContext& ctx, Candidate& c, const std::vector<bo
     if (left_out[i] > 0)
       out.notes.push_back(fmt::format("{} {} divergences are not the fix-up's: left alone", left_out[i],
                                       repair::left_out_name(static_cast<repair::LeftOut>(i))));
-  if (unseen > 0)
-    out.notes.push_back(fmt::format("{} keys left alone: a side changed since recon recorded them, and their "
-                                    "sensitive values are kept as tokens only; run recon recheck, then apply that", unseen));
+  if (out.withheld > 0)
+    out.notes.push_back(fmt::format("{} keys withheld: a side changed since recon recorded them, and their "
+                                    "sensitive values are kept as tokens only; run recon recheck, then apply again",
+                                    out.withheld));
   if (unguarded > 0)
     out.notes.push_back(fmt::format("{} statements leave float/json or converted columns out of their guard "
                                     "(marked in the fix-up file)", unguarded));
@@ -170,6 +171,7 @@ std::vector<ApplyKeyRecord> key_records(const TableApply& t, const std::string& 
 bool ApplyResult::all_match() const {
   for (const auto& t : tables) {
     if (t.status != "committed" && t.status != "nothing_to_apply" && t.status != "dry_run") return false;
+    if (t.withheld > 0) return false;
     if (t.status == "dry_run" && t.conflicts > 0) return false;
     for (const auto& k : t.keys)
       if (t.status != "dry_run" && k.now_equal != true) return false;

@@ -273,6 +273,21 @@ TEST_F(PgPrivacy, AResumedRunWritesValuesNotTokensAndLeavesOutRowsThatChanged) {
   EXPECT_NE(fixup.find("1 with personal data changed since recorded"), std::string::npos) << fixup.substr(0, 1500);
   expect_no_leak(resumed, "resume");
   expect_no_leak("audit DB", every_byte(dir_ / "audit.db"));
+
+  // apply repairs every row still as recorded and withholds the one that changed: exit 1, since
+  // that row is still divergent, and nothing of it is written.
+  const ProcResult apply = recon({"apply", "--run", run_id, "--config", job, "--no-progress", "--json"});
+  EXPECT_EQ(apply.exit_code, 1) << apply.describe();
+  const json doc = json::parse(apply.out, nullptr, false);
+  ASSERT_TRUE(doc.is_object()) << apply.out;
+  std::int64_t withheld = 0;
+  for (const auto& t : doc["tables"]) withheld += t["withheld"].get<std::int64_t>();
+  EXPECT_EQ(withheld, 1) << apply.out;
+  EXPECT_EQ(db_->count("SELECT count(*) FROM ((SELECT * FROM src.clientes EXCEPT SELECT * FROM tgt.clientes) UNION ALL"
+                       " (SELECT * FROM tgt.clientes EXCEPT SELECT * FROM src.clientes)) d"), 2)
+      << "only the withheld row (id 1, both sides of it) still differs";
+  EXPECT_EQ(db_->count("SELECT count(*) FROM tgt.clientes WHERE id = 1 AND cpf = '111.222.333-44'"), 1);
+  EXPECT_TRUE(pg_truth(*db_, "src.contas", "tgt.contas", "cpf").zero());
 }
 
 }  // namespace

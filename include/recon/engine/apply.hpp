@@ -39,6 +39,9 @@ struct TableApply {
   std::string status;
   std::int64_t statements = 0, applied = 0, conflicts = 0, skipped = 0;
   std::int64_t repaired = 0, still_divergent = 0;
+  /// Open rows given no statement because their sensitive (pii) values are tokens in the audit and
+  /// the row changed since it was recorded: still divergent, so all_match() is false.
+  std::int64_t withheld = 0;
   std::string fixup_file, fixup_sha256;  ///< relative to the run's out_dir
   std::string undo_file, undo_sha256;    ///< relative to the run's out_dir; "" when nothing applied
   std::string error;                     ///< password-free
@@ -51,7 +54,8 @@ struct ApplyResult {
   std::string apply_id;
   std::vector<TableApply> tables;  ///< tables of the run with something to apply, in job order
   /// Every key a statement was run for is equal on both sides now (conflicts included: a row
-  /// CDC already repaired is fine), and no table failed, rolled back or was interrupted.
+  /// CDC already repaired is fine), no row was withheld, and no table failed, rolled back or was
+  /// interrupted.
   bool all_match() const;
   bool failed() const;       ///< a table failed (runtime)
   bool interrupted() const;  ///< SIGINT/SIGTERM stopped it
