@@ -4,10 +4,12 @@ set -euo pipefail
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 packages=(
-  build-essential cmake ninja-build pkg-config
+  build-essential cmake ninja-build pkg-config ccache
   libpqxx-dev libpq-dev libsqlite3-dev sqlite3 libxxhash-dev libtomlplusplus-dev nlohmann-json3-dev
   libfmt-dev libboost-program-options-dev freetds-dev libcsv-dev libutf8proc-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libmariadb-dev mariadb-server mariadb-client  # the mysql connector; e2e tests start a private MariaDB
+  zlib1g-dev gzip                               # dms_csv folders may hold .csv.gz files
   postgresql postgresql-common postgresql-client bc time
   systemd python3-yaml util-linux binutils
   chromium fonts-dejavu-core  # the e2e tests render report.html in headless Chromium

@@ -17,9 +17,14 @@ struct Digest {
 };
 
 /// XXH3-128 over a row's value encoding (the concatenation of its compared columns' canonical
-/// encodings). With RECON_FORCE_DIGEST_COLLISIONS every row gets the same digest; the engine
-/// confirms equal digests by comparing encodings, so results must not change.
+/// encodings). With the debug switch on (digest_collisions_forced) every row gets the same digest;
+/// the engine confirms equal digests by comparing encodings, so results must not change.
 Digest row_digest(std::string_view value_encoding);
+
+/// The debug switch RECON_DEBUG_DIGEST_COLLISIONS=1 in the environment (read once per process):
+/// every row digest is the same value, to prove that equal digests are confirmed by value
+/// (docs/architecture.md). Results are the same with it; only slower.
+bool digest_collisions_forced();
 
 /// Rows of one side of one range. `arena` holds the encodings; rows point into it by offset so the
 /// batch is two allocations however many rows it holds.
