@@ -54,6 +54,16 @@ SelectColumn select(const ColumnInfo& mine, const ColumnInfo& other, TypeClass c
   return s;
 }
 
+/// A compared value's SelectColumn: as select(), and a timestamp paired with a column of 1/300 s
+/// ticks reads a tick's exact value as the millisecond the other side shows (values only: a key
+/// must select the same rows on both sides, so it is compared as stored).
+SelectColumn select_value(const ColumnInfo& mine, const ColumnInfo& other, TypeClass cls, const TableJob& job) {
+  SelectColumn s = select(mine, other, cls, job);
+  if (cls == TypeClass::Timestamp && other.datetime_ticks && !mine.datetime_ticks)
+    s.tick_digits = mine.precision >= 0 ? mine.precision : 6;
+  return s;
+}
+
 }  // namespace
 
 std::optional<TypeClass> compare_class(const ColumnInfo& s, const ColumnInfo& t, bool as_json) {
@@ -147,8 +157,21 @@ TableContext resolve_table(const TableJob& job, const TableInfo& src, const Tabl
     const bool as_json = std::find(job.json_columns.begin(), job.json_columns.end(), t.name) != job.json_columns.end();
     if (!s.type_class || !t.type_class) {
       const ColumnInfo& bad = !s.type_class ? s : t;
-      err(fmt::format("column '{}' has type {} on the {} side, which recon cannot compare yet; list it in ignore_columns to skip it knowingly",
-                      bad.name, bad.type_name, !s.type_class ? "source" : "target"));
+      const TableInfo& table = !s.type_class ? src : tgt;
+      if (!bad.compare_through.empty())
+        err(fmt::format("column '{}' of {} table {} has type {}, which recon cannot compare; compare it through a view that "
+                        "selects {} in its place, or list it in ignore_columns to skip it knowingly",
+                        bad.name, !s.type_class ? "source" : "target", table.ref.display(), bad.type_name, bad.compare_through));
+      else
+        err(fmt::format("column '{}' has type {} on the {} side, which recon cannot compare yet; list it in ignore_columns to skip it knowingly",
+                        bad.name, bad.type_name, !s.type_class ? "source" : "target"));
+      return;
+    }
+    if (is_key && (!s.keyable || !t.keyable)) {
+      const ColumnInfo& bad = !s.keyable ? s : t;
+      err(fmt::format("key column '{}' has type {} on the {} side, which its engine cannot order or compare for equality; "
+                      "choose another key column (the [[tables]] key setting)",
+                      bad.name, bad.type_name, !s.keyable ? "source" : "target"));
       return;
     }
     const auto cls = compare_class(s, t, as_json);
@@ -165,8 +188,8 @@ TableContext resolve_table(const TableJob& job, const TableInfo& src, const Tabl
     } else {
       ctx.source_values.push_back(s);
       ctx.target_values.push_back(t);
-      ctx.select_values_source.push_back(select(s, t, *cls, job));
-      ctx.select_values_target.push_back(select(t, s, *cls, job));
+      ctx.select_values_source.push_back(select_value(s, t, *cls, job));
+      ctx.select_values_target.push_back(select_value(t, s, *cls, job));
     }
   };
 
@@ -222,7 +245,8 @@ bool same_wire_values(const TableContext& ctx, const Connector& source, const Co
     const SelectColumn& s = ctx.select_values_source[i];
     const SelectColumn& t = ctx.select_values_target[i];
     if (s.native.type_oid == 0 || s.native.type_oid != t.native.type_oid || s.compare_as != t.compare_as ||
-        s.single_float != t.single_float || s.trim_padding != t.trim_padding || s.time_rounding != t.time_rounding)
+        s.single_float != t.single_float || s.trim_padding != t.trim_padding || s.time_rounding != t.time_rounding ||
+        s.tick_digits != t.tick_digits)
       return false;
   }
   return true;

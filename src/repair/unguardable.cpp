@@ -22,6 +22,10 @@ std::optional<std::string> unguardable(Dialect dialect, const SelectColumn& colu
                           (native.type_class == TypeClass::Integer && cls == TypeClass::Decimal);
   if (!same_class) return "observed as " + std::string(type_class_name(cls));
   if (column.trim_padding && !native.padded_char) return "trailing spaces trimmed when observed";
+  // xml on either engine: no = operator, so a guard would fail the file.
+  if (!native.keyable) return native.type_name + " cannot be compared with = in its engine";
+  // A datetime tick's exact value (.003333) was observed as the millisecond it shows (.003).
+  if (column.tick_digits >= 0 && is_time(cls)) return "a datetime tick's exact value observed as its millisecond";
   switch (dialect) {
     case Dialect::Postgres: return std::nullopt;
     case Dialect::SqlServer:

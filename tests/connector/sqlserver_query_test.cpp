@@ -179,10 +179,31 @@ TEST(SqlServerTypes, ClassifiesTheTypeMatrix) {
   EXPECT_FALSE(is_case_insensitive("varchar(5) COLLATE Latin1_General_CS_AS"));
   EXPECT_EQ(classify("nvarchar", -1).type_name, "nvarchar(max)");
   EXPECT_EQ(classify("xml").type_class, TypeClass::Text);
+  EXPECT_FALSE(classify("xml").keyable);
+  EXPECT_TRUE(classify("ntext").keyable);
   EXPECT_EQ(classify("varbinary", -1).type_class, TypeClass::Bytes);
   EXPECT_EQ(classify("image").type_class, TypeClass::Bytes);
-  for (const char* t : {"sql_variant", "hierarchyid", "geography", "geometry", "timestamp", "rowversion"})
+  EXPECT_TRUE(classify("datetime").datetime_ticks);
+  EXPECT_FALSE(classify("datetime2", {}, {}, {}, 7).datetime_ticks);
+  EXPECT_FALSE(classify("smalldatetime").datetime_ticks);
+  for (const char* t : {"timestamp", "rowversion"}) {
+    EXPECT_EQ(classify(t).type_class, TypeClass::Bytes) << t;
+    EXPECT_EQ(classify(t).type_name, "rowversion") << t;
+  }
+  for (const char* t : {"sql_variant", "hierarchyid", "geography", "geometry", "some_clr_type"})
     EXPECT_FALSE(classify(t).type_class.has_value()) << t;
+}
+
+TEST(SqlServerTypes, RefusedTypesNameTheViewExpressionThatComparesThem) {
+  CatalogColumn c;
+  c.name = "path";
+  c.data_type = "hierarchyid";
+  EXPECT_EQ(classify_column(c).compare_through, "CAST([path] AS nvarchar(4000)) AS [path]");
+  EXPECT_EQ(refused_type("sql_variant", "v"), "CAST([v] AS nvarchar(4000)) AS [v]");
+  EXPECT_EQ(refused_type("geography", "g]x"), "[g]]x].STAsBinary() AS [g]]x]");  // ] doubled inside [ ]
+  EXPECT_EQ(refused_type("GEOMETRY", "s"), "[s].STAsBinary() AS [s]");
+  EXPECT_EQ(refused_type("some_clr_type", "c"), "");
+  EXPECT_EQ(refused_type("int", "c"), "");
 }
 
 }  // namespace

@@ -34,6 +34,17 @@ struct ColumnInfo {
   /// columns of equal non-zero type_oid are sent in the same wire form. PostgreSQL: the type oid;
   /// 0 where the connector has no wire form.
   std::uint32_t type_oid = 0;
+  /// False when the engine has no ordering or equality for the type (xml): it cannot be a key.
+  bool keyable = true;
+  /// The values are 1/300 s ticks that the engine shows rounded to the millisecond (SQL Server
+  /// datetime). A timestamp column paired with it reads a tick's exact value as that millisecond
+  /// (SelectColumn::tick_digits).
+  bool datetime_ticks = false;
+  /// For an unsupported type (type_class nullopt): a select-list item in the engine's SQL that
+  /// gives the column's value in a form recon compares, under the column's name
+  /// ("CAST([path] AS nvarchar(4000)) AS [path]"), for a view the user puts in the table's place;
+  /// "" when there is none.
+  std::string compare_through;
 };
 
 struct TableInfo {
@@ -56,6 +67,11 @@ struct SelectColumn {
   bool single_float = false;  ///< either side is float4: round to single before comparing
   bool trim_padding = false;  ///< either side is char(n): trailing spaces are not significant
   TimeRounding time_rounding = TimeRounding::HalfEven;
+  /// ≥ 0 for a compared (non-key) timestamp column whose counterpart holds 1/300 s ticks
+  /// (ColumnInfo::datetime_ticks) while this one does not: a value equal to a tick's exact value
+  /// rounded to this many fractional digits is read as the millisecond the other engine shows for
+  /// that tick (.003333 -> .003). -1: values are read as they are.
+  int tick_digits = -1;
 };
 
 }  // namespace recon

@@ -309,7 +309,9 @@ void CopyDecoder::canonicalize_raw(const std::vector<ColumnDecoder>& values, std
       canon::put_null(out);
       continue;
     }
+    const std::size_t mark = out.size();
     decode_value(col, p, static_cast<std::size_t>(flen), out, scratch);
+    col.finish(out, mark);
     p += flen;
   }
 }
@@ -390,7 +392,9 @@ std::size_t CopyDecoder::parse(const char* p, const char* end, RowBatch& out) {
         continue;
       }
       if (end - q < flen) { complete = false; break; }
+      const std::size_t mark = arena.size();
       decode_value(cols_[i], q, static_cast<std::size_t>(flen), arena, scratch_);
+      cols_[i].finish(arena, mark);
       q += flen;
     }
     if (!complete) {

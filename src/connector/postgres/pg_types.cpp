@@ -20,14 +20,15 @@ Wire wire_for_oid(std::uint32_t type_oid, bool text_like) {
     case oid::kUuid: return Wire::Uuid;
     case oid::kText:
     case oid::kVarchar:
-    case oid::kName: return Wire::Text;
+    case oid::kName:
+    // xml's binary form (xml_send) is its text in the client encoding, as stored: compared as text.
+    case oid::kXml: return Wire::Text;
     case oid::kBpchar: return Wire::Bpchar;
     case oid::kBytea: return Wire::Bytea;
     case oid::kJson: return Wire::Json;
     case oid::kJsonb: return Wire::Jsonb;
     // Built-in types with their own binary layout: never treat them as text even if the
     // catalog lists them in a string-like category.
-    case oid::kXml:
     case oid::kMoney:
     case oid::kInterval:
     case oid::kTimeTz: return Wire::Unsupported;

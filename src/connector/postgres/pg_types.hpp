@@ -31,7 +31,7 @@ enum class Wire : std::uint8_t {
 Wire wire_for_oid(std::uint32_t type_oid, bool text_like);
 
 /// Comparison class of a (base) type oid; nullopt when recon cannot compare it (interval, arrays,
-/// money, xml, timetz, inet, ...). `text_like` as above.
+/// money, timetz, inet, ...). xml is Text: its binary form is its text. `text_like` as above.
 std::optional<TypeClass> class_for_oid(std::uint32_t type_oid, bool text_like);
 
 }  // namespace recon::pg

@@ -43,6 +43,7 @@ bool wait_readable(PGconn* c) {
 void fill_type(ColumnInfo& c, std::uint32_t base_oid, int typmod, const std::string& category) {
   c.type_oid = base_oid;
   c.type_class = class_for_oid(base_oid, category == "S");
+  c.keyable = base_oid != oid::kXml;  // xml has no = or ordering operator
   switch (base_oid) {
     case oid::kNumeric:
       if (typmod >= 4) {  // VARHDRSZ + (precision << 16 | scale as 11-bit two's complement)

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "../column_decoder.hpp"
+
 namespace recon::sqlite {
 namespace {
 
@@ -52,7 +54,9 @@ int bind_canonical(sqlite3_stmt* stmt, int index, const canon::ValueView& v) {
   return sqlite3_bind_null(stmt, index);
 }
 
-void append_column(std::string& out, sqlite3_stmt* stmt, int col, const SelectColumn& sc) {
+namespace {
+
+void append_stored(std::string& out, sqlite3_stmt* stmt, int col, const SelectColumn& sc) {
   const TypeClass cls = sc.compare_as;
   switch (sqlite3_column_type(stmt, col)) {
     case SQLITE_NULL: canon::put_null(out); return;
@@ -82,6 +86,14 @@ void append_column(std::string& out, sqlite3_stmt* stmt, int col, const SelectCo
       return;
     }
   }
+}
+
+}  // namespace
+
+void append_column(std::string& out, sqlite3_stmt* stmt, int col, const SelectColumn& sc) {
+  const std::size_t mark = out.size();
+  append_stored(out, stmt, col, sc);
+  datetime_ticks::finish(out, mark, sc.tick_digits);  // the decoders' finish step (column_decoder.hpp)
 }
 
 }  // namespace recon::sqlite

@@ -21,7 +21,23 @@ std::string length_suffix(const std::optional<std::int64_t>& len) {
   return *len < 0 ? "(max)" : "(" + std::to_string(*len) + ")";
 }
 
+std::string bracketed(const std::string& name) {
+  std::string out = "[";
+  for (char ch : name) out += ch == ']' ? std::string("]]") : std::string(1, ch);
+  return out + "]";
+}
+
 }  // namespace
+
+std::string refused_type(const std::string& data_type, const std::string& column) {
+  const std::string c = bracketed(column);
+  const std::string t = lower(data_type);
+  // hierarchyid's text is its path (/1/3/); sql_variant converts its base type's value to text.
+  if (t == "hierarchyid" || t == "sql_variant") return "CAST(" + c + " AS nvarchar(4000)) AS " + c;
+  // Spatial values compare as their OGC well-known binary (PostGIS: ST_AsBinary).
+  if (t == "geography" || t == "geometry") return c + ".STAsBinary() AS " + c;
+  return "";
+}
 
 ColumnInfo classify_column(const CatalogColumn& c) {
   ColumnInfo col;
@@ -56,6 +72,7 @@ ColumnInfo classify_column(const CatalogColumn& c) {
   } else if (t == "datetime") {
     col.type_class = TypeClass::Timestamp;
     col.precision = 3;
+    col.datetime_ticks = true;
   } else if (t == "smalldatetime") {
     col.type_class = TypeClass::Timestamp;
     col.precision = 0;
@@ -70,14 +87,21 @@ ColumnInfo classify_column(const CatalogColumn& c) {
     col.type_name = t + length_suffix(c.char_max_length);
   } else if (t == "text" || t == "ntext" || t == "xml") {
     col.type_class = TypeClass::Text;
+    col.keyable = t != "xml";  // xml has no = or ordering (Msg 305)
+  } else if (t == "timestamp" || t == "rowversion") {
+    // rowversion: 8 bytes the server sets on every write, sent as binary(8) (UserType 80).
+    // INFORMATION_SCHEMA still calls it timestamp, which is not the SQL standard's timestamp.
+    col.type_class = TypeClass::Bytes;
+    col.type_name = "rowversion";
   } else if (t == "binary" || t == "varbinary") {
     col.type_class = TypeClass::Bytes;
     col.type_name = t + length_suffix(c.char_max_length);
   } else if (t == "image") {
     col.type_class = TypeClass::Bytes;
   }
-  // Anything else (sql_variant, hierarchyid, geography, geometry, timestamp/rowversion, CLR
-  // types) stays unsupported: type_class nullopt, named at configuration time.
+  // Anything else (sql_variant, hierarchyid, geography, geometry, CLR types) stays unsupported:
+  // type_class nullopt, named at configuration time with the expression a view can compare.
+  if (!col.type_class) col.compare_through = refused_type(t, c.name);
   if (col.type_class == TypeClass::Text && !c.collation.empty()) col.type_name += " COLLATE " + c.collation;
   return col;
 }

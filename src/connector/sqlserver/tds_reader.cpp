@@ -94,7 +94,9 @@ void Reader::read_rows(const std::string& sql, const RangeQuery& q, bool with_va
             }
             canon::put_null(a);
           } else {
+            const std::size_t mark = a.size();
             decode_value(dec[i], data, static_cast<std::size_t>(dbdatlen(proc(), c)), a, scratch_);
+            dec[i].finish(a, mark);
           }
           if (i + 1 == nk) {
             out.end_key();

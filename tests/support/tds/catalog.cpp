@@ -92,6 +92,7 @@ struct TypeFacts {
 
 TypeFacts facts(const SqlType& t) {
   TypeFacts f;
+  if (!t.catalog_only.empty() || t.user_type == kUserTypeRowVersion) return f;  // SQL Server reports no length
   switch (t.kind) {
     case Kind::TinyInt: f.precision = 3, f.radix = 10, f.scale = 0; break;
     case Kind::SmallInt: f.precision = 5, f.radix = 10, f.scale = 0; break;

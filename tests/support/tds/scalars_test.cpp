@@ -87,6 +87,29 @@ TEST(Types, ParsesDeclaredTypes) {
   EXPECT_FALSE(parse_sql_type("char(max)"));
 }
 
+TEST(Types, RowversionIsBinaryEightWithUserType80) {
+  for (const char* declared : {"rowversion", "TIMESTAMP"}) {
+    auto t = parse_sql_type(declared);
+    ASSERT_TRUE(t) << declared;
+    EXPECT_EQ(t->kind, Kind::Binary);
+    EXPECT_EQ(t->length, 8);
+    EXPECT_EQ(t->user_type, kUserTypeRowVersion);
+    EXPECT_EQ(t->data_type(), "timestamp");  // INFORMATION_SCHEMA's name for it
+  }
+  EXPECT_EQ(parse_sql_type("binary(8)")->user_type, 0u);
+}
+
+TEST(Types, CatalogOnlyTypesKeepTheirNames) {
+  for (const char* declared : {"sql_variant", "hierarchyid", "geography", "geometry"}) {
+    auto t = parse_sql_type(declared);
+    ASSERT_TRUE(t) << declared;
+    EXPECT_EQ(t->catalog_only, declared);
+    EXPECT_EQ(t->data_type(), declared);
+    EXPECT_EQ(t->spelled(), declared);
+  }
+  EXPECT_FALSE(parse_sql_type("hierarchyid(4)"));
+}
+
 TEST(Types, CollationsOnTheWire) {
   const std::array<std::uint8_t, 5> cp1_ci_as = {0x09, 0x04, 0xD0, 0x00, 0x34};
   EXPECT_EQ(default_collation().wire, cp1_ci_as);

@@ -305,6 +305,10 @@ void Session::set(const Statement& st, bool last) {
 
 bool Session::select(const Statement& st, bool last) {
   const Query q = translate_select(st, catalog_, info_);
+  for (const ResultColumn& c : q.columns)
+    if (!c.type.catalog_only.empty())
+      throw SqlError(50000, "tds_test_server does not send " + c.type.catalog_only + " values (column " + c.name +
+                                "); select a CAST of it instead");
   if (q.uses_information_schema && !information_schema_ready_) {
     try {
       catalog_.install_information_schema(db_, info_.database);

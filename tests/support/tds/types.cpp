@@ -124,6 +124,8 @@ bool SqlType::is_unicode() const {
 }
 
 std::string SqlType::data_type() const {
+  if (!catalog_only.empty()) return catalog_only;
+  if (user_type == kUserTypeRowVersion) return "timestamp";
   switch (kind) {
     case Kind::TinyInt: return "tinyint";
     case Kind::SmallInt: return "smallint";
@@ -159,6 +161,7 @@ std::string SqlType::data_type() const {
 
 std::string SqlType::spelled() const {
   const std::string base = data_type();
+  if (!catalog_only.empty() || user_type == kUserTypeRowVersion) return base;
   switch (kind) {
     case Kind::Decimal: case Kind::Numeric:
       return base + "(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
@@ -225,6 +228,10 @@ std::optional<SqlType> parse_sql_type(std::string_view declared) {
   else if (base == "image" && no_args()) t.kind = Kind::Image;
   else if (base == "xml" && no_args()) t.kind = Kind::Xml;
   else if (base == "sysname" && no_args()) t.kind = Kind::NVarChar, t.length = 128;
+  else if ((base == "rowversion" || base == "timestamp") && no_args())
+    t.kind = Kind::Binary, t.length = 8, t.user_type = kUserTypeRowVersion;
+  else if ((base == "sql_variant" || base == "hierarchyid" || base == "geography" || base == "geometry") && no_args())
+    t.kind = Kind::VarBinary, t.length = -1, t.catalog_only = base;
   else return std::nullopt;
   return t;
 }
@@ -249,7 +256,7 @@ bool is_fixed_length(const ResultColumn& c) {
 
 void put_column_metadata(Out& o, const ResultColumn& c) {
   const SqlType& t = c.type;
-  o.u32(0);  // UserType
+  o.u32(t.user_type);  // UserType
   std::uint16_t flags = c.nullable ? 0x0001 : 0;
   if (t.is_string() && !c.collation.case_insensitive) flags |= 0x0002;
   flags |= c.computed ? 0x0020 : 0x0008;  // fComputed, or usUpdateable = unknown

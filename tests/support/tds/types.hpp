@@ -35,6 +35,9 @@ std::optional<Collation> find_collation(std::string_view name);
 /// SQL_Latin1_General_CP1_CI_AS, the server and database default.
 const Collation& default_collation();
 
+/// The UserType SQL Server sends for a rowversion (timestamp) column (MS-TDS 2.2.7.4).
+inline constexpr std::uint32_t kUserTypeRowVersion = 80;
+
 struct SqlType {
   Kind kind = Kind::Int;
   /// Characters for char/nchar/varchar/nvarchar, bytes for binary/varbinary; -1 = (max).
@@ -42,6 +45,12 @@ struct SqlType {
   int precision = 0;
   /// decimal/numeric scale, or the fractional-second digits of time/datetime2/datetimeoffset.
   int scale = 0;
+  /// COLMETADATA UserType: 80 for rowversion (declared rowversion or timestamp), which travels as
+  /// binary(8) and which INFORMATION_SCHEMA calls timestamp; 0 otherwise.
+  std::uint32_t user_type = 0;
+  /// sql_variant, hierarchyid, geography, geometry: declared and listed in the catalog under this
+  /// name, but the server does not encode their values (a SELECT of one fails with error 50000).
+  std::string catalog_only;
 
   bool is_max() const { return length == -1; }
   bool is_string() const;   ///< char, varchar, nchar, nvarchar, text, ntext (carries a collation)
