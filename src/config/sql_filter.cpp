@@ -14,14 +14,15 @@ constexpr std::size_t npos = std::string_view::npos;
 
 /// The lexical rules of one engine, as far as they decide where a literal, a quoted identifier or
 /// a comment begins and ends.
-enum class Reading { Postgres, SqlServer, Sqlite };
-constexpr std::array<Reading, 3> kReadings = {Reading::Postgres, Reading::SqlServer, Reading::Sqlite};
+enum class Reading { Postgres, SqlServer, Sqlite, Mysql };
+constexpr std::array<Reading, 4> kReadings = {Reading::Postgres, Reading::SqlServer, Reading::Sqlite, Reading::Mysql};
 
 const char* reading_name(Reading r) {
   switch (r) {
     case Reading::Postgres: return "PostgreSQL";
     case Reading::SqlServer: return "SQL Server";
     case Reading::Sqlite: return "SQLite";
+    case Reading::Mysql: return "MySQL";
   }
   return "?";
 }
@@ -49,11 +50,12 @@ std::size_t skip_quoted(std::string_view s, std::size_t open, char close, bool d
   return npos;
 }
 
-/// In the literal s[open, end): offset of an odd run of backslashes right before a quote (where
-/// E'…' strings and standard_conforming_strings = off see an escaped quote), or npos.
-std::size_t backslash_before_quote(std::string_view s, std::size_t open, std::size_t end) {
+/// In the literal s[open, end) quoted with `quote`: offset of an odd run of backslashes right
+/// before a quote (where E'…' strings, standard_conforming_strings = off and MySQL see an escaped
+/// quote), or npos.
+std::size_t backslash_before_quote(std::string_view s, std::size_t open, std::size_t end, char quote = '\'') {
   for (std::size_t q = open + 1; q < end; ++q) {
-    if (s[q] != '\'') continue;
+    if (s[q] != quote) continue;
     std::size_t run = 0;
     while (q - run > open + 1 && s[q - run - 1] == '\\') ++run;
     if (run % 2 == 1) return q - 1;
@@ -68,6 +70,9 @@ Problem unclosed(std::size_t open, const char* what, const char* close_with) {
 /// The first problem of `s` as `reading` lexes it; nullopt when it is one expression.
 std::optional<Problem> scan(std::string_view s, Reading reading) {
   const bool pg = reading == Reading::Postgres;
+  // MySQL reads a backslash in a string as an escape (unless NO_BACKSLASH_ESCAPES) and "…" as a
+  // string, with the same escapes.
+  const bool my = reading == Reading::Mysql;
   std::vector<std::size_t> open_parens;
   std::size_t word = npos;  // start of the unquoted word (identifier, keyword, number) s[i] continues
   std::size_t i = 0;
@@ -99,22 +104,29 @@ std::optional<Problem> scan(std::string_view s, Reading reading) {
       case '\'':
         end = skip_quoted(s, i, '\'');
         if (end == npos) return unclosed(i, "a string literal", "' (a quote inside is written '')");
-        if (const std::size_t b = pg ? backslash_before_quote(s, i, end) : npos; b != npos)
+        if (const std::size_t b = pg || my ? backslash_before_quote(s, i, end) : npos; b != npos)
           return Problem{b, "has a backslash right before a quote",
                          "E'…' strings and servers with standard_conforming_strings = off read \\' as an escaped "
                          "quote; write a quote inside a literal as ''"};
         break;
       case '"':
         end = skip_quoted(s, i, '"');
-        if (end == npos) return unclosed(i, "a quoted identifier", "\" (a quote inside is written \"\")");
+        if (end == npos)
+          return unclosed(i, my ? "a \"string\" literal" : "a quoted identifier", "\" (a quote inside is written \"\")");
+        if (const std::size_t b = my ? backslash_before_quote(s, i, end, '"') : npos; b != npos)
+          return Problem{b, "has a backslash right before a quote",
+                         "MySQL reads \\\" as an escaped quote; write a quote inside a literal as \"\""};
+        break;
+      case '#':
+        if (my) return Problem{i, "has a comment '#'", ""};
         break;
       case '[':
-        if (pg) break;  // an array subscript: what follows is SQL
+        if (pg || my) break;  // an array subscript / MySQL's JSON path: what follows is SQL
         end = skip_quoted(s, i, ']', reading == Reading::SqlServer);
         if (end == npos) return unclosed(i, "a [bracketed] identifier", "]");
         break;
       case '`':
-        if (reading != Reading::Sqlite) break;
+        if (reading != Reading::Sqlite && !my) break;
         end = skip_quoted(s, i, '`');
         if (end == npos) return unclosed(i, "a `quoted` identifier", "`");
         break;

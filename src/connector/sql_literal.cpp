@@ -230,6 +230,49 @@ std::string sqlserver_literal(const canon::ValueView& v) {
   }
 }
 
+// ---- MySQL -------------------------------------------------------------------------------------
+
+/// A string literal that reads the same under every sql_mode: a backslash is an escape unless
+/// NO_BACKSLASH_ESCAPES is set, so text holding one (or a NUL) is spelled as hex bytes.
+std::string mysql_string(std::string_view text) {
+  if (text.find('\\') != std::string_view::npos || text.find('\0') != std::string_view::npos)
+    return "CONVERT(X'" + canon::format_hex(text) + "' USING utf8mb4)";
+  return sql_string(text, "_utf8mb4");
+}
+
+/// bit(n) columns take their bit string as b'0101'; any other text is a string literal.
+std::string mysql_text(const ColumnInfo& column, std::string_view text) {
+  const bool bit = column.type_name.rfind("bit", 0) == 0 && !text.empty() &&
+                   text.find_first_not_of("01") == std::string_view::npos;
+  return bit ? "b'" + std::string(text) + "'" : mysql_string(text);
+}
+
+/// Times and timestamps as CAST('…' AS DATETIME(6)): a string would be compared as a string with a
+/// string column and as a time only by luck. TimestampTz is written in UTC, which is what a
+/// TIMESTAMP column reads in the UTC session recon and its fix-up scripts set.
+std::string mysql_literal(const ColumnInfo& column, const canon::ValueView& v) {
+  switch (v.tag) {
+    case TypeClass::Null: return "NULL";
+    case TypeClass::Integer: return std::to_string(v.as_int64());
+    case TypeClass::Decimal: return std::string(v.payload);
+    case TypeClass::Float: {
+      const double d = v.as_double();
+      if (!std::isfinite(d)) return "NULL /* " + iso_text(v, ' ', {}) + ": MySQL double cannot hold it */";
+      std::string s = canon::format_double(d);
+      if (s.find('e') == std::string::npos) s += "E0";  // a double literal, not a decimal one
+      return s;
+    }
+    case TypeClass::Boolean: return v.payload[0] ? "TRUE" : "FALSE";
+    case TypeClass::Date: return "CAST('" + iso_text(v, ' ', {}) + "' AS DATE)";
+    case TypeClass::Time: return "CAST('" + iso_text(v, ' ', {}) + "' AS TIME(6))";
+    case TypeClass::Timestamp:
+    case TypeClass::TimestampTz: return "CAST('" + iso_text(v, ' ', {}) + "' AS DATETIME(6))";
+    case TypeClass::Uuid: return mysql_string(canon::format_uuid(v.payload));
+    case TypeClass::Bytes: return "X'" + canon::format_hex(v.payload) + "'";
+    default: return mysql_text(column, v.payload);  // Text, Json, Invalid
+  }
+}
+
 }  // namespace
 
 std::optional<std::string> pg_param_text(const canon::ValueView& v) {
@@ -252,6 +295,7 @@ std::string sql_literal(Dialect dialect, const ColumnInfo& column, const canon::
     case Dialect::Postgres: return pg_literal(column, v);
     case Dialect::Sqlite: return sqlite_literal(v);
     case Dialect::SqlServer: return sqlserver_literal(v);
+    case Dialect::Mysql: return mysql_literal(column, v);
   }
   return "NULL";
 }
@@ -272,6 +316,15 @@ std::string quote_ident(Dialect dialect, const std::string& ident) {
       out.push_back(c);
     }
     out.push_back(']');
+    return out;
+  }
+  if (dialect == Dialect::Mysql) {
+    out.push_back('`');
+    for (char c : ident) {
+      if (c == '`') out.push_back('`');
+      out.push_back(c);
+    }
+    out.push_back('`');
     return out;
   }
   out.push_back('"');

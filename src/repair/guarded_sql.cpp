@@ -183,11 +183,18 @@ void GuardedSql::guard(SqlParts& out, std::string_view values, std::vector<std::
         out.value(dialect_, ctx_.target_values[i], vals[i]);
         out += text ? " COLLATE Latin1_General_100_BIN2" : "";
         break;
+      // Byte-wise also under a case- and accent-insensitive (and PAD SPACE) collation.
+      case Dialect::Mysql:
+        if (text) out += " IS NOT NULL AND CAST(" + value_idents_[i] + " AS BINARY)";
+        out += " = ";
+        out.value(dialect_, ctx_.target_values[i], vals[i]);
+        break;
     }
   }
 }
 
 void GuardedSql::insert_tail(SqlParts& out, std::string_view key) const {
+  if (dialect_ == Dialect::Mysql) out += " FROM DUAL";  // MySQL wants a FROM before a WHERE
   out += " WHERE NOT EXISTS (SELECT 1 FROM " + table_sql_;
   if (dialect_ == Dialect::SqlServer) out += " WITH (UPDLOCK, HOLDLOCK)";
   out += " WHERE ";
@@ -346,6 +353,8 @@ std::string GuardedSql::script_begin() const {
   switch (dialect_) {
     case Dialect::SqlServer: return "SET XACT_ABORT ON;\nBEGIN TRANSACTION;\n";
     case Dialect::Postgres: return "BEGIN;\nSET LOCAL standard_conforming_strings = on;\n";
+    // TIMESTAMP literals are UTC instants (sql_literal), as recon read them.
+    case Dialect::Mysql: return "SET time_zone = '+00:00';\nSTART TRANSACTION;\n";
     case Dialect::Sqlite: break;
   }
   return "BEGIN;\n";
@@ -359,6 +368,7 @@ std::vector<std::string> GuardedSql::session_setup() const {
   switch (dialect_) {
     case Dialect::Postgres: return {"SET LOCAL standard_conforming_strings = on"};
     case Dialect::SqlServer: return {"SET XACT_ABORT ON"};
+    case Dialect::Mysql: return {"SET time_zone = '+00:00'"};
     case Dialect::Sqlite: break;
   }
   return {};

@@ -37,6 +37,11 @@ std::optional<std::string> unguardable(Dialect dialect, const SelectColumn& colu
       if (is_time(cls) && (native.type_name == "datetime" || native.precision > 6))
         return native.type_name + " rounded to microseconds when observed";
       return std::nullopt;
+    case Dialect::Mysql:
+      // A bit(n) is observed as its bit string; the column holds bits, not that text.
+      if (native.type_name.rfind("bit", 0) == 0) return native.type_name + " observed as its bit string";
+      // MySQL stores a zero date that recon observes as not a date: caught above as Invalid.
+      return std::nullopt;
     case Dialect::Sqlite:
       // SQLite keeps CHAR(n) values as written, padding included: the trimmed observation is not it.
       if (column.trim_padding || native.padded_char) return "trailing spaces trimmed when observed";

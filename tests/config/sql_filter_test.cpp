@@ -93,14 +93,15 @@ TEST(SqlFilter, BlankIsRefused) {
 
 // Whatever one engine reads as a quote, another may read as SQL: each must see one expression.
 TEST(SqlFilter, NothingHidesFromAnotherEngine) {
-  // PostgreSQL reads '[' as a subscript, so a separator inside brackets is SQL there.
+  // PostgreSQL reads '[' as a subscript (MySQL as nothing special), so a separator inside
+  // brackets is SQL there.
   const std::string bracket = validate_sql_filter("[a;b] = 1");
-  EXPECT_NE(bracket.find("statement separator ';' at character 3 (near \";b] = 1\") (as PostgreSQL reads it)"),
+  EXPECT_NE(bracket.find("statement separator ';' at character 3 (near \";b] = 1\") (as PostgreSQL and MySQL read it)"),
             std::string::npos)
       << bracket;
   EXPECT_TRUE(refused("x = 1 OR [ -- ] = 1"));
   // SQLite ends a bracket at the first ']' (no ]] escape).
-  EXPECT_NE(validate_sql_filter("[x]];DROP TABLE t;--] = 1").find("(as PostgreSQL and SQLite read it)"),
+  EXPECT_NE(validate_sql_filter("[x]];DROP TABLE t;--] = 1").find("(as PostgreSQL and SQLite and MySQL read it)"),
             std::string::npos);
   // SQLite reads `…` as an identifier: the quote inside must not open a literal elsewhere either.
   EXPECT_TRUE(refused("`'` ; DROP TABLE t; -- ' = 1"));
@@ -108,6 +109,11 @@ TEST(SqlFilter, NothingHidesFromAnotherEngine) {
   // PostgreSQL reads $$…$$ as a literal, the others as SQL (and vice versa for the quote inside).
   EXPECT_TRUE(refused("$$ ' $$ ; DROP TABLE t; -- '"));
   EXPECT_TRUE(refused("x = 1$$ ; $$"));  // after a number, '$$' opens a dollar quote
+  // MySQL: '#' starts a comment, "…" is a string whose \" is an escaped quote, `…` an identifier.
+  EXPECT_NE(validate_sql_filter("id = 1 # and more").find("comment '#' at character 8 (near \"# and more\") (as MySQL reads it)"),
+            std::string::npos);
+  EXPECT_TRUE(refused("v = \"a\\\" OR 1 = 1 -- \""));
+  EXPECT_TRUE(refused("`a;b` = 1"));
   // E'…' (and standard_conforming_strings = off) read \' as a quote that does not end the literal.
   EXPECT_TRUE(refused("v = E'\\' ' ; DROP TABLE t; --'"));
   EXPECT_TRUE(refused("v = '\\''; DROP TABLE t; --'"));

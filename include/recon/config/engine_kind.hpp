@@ -12,7 +12,7 @@ namespace recon {
 
 /// A new engine is a value here, its name in kEngineKinds, one folder under src/connector/ and one
 /// line in the factory (which has no default case, so the compiler names a kind left out).
-enum class EngineKind { Postgres, Sqlite, SqlServer };
+enum class EngineKind { Postgres, Sqlite, SqlServer, Mysql };
 
 struct EngineKindName {
   EngineKind kind;
@@ -22,9 +22,10 @@ inline constexpr EngineKindName kEngineKinds[] = {
     {EngineKind::Postgres, "postgres"},
     {EngineKind::Sqlite, "sqlite"},
     {EngineKind::SqlServer, "sqlserver"},
+    {EngineKind::Mysql, "mysql"},
 };
 
-/// "postgres" | "sqlite" | "sqlserver"
+/// "postgres" | "sqlite" | "sqlserver" | "mysql"
 inline const char* engine_kind_name(EngineKind kind) {
   for (const auto& k : kEngineKinds)
     if (k.kind == kind) return k.name;

@@ -202,7 +202,7 @@ std::optional<std::string> pg_param_text(const canon::ValueView& v);
 /// none (an INSERT … SELECT list): the column's built-in base type without typmod, "text" for
 /// text types; "" for types that cannot be named without their schema (domains, enums).
 std::string pg_param_type(const ColumnInfo& column);
-/// Quotes an identifier for the dialect ("a""b" / [a]]b]).
+/// Quotes an identifier for the dialect ("a""b" / [a]]b] / `a``b`).
 std::string quote_ident(Dialect dialect, const std::string& ident);
 std::string quote_table(Dialect dialect, const TableRef& table);
 /// The ORDER BY list that reads `keys` in binary (canonical) key order: each key column as the

@@ -14,7 +14,7 @@ namespace recon {
 
 /// The SQL spelling of an engine: identifier quoting, literals and casts (fix-up SQL, range bounds).
 /// Each connector states its own (Connector::dialect).
-enum class Dialect { Postgres, Sqlite, SqlServer };
+enum class Dialect { Postgres, Sqlite, SqlServer, Mysql };
 
 /// A column as the engine describes it.
 struct ColumnInfo {
