@@ -12,7 +12,7 @@ namespace recon {
 
 /// A new engine is a value here, its name in kEngineKinds, one folder under src/connector/ and one
 /// line in the factory (which has no default case, so the compiler names a kind left out).
-enum class EngineKind { Postgres, Sqlite, SqlServer };
+enum class EngineKind { Postgres, Sqlite, SqlServer, DmsCsv };
 
 struct EngineKindName {
   EngineKind kind;
@@ -22,9 +22,10 @@ inline constexpr EngineKindName kEngineKinds[] = {
     {EngineKind::Postgres, "postgres"},
     {EngineKind::Sqlite, "sqlite"},
     {EngineKind::SqlServer, "sqlserver"},
+    {EngineKind::DmsCsv, "dms_csv"},  // a folder of AWS DMS CSV files (src/connector/dms_csv/)
 };
 
-/// "postgres" | "sqlite" | "sqlserver"
+/// "postgres" | "sqlite" | "sqlserver" | "dms_csv"
 inline const char* engine_kind_name(EngineKind kind) {
   for (const auto& k : kEngineKinds)
     if (k.kind == kind) return k.name;
