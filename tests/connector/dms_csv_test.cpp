@@ -1,8 +1,10 @@
 // The dms_csv connector's parts on real files: libcsv's reading of DMS's quoting (delimiters and
 // line breaks inside quotes, NULL vs the empty string, gzip, line numbers of bad rows) and the
 // external sort with runs small enough to spill many times.
+#include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <random>
