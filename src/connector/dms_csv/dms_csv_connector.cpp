@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -33,7 +34,7 @@ class DmsCsvConnector final : public Connector {
   /// Fix-up SQL is never written for this side (it cannot be a write target); range bounds are
   /// not SQL either. PostgreSQL's spelling serves messages.
   Dialect dialect() const override { return Dialect::Postgres; }
-  std::vector<std::string> take_notes() override { return store_.take_notes(); }
+  std::vector<std::string> take_notes() override { return std::exchange(notes_, {}); }
 
   bool needs_other_description(const TableRef& table) const override { return explicit_columns(table) == nullptr; }
 
@@ -69,6 +70,8 @@ class DmsCsvConnector final : public Connector {
 
   KeySample sample_keys(const RangeQuery& q, std::size_t target_samples) override {
     SortedReader& r = reader(q);
+    // Rows left out are reported with the table, when it is planned.
+    for (std::string& n : store_.take_notes(q.table)) notes_.push_back(std::move(n));
     KeySample out;
     out.estimated_rows = static_cast<std::int64_t>(r.rows());
     out.keys = r.sample(q, target_samples);
@@ -95,6 +98,9 @@ class DmsCsvConnector final : public Connector {
     info.columns = layout.columns;
     info.unique_keys = std::move(unique_keys);
     store_.set_layout(std::move(layout));
+    // Read (and sorted) now, while a row that cannot be read is still bad input (exit 2): by the
+    // table's first unique key, the one a job without `key` compares on.
+    if (!info.unique_keys.empty()) store_.sorted(info.ref, info.unique_keys.front(), side_);
     return info;
   }
 
@@ -116,6 +122,7 @@ class DmsCsvConnector final : public Connector {
   Endpoint endpoint_;
   TableStore& store_;
   std::vector<std::unique_ptr<SortedReader>> readers_;
+  std::vector<std::string> notes_;  ///< for take_notes
 };
 
 }  // namespace

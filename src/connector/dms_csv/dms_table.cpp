@@ -234,14 +234,14 @@ std::shared_ptr<const SortedTable> TableStore::sorted(const TableRef& table, con
   const std::lock_guard lock(mutex_);
   for (const auto& x : loaded_)
     if (x.table == table.display() && x.sorted->key_columns == key_columns) return x.sorted;
-  auto sorted = std::make_shared<const SortedTable>(load_sorted(l, key_columns, options_, scratch(), notes_));
+  auto sorted = std::make_shared<const SortedTable>(load_sorted(l, key_columns, options_, scratch(), notes_[table.display()]));
   loaded_.push_back({table.display(), sorted});
   return sorted;
 }
 
-std::vector<std::string> TableStore::take_notes() {
+std::vector<std::string> TableStore::take_notes(const TableRef& table) {
   const std::lock_guard lock(mutex_);
-  return std::exchange(notes_, {});
+  return std::exchange(notes_[table.display()], {});
 }
 
 }  // namespace recon::dms_csv

@@ -3,6 +3,7 @@
 // key-sorted file that every connector of the side (one per worker) reads ranges from.
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -58,8 +59,8 @@ class TableStore {
   /// The table sorted by `key_columns`, loaded on first use (other callers wait).
   std::shared_ptr<const SortedTable> sorted(const TableRef& table, const std::vector<std::string>& key_columns,
                                             Side side);
-  /// Notes of rows left out since the last call.
-  std::vector<std::string> take_notes();
+  /// Notes of `table`'s rows left out, once: the first caller gets them.
+  std::vector<std::string> take_notes(const TableRef& table);
   ~TableStore();
 
  private:
@@ -74,7 +75,7 @@ class TableStore {
     std::shared_ptr<const SortedTable> sorted;
   };
   std::vector<Loaded> loaded_;
-  std::vector<std::string> notes_;
+  std::map<std::string, std::vector<std::string>> notes_;  ///< by TableRef::display()
   std::filesystem::path scratch_;
 };
 
