@@ -16,6 +16,7 @@
 #include "recon/core/sha256.hpp"
 #include "recon/config/sql_filter.hpp"
 #include "recon/config/toml_reader.hpp"
+#include "job_dms_csv.hpp"
 #include "job_pii.hpp"
 #include "recon/core/errors.hpp"
 
@@ -91,6 +92,8 @@ Endpoint read_endpoint(const toml::table& top, const std::string& name, const st
   ep.line = r.line();
   const std::string kind = r.require_str("kind");
   const std::optional<EngineKind> parsed = parse_engine_kind(kind);
+  if (kind == "csv")
+    r.fail("kind", "\"csv\" is now \"dms_csv\": a folder of CSV files as AWS DMS writes them (docs/job-file.md)");
   if (!parsed) {
     const std::vector<std::string> kinds = engine_kind_names();
     const std::string hint = did_you_mean(kind, kinds);
@@ -102,6 +105,7 @@ Endpoint read_endpoint(const toml::table& top, const std::string& name, const st
   check_url_user_info(r, ep.url);
   // A file path is relative to the job file, not to wherever recon was started.
   if (ep.kind == EngineKind::Sqlite && ep.url.rfind("file:", 0) != 0) ep.url = resolve(base, ep.url).string();
+  if (ep.kind == EngineKind::DmsCsv) ep.url = resolve(base, ep.url).string();
   ep.password_env = r.str("password_env").value_or("");
   if (!ep.password_env.empty()) {
     const char* pw = std::getenv(ep.password_env.c_str());
@@ -114,7 +118,14 @@ Endpoint read_endpoint(const toml::table& top, const std::string& name, const st
   if (ep.encrypt != "off" && ep.encrypt != "request" && ep.encrypt != "require")
     r.fail("encrypt", "must be \"off\", \"request\" or \"require\"");
   ep.login_timeout_s = static_cast<int>(r.integer("login_timeout").value_or(15));
-  r.reject_unknown(kEndpointKeys);
+  if (ep.kind != EngineKind::DmsCsv) {
+    r.reject_unknown(kEndpointKeys);
+    return ep;
+  }
+  config_detail::read_dms_csv_options(r, base, ep.dms_csv);
+  std::vector<std::string> known = kEndpointKeys;
+  known.insert(known.end(), config_detail::kDmsCsvKeys.begin(), config_detail::kDmsCsvKeys.end());
+  r.reject_unknown(known);
   return ep;
 }
 

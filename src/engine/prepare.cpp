@@ -1,6 +1,7 @@
 #include "recon/engine/prepare.hpp"
 
 #include <future>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -13,6 +14,26 @@ namespace {
 /// One side's description of a table, retried like any step on a lost connection.
 TableInfo describe(const RunOptions& opts, ConnectionPool& pool, Side side, const TableRef& table) {
   return retry_on_lost_connection(opts, pool, 0, [&] { return pool.get(0, side).describe(table); });
+}
+
+/// Both sides' descriptions of one table pair; a side that needs the other's description (files
+/// without types) is described second, from it.
+std::pair<TableInfo, TableInfo> describe_pair(const RunOptions& opts, ConnectionPool& pool, const TableJob& job) {
+  const bool source_after = pool.get(0, Side::Source).needs_other_description(job.source);
+  const bool target_after = pool.get(0, Side::Target).needs_other_description(job.target);
+  if (source_after && target_after)
+    throw InputError(fmt::format("neither side can describe {} by itself (both are files without types); list the "
+                                 "columns of one side in its `columns` setting", job.source.display()));
+  auto from = [&](Side side, const TableRef& table, const TableInfo& other) {
+    return retry_on_lost_connection(opts, pool, 0, [&] { return pool.get(0, side).describe_from(table, other); });
+  };
+  if (source_after) {
+    TableInfo t = describe(opts, pool, Side::Target, job.target);
+    return {from(Side::Source, job.source, t), std::move(t)};
+  }
+  TableInfo s = describe(opts, pool, Side::Source, job.source);
+  if (target_after) return {s, from(Side::Target, job.target, s)};
+  return {std::move(s), describe(opts, pool, Side::Target, job.target)};
 }
 
 /// The table's pii columns as masks of its key and compared columns. A column the target does not
@@ -45,8 +66,7 @@ std::vector<TableContext> validate(const RunOptions& opts, ConnectionPool& pool)
   for (const TableJob& job : opts.tables) {
     TableInfo s, t;
     try {
-      s = describe(opts, pool, Side::Source, job.source);
-      t = describe(opts, pool, Side::Target, job.target);
+      std::tie(s, t) = describe_pair(opts, pool, job);
     } catch (const InputError& e) {
       errors.push_back(fmt::format("table {} (job line {}): {}", job.name, job.line, e.what()));
       continue;

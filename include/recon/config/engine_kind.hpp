@@ -12,7 +12,7 @@ namespace recon {
 
 /// A new engine is a value here, its name in kEngineKinds, one folder under src/connector/ and one
 /// line in the factory (which has no default case, so the compiler names a kind left out).
-enum class EngineKind { Postgres, Sqlite, SqlServer, Mysql };
+enum class EngineKind { Postgres, Sqlite, SqlServer, Mysql, DmsCsv };
 
 struct EngineKindName {
   EngineKind kind;
@@ -23,9 +23,10 @@ inline constexpr EngineKindName kEngineKinds[] = {
     {EngineKind::Sqlite, "sqlite"},
     {EngineKind::SqlServer, "sqlserver"},
     {EngineKind::Mysql, "mysql"},
+    {EngineKind::DmsCsv, "dms_csv"},  // a folder of AWS DMS CSV files (src/connector/dms_csv/)
 };
 
-/// "postgres" | "sqlite" | "sqlserver" | "mysql"
+/// "postgres" | "sqlite" | "sqlserver" | "mysql" | "dms_csv"
 inline const char* engine_kind_name(EngineKind kind) {
   for (const auto& k : kEngineKinds)
     if (k.kind == kind) return k.name;

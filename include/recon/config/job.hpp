@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "recon/config/dms_csv_options.hpp"
 #include "recon/config/engine_kind.hpp"
 #include "recon/core/canonical.hpp"
 #include "recon/core/defaults.hpp"
@@ -39,6 +40,7 @@ struct Endpoint {
   std::int64_t lock_timeout_ms = 30'000;
   std::int64_t statement_timeout_ms = 1'800'000;
   int line = 0;              ///< line of the [source]/[target] table in the job file
+  DmsCsvOptions dms_csv;     ///< kind = "dms_csv" only: how the files were written
 };
 
 /// A sensitive column of a table (`pii = { cpf = "cpf" }`): its target name and how it is shown.

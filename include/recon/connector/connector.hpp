@@ -155,6 +155,14 @@ class Connector {
   /// names the table and the side), ConnectorError on connection trouble.
   virtual TableInfo describe(const TableRef& table) = 0;
 
+  /// Capability: whether `table` can only be described after the other side's table (its data
+  /// carries no types: dms_csv files). The engine then describes the other side first and calls
+  /// describe_from with that description. Default: no.
+  virtual bool needs_other_description(const TableRef& /*table*/) const { return false; }
+  /// Only when needs_other_description(table): describes `table` with the columns, types and
+  /// unique keys of `other`, the paired table of the other side. Default: describe(table).
+  virtual TableInfo describe_from(const TableRef& table, const TableInfo& /*other*/) { return describe(table); }
+
   /// About `target_samples` keys drawn evenly from the table (TABLESAMPLE on PostgreSQL, an index
   /// walk on SQLite, the statistics histogram or TABLESAMPLE on SQL Server) plus a row estimate.
   /// The keys are quantiles of the key distribution, not necessarily keys of rows (histogram
