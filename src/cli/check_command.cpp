@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -77,8 +78,12 @@ int run_check_command(const po::variables_map& vm) {
   std::string out_dir;
   const RunResult result = run_check(opts, out_dir);
   if (!opts.quiet) std::cout << render_summary_table(result);
+  const bool only_aggregates = std::all_of(opts.tables.begin(), opts.tables.end(),
+                                          [](const TableJob& t) { return t.aggregate.has_value(); });
   std::cout << fmt::format("report:  {}/summary.json\nfix-up:  {}\naudit:   {}\n", out_dir,
-                           opts.write_fixup ? out_dir + "/fixup/" : "none (--no-fixup; recon apply repairs from the audit DB)",
+                           only_aggregates    ? "none (aggregates have no fix-up SQL)"
+                           : opts.write_fixup ? out_dir + "/fixup/"
+                                              : "none (--no-fixup; recon apply repairs from the audit DB)",
                            opts.audit_db.string());
   for (const auto& t : result.tables)
     if (t.partial) std::cerr << fmt::format("recon: table {} is partial: {}\n", t.name, t.error);

@@ -23,4 +23,6 @@ void describe_report(boost::program_options::options_description& desc);
 int run_report_command(const boost::program_options::variables_map& vm);
 void describe_audit(boost::program_options::options_description& desc);
 int run_audit_command(const boost::program_options::variables_map& vm);
+void describe_drill(boost::program_options::options_description& desc);
+int run_drill_command(const boost::program_options::variables_map& vm);
 }  // namespace recon

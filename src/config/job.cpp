@@ -16,6 +16,7 @@
 #include "recon/core/sha256.hpp"
 #include "recon/config/sql_filter.hpp"
 #include "recon/config/toml_reader.hpp"
+#include "job_aggregates.hpp"
 #include "job_dms_csv.hpp"
 #include "job_pii.hpp"
 #include "recon/core/errors.hpp"
@@ -49,7 +50,7 @@ TableRef TableRef::parse(const std::string& text) {
 
 namespace {
 
-const std::vector<std::string> kTopKeys = {"source", "target", "check", "tables"};
+const std::vector<std::string> kTopKeys = {"source", "target", "check", "tables", "aggregates"};
 const std::vector<std::string> kEndpointKeys = {"kind", "url", "password_env", "encrypt", "login_timeout"};
 const std::vector<std::string> kCheckKeys = {"threads", "chunk_rows", "slo", "rules", "audit", "mode",
                                              "sample_rate", "seed", "retries", "out", "max_divergences", "recheck",
@@ -344,14 +345,24 @@ RunOptions parse_job_text(const std::string& text, const std::string& origin, co
   o.target = read_endpoint(top, "target", origin, base_dir);
   read_check(top, origin, base_dir, o);
   const toml::node* tables = top.get("tables");
-  if (!tables || !tables->is_array_of_tables() || tables->as_array()->empty())
+  const toml::node* aggregates = top.get("aggregates");
+  if (aggregates && (!aggregates->is_array_of_tables() || aggregates->as_array()->empty()))
+    throw InputError(fmt::format("{}: aggregates must be [[aggregates]] entries", config_detail::where(origin, *aggregates)));
+  if (!aggregates && (!tables || !tables->is_array_of_tables() || tables->as_array()->empty()))
     throw InputError(fmt::format("{}: no [[tables]] entries: add at least one [[tables]] with source = \"schema.table\"", origin));
+  if (tables && !tables->is_array_of_tables())
+    throw InputError(fmt::format("{}: tables must be [[tables]] entries", config_detail::where(origin, *tables)));
   std::size_t i = 0;
-  for (const auto& t : *tables->as_array()) o.tables.push_back(read_table(*t.as_table(), origin, base_dir, i++));
+  if (tables)
+    for (const auto& t : *tables->as_array()) o.tables.push_back(read_table(*t.as_table(), origin, base_dir, i++));
+  i = 0;
+  if (aggregates)  // after the tables: a group is compared like a row, keyed by group_by
+    for (const auto& t : *aggregates->as_array())
+      o.tables.push_back(config_detail::read_aggregate(*t.as_table(), origin, i++, rule_files, base_dir));
   for (std::size_t a = 0; a < o.tables.size(); ++a)
     for (std::size_t b = a + 1; b < o.tables.size(); ++b)
       if (o.tables[a].name == o.tables[b].name)
-        throw InputError(fmt::format("{}:{}: two [[tables]] entries are both named '{}'; give one a distinct name = \"…\"",
+        throw InputError(fmt::format("{}:{}: two [[tables]] or [[aggregates]] entries are both named '{}'; give one a distinct name = \"…\"",
                                      origin, o.tables[b].line, o.tables[b].name));
   config_detail::resolve_pii_key(o, origin);
   if (o.audit_db.empty()) o.audit_db = (base_dir.empty() ? fs::path(".") : base_dir) / "recon-audit.db";

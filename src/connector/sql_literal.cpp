@@ -337,6 +337,7 @@ std::string quote_ident(Dialect dialect, const std::string& ident) {
 }
 
 std::string quote_table(Dialect dialect, const TableRef& table) {
+  if (!table.query.empty()) return "(" + table.query + ") AS recon_q";
   if (table.schema.empty()) return quote_ident(dialect, table.name);
   return quote_ident(dialect, table.schema) + "." + quote_ident(dialect, table.name);
 }

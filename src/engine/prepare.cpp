@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "recon/engine/columns.hpp"
+#include "aggregate_rules.hpp"
 
 namespace recon {
 
@@ -13,6 +14,9 @@ namespace {
 
 /// One side's description of a table, retried like any step on a lost connection.
 TableInfo describe(const RunOptions& opts, ConnectionPool& pool, Side side, const TableRef& table) {
+  if (!table.query.empty() && !pool.get(0, side).reads_queries())
+    throw InputError(fmt::format("the {} side ({}) cannot read a query; [[aggregates]] need an engine that does "
+                                 "(postgres)", side_name(side), pool.get(0, side).endpoint()));
   return retry_on_lost_connection(opts, pool, 0, [&] { return pool.get(0, side).describe(table); });
 }
 
@@ -94,14 +98,21 @@ std::vector<TableContext> validate(const RunOptions& opts, ConnectionPool& pool)
 /// Every rule file of the job, parsed and validated before any connection is opened: the job's
 /// [check].rules, and each table's own list.
 JobRules::JobRules(const RunOptions& opts) : check(rules::load_rule_files(opts.rules)) {
-    for (const TableJob& t : opts.tables)
-      if (!t.rules.empty() && !per_table.count(t.rules)) per_table.emplace(t.rules, rules::load_rule_files(t.rules));
+    for (const TableJob& t : opts.tables) {
+      if (t.aggregate) {  // its own files, then the built-in aggregate rules
+        rules::RuleSet& set = per_aggregate.emplace(t.name, rules::load_rule_files(t.rules)).first->second;
+        append_aggregate_rules(t, set);
+      } else if (!t.rules.empty() && !per_table.count(t.rules)) {
+        per_table.emplace(t.rules, rules::load_rule_files(t.rules));
+      }
+    }
 }
 
 void JobRules::attach(TableContext& ctx) {
     static const rules::RuleSet none;
     const TableJob& job = *ctx.job;
-    const rules::RuleSet& own = job.rules.empty() ? none : per_table.at(job.rules);
+    const rules::RuleSet& own = job.aggregate ? per_aggregate.at(job.name)
+                                : job.rules.empty() ? none : per_table.at(job.rules);
     std::vector<rules::RuleColumn> columns;
     for (std::size_t i = 0; i < ctx.target_values.size(); ++i)
       columns.push_back({ctx.target_values[i].name, ctx.select_values_target[i].compare_as});

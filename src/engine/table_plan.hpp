@@ -13,6 +13,7 @@ namespace recon {
 
 /// The whole plan of the table: ranges of about chunk_rows rows covering every key of either side.
 /// A lost connection is retried; notes the connectors made while planning go to `tr`.
+/// An aggregate: one range open at both ends (its query is run once).
 std::vector<KeyRange> full_plan(const TableRunEnv& env, const TableContext& ctx, TableResult& tr);
 
 /// Sample runs: the clusters drawn for the table from the run's seed (sample_rate of a partition

@@ -25,7 +25,7 @@ std::vector<RangeRecord> ranges_to_compare(const TableRunEnv& env, const TableCo
   if (env.resume_from) stored = env.resume_from->stored_ranges(env.run_id, ctx.name);
   if (stored.empty()) {
     std::vector<RangeRecord> plan;
-    if (env.opts.mode == Mode::Sample) {
+    if (env.opts.mode == Mode::Sample && !ctx.job->aggregate) {  // an aggregate is compared whole
       plan = range_records(sampled_clusters(env, ctx, p.result));
       if (env.audit) env.audit->record_cluster_plan(ctx.name, *p.result.clusters);
     } else {
@@ -188,6 +188,7 @@ PendingTable compare_table(const TableRunEnv& env, const TableContext& ctx) {
   TableResult& tr = p.result;
   tr.name = ctx.name;
   tr.source = ctx.job->source.display();
+  if (ctx.job->aggregate) tr.kind = "aggregate";
   tr.target = ctx.job->target.display();
   tr.slo = ctx.slo;
   for (const auto& c : ctx.target_values) tr.columns.push_back(c.name);

@@ -104,6 +104,7 @@ std::string FixupWriter::file_name_for(const std::string& table_name) {
 }
 
 void FixupWriter::begin_table(const TableContext& ctx) {
+  if (ctx.job && ctx.job->aggregate) return;  // a group is no row: there is nothing to repair
   std::error_code ec;
   fs::create_directories(dir_, ec);
   if (ec)
@@ -133,6 +134,7 @@ void FixupWriter::begin_table(const TableContext& ctx) {
 }
 
 void FixupWriter::divergences(const TableContext& ctx, const std::vector<Divergence>& batch) {
+  if (ctx.job && ctx.job->aggregate) return;
   auto it = open_.find(ctx.name);
   if (it == open_.end()) throw std::logic_error("FixupWriter: divergences before begin_table for " + ctx.name);
   Table& t = *it->second;

@@ -44,6 +44,7 @@ nlohmann::ordered_json columns_changed(const TableResult& t) {
 nlohmann::ordered_json table_json(const RunResult& run, const TableResult& t) {
   nlohmann::ordered_json e;
   e["name"] = t.name;
+  e["kind"] = t.kind;
   e["source"] = t.source;
   e["target"] = t.target;
   e["rows_source"] = t.rows_source;

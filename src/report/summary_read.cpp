@@ -108,6 +108,7 @@ std::map<std::string, TableResult::CategoryCount> categories_from(const Json& j)
 TableResult table_from(const Json& e) {
   TableResult t;
   t.name = field<std::string>(e, "name");
+  t.kind = field<std::string>(e, "kind", "table");  // summaries before aggregates have no kind
   t.source = field<std::string>(e, "source");
   t.target = field<std::string>(e, "target");
   t.rows_source = field<std::int64_t>(e, "rows_source");

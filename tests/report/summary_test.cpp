@@ -46,6 +46,7 @@ TEST(SummaryJson, HasTheContractFieldsAndValues) {
                         "missing_in_target", "missing_in_source", "changed", "consistency_index", "fixup_sql"})
     EXPECT_TRUE(t.contains(f)) << f;
   EXPECT_EQ(t["name"], "clientes");
+  EXPECT_EQ(t["kind"], "table");
   EXPECT_EQ(t["source"], "dbo.clientes");
   EXPECT_EQ(t["target"], "public.clientes");
   EXPECT_EQ(t["rows_source"], 9999);

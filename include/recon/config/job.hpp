@@ -22,6 +22,9 @@ namespace recon {
 struct TableRef {
   std::string schema;
   std::string name;
+  /// When not empty, this side is not a table but a query (an [[aggregates]] entry's), read as
+  /// `(query) AS recon_q`; `name` then only names it in messages and reports.
+  std::string query = {};
   /// Parses "schema.name" / "name" / "\"odd.schema\".\"name\"".
   static TableRef parse(const std::string& text);
   std::string display() const { return schema.empty() ? name : schema + "." + name; }
@@ -47,6 +50,30 @@ struct Endpoint {
 struct PiiColumn {
   std::string column;
   privacy::MaskKind mask = privacy::MaskKind::Redact;
+};
+
+/// How far an aggregate's measure may differ between the sides and still be the same number: a
+/// difference within either bound is recorded (group_within_tolerance) but does not count.
+struct MeasureTolerance {
+  std::optional<std::string> abs;  ///< |source − target| ≤ abs (decimal text)
+  std::optional<std::string> rel;  ///< |source − target| ≤ rel × max(|source|, |target|)
+};
+
+/// The part of an [[aggregates]] entry a [[tables]] entry has not (docs/aggregates.md). The entry
+/// is run as a table whose rows are groups: its key is group_by, its compared columns the measures.
+struct AggregateJob {
+  /// Measure name -> what it is ("sum", "count", "min", "max", "avg"); in order of the job file.
+  std::vector<std::pair<std::string, std::string>> measures;
+  std::map<std::string, MeasureTolerance> tolerance;  ///< by measure name
+  /// The groups' un-aggregated rows (`recon drill`): a query per side whose result has the
+  /// group_by columns; empty: that side cannot be drilled into.
+  std::string source_rows, target_rows;
+  /// Whether measure `m` counts rows (a difference is group_count_differs).
+  bool is_count(const std::string& m) const {
+    for (const auto& [name, what] : measures)
+      if (name == m) return what == "count";
+    return false;
+  }
 };
 
 /// One [[tables]] entry, resolved: names are as written, column names are target names.
@@ -76,6 +103,8 @@ struct TableJob {
   std::optional<bool> recheck;  ///< recheck this table's divergences; default: lag set or [check.recheck].all_tables
   /// Sensitive columns (docs/privacy.md): masked wherever a person reads them, tokens in the audit.
   std::vector<PiiColumn> pii;
+  /// Set for an [[aggregates]] entry (source and target are then queries; key = group_by).
+  std::optional<AggregateJob> aggregate;
   int line = 0;             ///< line of this [[tables]] entry in the job file
 };
 

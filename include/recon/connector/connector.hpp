@@ -141,6 +141,10 @@ class Connector {
   /// the connection is replaced afterwards. Default: nothing to cancel (reads end by themselves).
   virtual void cancel() noexcept {}
 
+  /// Whether describe/read_range/fetch_keys accept a query side (TableRef::query, an
+  /// [[aggregates]] entry's), read as `(query) AS recon_q`. Default: no (the job is refused).
+  virtual bool reads_queries() const { return false; }
+
   /// Whether begin_write works for this engine (recon apply refuses a target that cannot be
   /// written, before it connects). Default: no.
   virtual bool can_write() const { return false; }
@@ -152,7 +156,9 @@ class Connector {
   virtual std::unique_ptr<WriteTransaction> begin_write();
 
   /// Columns, types and unique keys. Throws InputError when the table does not exist (message
-  /// names the table and the side), ConnectorError on connection trouble.
+  /// names the table and the side), ConnectorError on connection trouble. A query side
+  /// (TableRef::query, an aggregate's) is described by its result columns, every one nullable and
+  /// no unique key (only when reads_queries()).
   virtual TableInfo describe(const TableRef& table) = 0;
 
   /// Capability: whether `table` can only be described after the other side's table (its data
@@ -212,6 +218,7 @@ std::optional<std::string> pg_param_text(const canon::ValueView& v);
 std::string pg_param_type(const ColumnInfo& column);
 /// Quotes an identifier for the dialect ("a""b" / [a]]b] / `a``b`).
 std::string quote_ident(Dialect dialect, const std::string& ident);
+/// The table as a FROM item; a query side (TableRef::query) as `(query) AS recon_q`.
 std::string quote_table(Dialect dialect, const TableRef& table);
 /// The ORDER BY list that reads `keys` in binary (canonical) key order: each key column as the
 /// engine's `key_expr` spells it for bytewise comparison, comma-separated: "k1" COLLATE "C", "k2".

@@ -22,6 +22,8 @@ struct JobRules {
 
   rules::RuleSet check;
   std::map<std::vector<std::filesystem::path>, rules::RuleSet> per_table;
+  /// Each [[aggregates]] entry's own files followed by its built-in rules, by name.
+  std::map<std::string, rules::RuleSet> per_aggregate;
   std::vector<std::unique_ptr<rules::TableRules>> compiled;
 };
 

@@ -156,6 +156,8 @@ struct TableContext {
 /// Counts for one table (the summary.json fields of docs/cli.md).
 struct TableResult {
   std::string name;
+  /// "table" ([[tables]]) or "aggregate" ([[aggregates]]: the rows are groups); summary.json's kind.
+  std::string kind = "table";
   std::string source, target;  ///< as written in the job
   std::int64_t rows_source = 0, rows_target = 0, rows_compared = 0;
   /// Contract meaning, after rules and rechecks: matched includes tolerated and converged rows;

@@ -11,7 +11,8 @@
 
 namespace recon {
 
-/// Writes <out_dir>/fixup/<table>.sql for every table it is told about, as a ResultSink.
+/// Writes <out_dir>/fixup/<table>.sql for every table it is told about, as a ResultSink; an
+/// [[aggregates]] entry gets none (a group is no row to repair).
 ///
 /// Contract:
 ///  - The statements are repair::GuardedSql's (recon/repair/guarded_sql.hpp): only what the rules

@@ -88,6 +88,7 @@ void PostgresConnector::rethrow_pqxx(const std::string& what) const {
 }
 
 TableInfo PostgresConnector::describe(const TableRef& table) {
+  if (!table.query.empty()) return describe_query(table);
   const std::string what = "describing " + describe_target(table);
   TableInfo info;
   try {
@@ -123,6 +124,46 @@ TableInfo PostgresConnector::describe(const TableRef& table) {
         current = index_oid;
       }
       info.unique_keys.back().push_back(row["column_name"].as<std::string>());
+    }
+  } catch (...) {
+    rethrow_pqxx(what);
+  }
+  return info;
+}
+
+TableInfo PostgresConnector::describe_query(const TableRef& query) {
+  const std::string what = "describing " + std::string(side_name(side_)) + " " + query.display();
+  TableInfo info;
+  info.ref = query;
+  PGconn* c = conn_->raw();
+  // The unnamed statement, prepared and described, never run: the server types the result
+  // columns without reading a row.
+  const std::string sql = "SELECT * FROM " + quote_table(Dialect::Postgres, query);
+  std::unique_ptr<PGresult, void (*)(PGresult*)> prep(PQprepare(c, "", sql.c_str(), 0, nullptr), &PQclear);
+  if (PQresultStatus(prep.get()) != PGRES_COMMAND_OK) {
+    if (conn_->broken()) throw ConnectorError(side_, what + ": connection lost", true);
+    throw InputError(what + " failed: " + one_line(PQresultErrorMessage(prep.get())) +
+                     "; run the query in psql and correct it in the job file");
+  }
+  std::unique_ptr<PGresult, void (*)(PGresult*)> desc(PQdescribePrepared(c, ""), &PQclear);
+  if (PQresultStatus(desc.get()) != PGRES_COMMAND_OK)
+    throw ConnectorError(side_, what + ": " + one_line(PQresultErrorMessage(desc.get())), conn_->broken());
+  std::string oids = "{", mods = "{";
+  for (int i = 0; i < PQnfields(desc.get()); ++i) {
+    ColumnInfo col;
+    col.name = PQfname(desc.get(), i);
+    info.columns.push_back(std::move(col));
+    oids += (i ? "," : "") + std::to_string(PQftype(desc.get(), i));
+    mods += (i ? "," : "") + std::to_string(PQfmod(desc.get(), i));
+  }
+  try {
+    pqxx::nontransaction tx(*conn_, "recon_describe_query");
+    const pqxx::result types = tx.exec_params(std::string(sql::postgres_query_columns), oids + "}", mods + "}");
+    for (std::size_t i = 0; i < info.columns.size() && i < types.size(); ++i) {
+      ColumnInfo& col = info.columns[i];
+      col.type_name = types[static_cast<int>(i)]["type_name"].as<std::string>();
+      fill_type(col, types[static_cast<int>(i)]["base_oid"].as<std::uint32_t>(),
+                types[static_cast<int>(i)]["base_typmod"].as<int>(), types[static_cast<int>(i)]["category"].as<std::string>());
     }
   } catch (...) {
     rethrow_pqxx(what);

@@ -21,6 +21,7 @@ class PostgresConnector final : public Connector {
   std::string wire_format() const override { return "postgres-binary-copy"; }
   void cancel() noexcept override;
   bool can_write() const override { return true; }
+  bool reads_queries() const override { return true; }
   /// A new session with the same login (pg_write.hpp), not read-only; this connector's own
   /// session stays read-only.
   std::unique_ptr<WriteTransaction> begin_write() override;
@@ -45,6 +46,9 @@ class PostgresConnector final : public Connector {
     std::int64_t pages = 0; ///< current heap pages
   };
   SizeEstimate estimate_rows(const RangeQuery& table);
+  /// describe() of a query side: its result columns as the server describes the prepared query
+  /// (pg_describe_query.cpp), domains followed down to their base types.
+  TableInfo describe_query(const TableRef& query);
   /// "target table public.x" — for messages.
   std::string describe_target(const TableRef& table) const;
   CopyDecoder make_copy_decoder(const RangeQuery& q, bool with_values, bool raw_values = false) const;
