@@ -1,5 +1,5 @@
 // SQL Server types that were refused or at risk, through the real binary against the TDS test
-// server and PostgreSQL: xml against xml and text (compared as the text both engines keep),
+// server and PostgreSQL (and SQLite for datetime): xml against xml and text (compared as the text both engines keep),
 // datetime against timestamp(6) holding either spelling of a 1/300 s tick, rowversion against
 // bytea, and the types recon refuses with the view expression that compares them.
 //
@@ -142,6 +142,24 @@ TEST_F(SqlServerTypes, DatetimeEqualsATimestampHoldingTheTicksExactOrShownValue)
   const ProcResult r = run_check(dir_);
   EXPECT_EQ(r.exit_code, expected_exit(truth)) << r.describe();
   expect_counts(read_json(dir_ / "out" / "summary.json"), "dt", truth);
+
+  // The same target values as SQLite text: the SQLite connector's value append runs the same
+  // finish step, so the counts are the same.
+  {
+    SqliteDb target(dir_ / "target.db");
+    target.exec("CREATE TABLE dt (id INTEGER PRIMARY KEY, d TEXT); BEGIN");
+    for (const auto& row : db.query("SELECT id, to_char(d, 'YYYY-MM-DD HH24:MI:SS.US') FROM dt"))
+      target.exec("INSERT INTO dt VALUES (" + row[0].as<std::string>() + ", " +
+                  (row[1].is_null() ? "NULL" : sql_str(row[1].as<std::string>())) + ")");
+    target.exec("COMMIT");
+  }
+  write_file(dir_ / "job.toml", tds_source_toml(server.port()) + "\n[target]\nkind = \"sqlite\"\nurl = " +
+                                    toml_str((dir_ / "target.db").string()) +
+                                    "\n\n[check]\nthreads = 2\n\n[[tables]]\nsource = \"dbo.dt\"\ntarget = \"dt\"\n"
+                                    "key = [\"id\"]\nchunk_rows = 97\n");
+  const ProcResult on_sqlite = run_check(dir_, "out-sqlite");
+  EXPECT_EQ(on_sqlite.exit_code, expected_exit(truth)) << on_sqlite.describe();
+  expect_counts(read_json(dir_ / "out-sqlite" / "summary.json"), "dt", truth);
 }
 
 // ---- rowversion ---------------------------------------------------------------------------------

@@ -270,5 +270,29 @@ TEST_F(DblibTypes, SmallPacketsSplitLargeValues) {
   finish(c);
 }
 
+TEST(DblibRowversion, IsBinaryEightWithUserType80AndCatalogOnlyTypesAreNotSent) {
+  ServedFixture fx(R"sql(
+CREATE TABLE "dbo.Rv" (id int PRIMARY KEY, rv rowversion NOT NULL, h hierarchyid, g geography);
+INSERT INTO "dbo.Rv" VALUES (1, X'00000000000007D1', NULL, NULL);
+)sql");
+  Conn c(fx.connect());
+  ASSERT_TRUE(c.p);
+  one_row(c, "SELECT rv FROM dbo.Rv WHERE id = 1");
+  EXPECT_EQ(dbcoltype(c, 1), SYBBINARY);
+  EXPECT_EQ(dbcolutype(c, 1), 80);  // what SQL Server sends for rowversion
+  EXPECT_EQ(text(c, 1), std::string("\0\0\0\0\0\0\x07\xD1", 8));
+  finish(c);
+  std::vector<std::vector<std::optional<std::string>>> rows;
+  ASSERT_TRUE(query(c, "SELECT DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_NAME = 'Rv' ORDER BY ORDINAL_POSITION",
+                    rows));
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[1][0], "timestamp");
+  EXPECT_EQ(rows[2][0], "hierarchyid");
+  EXPECT_EQ(rows[3][0], "geography");
+  captured().clear();
+  EXPECT_FALSE(query(c, "SELECT h FROM dbo.Rv", rows));
+  EXPECT_TRUE(captured().saw_msg(50000));
+}
+
 }  // namespace
 }  // namespace tds_test::testing
