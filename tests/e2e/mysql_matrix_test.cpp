@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "mysql_matrix.hpp"
+#include "tds_fixture.hpp"
 
 namespace e2e {
 namespace {
@@ -193,6 +194,35 @@ TEST_F(MysqlMatrix, ZeroDateIsADivergenceNotACrash) {
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got.begin()->first.second, 1);
   EXPECT_EQ(got.begin()->second, (std::set<std::string>{"d", "dt"}));
+}
+
+TEST_F(MysqlMatrix, LoginTableAndReachabilityFailuresExitAsDocumented) {
+  TempDir dir("my-err");
+  auto job = [&](const std::string& url, const std::string& table) {
+    write_file(dir / "job.toml", "[source]\nkind = \"mysql\"\nurl = \"" + url + "\"\npassword_env = \"" +
+                                     kMyPasswordEnv + "\"\nlogin_timeout = 3\n\n" + pg_side("target") +
+                                     "\n[check]\nthreads = 1\nretries = 0\n\n[[tables]]\nname = \"ints\"\nsource = \"" +
+                                     table + "\"\ntarget = \"mx.ints\"\nkey = [\"id\"]\n");
+  };
+  auto run = [&](const std::string& password) {
+    return run_recon({"check", "--config", (dir / "job.toml").string(), "--out", (dir / "out").string(), "--audit",
+                      (dir / "audit.db").string(), "--no-progress"},
+                     {{kMyPasswordEnv, password}}, 120);
+  };
+  job(server_->url("mx"), "mx.ints");
+  const ProcResult wrong = run("not-the-Pw-73");
+  EXPECT_EQ(wrong.exit_code, 2) << wrong.describe();
+  EXPECT_EQ(wrong.err.find("not-the-Pw-73"), std::string::npos) << wrong.describe();
+  EXPECT_NE(wrong.err.find("mysql://recon@127.0.0.1"), std::string::npos) << wrong.describe();
+
+  job(server_->url("mx"), "mx.no_such_table");
+  const ProcResult missing = run(kMyPassword);
+  EXPECT_EQ(missing.exit_code, 2) << missing.describe();
+  EXPECT_NE(missing.err.find("no_such_table"), std::string::npos) << missing.describe();
+
+  job("mysql://recon@127.0.0.1:" + std::to_string(unused_port()) + "/mx", "mx.ints");
+  const ProcResult unreachable = run(kMyPassword);
+  EXPECT_EQ(unreachable.exit_code, 3) << unreachable.describe();
 }
 
 }  // namespace
