@@ -52,6 +52,7 @@ TEST(MysqlQuery, IntegerRangeWithFilter) {
   EXPECT_EQ(range_select(q),
             "SELECT `id`, `total` FROM `shop`.`orders` WHERE `id` >= 10 AND `id` < 20 AND (active = 1) ORDER BY `id`");
   EXPECT_EQ(count_select(q), "SELECT COUNT(*) FROM `shop`.`orders` WHERE (active = 1)");
+  EXPECT_EQ(keys_only_select(q), "SELECT `id` FROM `shop`.`orders` WHERE (active = 1)");
   q.lower.reset();
   q.upper.reset();
   q.where.clear();

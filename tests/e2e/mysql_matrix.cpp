@@ -65,20 +65,21 @@ std::vector<Table> make_tables() {
        {"c_bin", "varbinary(20)", "bytea"},
        {"c_blob", "blob", "bytea"},
        {"c_binf", "binary(4)", "bytea"},
-       {"c_bit", "bit(5)", "text"}},
+       {"c_bit", "bit(5)", "bit(5)"},
+       {"c_bit_t", "bit(4)", "text"}},
       {{same("'plain'"), same("'ab'"), same("'O''Brien'"), same("'small'"), same("'a,b'"),
         {"'{\"b\": 1, \"a\": [1, 2.0]}'", "'{\"a\":[1,2],\"b\":1}'"}, {"X'00FF10'", "'\\x00ff10'"},
-        {"X'0A0D00'", "'\\x0a0d00'"}, {"X'0102'", "'\\x01020000'"}, {"b'10101'", "'10101'"}},
+        {"X'0A0D00'", "'\\x0a0d00'"}, {"X'0102'", "'\\x01020000'"}, {"b'10101'", "B'10101'"}, {"b'1010'", "'1010'"}},
        {same("'ação é ü'"), same("'abcde'"), {"'a\\\\b'", "'a\\b'"}, same("'large'"), same("'c'"),
         {"'[]'", "'[]'"}, {"X''", "'\\x'"}, {"X'41'", "'\\x41'"}, {"X'FFFFFFFF'", "'\\xffffffff'"},
-        {"b'0'", "'00000'"}},
+        {"b'0'", "B'00000'"}, {"b'0'", "'0000'"}},
        {same("''"), same("''"), {"'line\\nbreak'", "E'line\\nbreak'"}, same("'medium'"), same("''"),
         {"'{\"s\": \"\\\\u00e9\"}'", "'{\"s\":\"é\"}'"}, {"X'00'", "'\\x00'"}, {"X''", "'\\x'"},
-        {"X''", "'\\x00000000'"}, {"b'11111'", "'11111'"}},
+        {"X''", "'\\x00000000'"}, {"b'11111'", "B'11111'"}, {"b'1111'", "'1111'"}},
        {same("'😀 日本'"), same("'x'"), same("'  lead'"), same("'small'"), same("'a,b,c'"),
         {"'\"x\"'", "'\"x\"'"}, {"X'7F80'", "'\\x7f80'"}, {"X'FF'", "'\\xff'"}, {"X'00000001'", "'\\x00000001'"},
-        {"b'1'", "'00001'"}},
-       {kNull, kNull, kNull, kNull, kNull, kNull, kNull, kNull, kNull, kNull}}});
+        {"b'1'", "B'00001'"}, {"b'1'", "'0001'"}},
+       {kNull, kNull, kNull, kNull, kNull, kNull, kNull, kNull, kNull, kNull, kNull}}});
   return t;
 }
 
@@ -142,7 +143,8 @@ const std::vector<Plant>& plants() {
       {"texts", 1, "c_vc", "'Plain'", "'Plain'"},
       {"texts", 2, "c_vc", "'acao é ü'", "'acao é ü'"},
       {"texts", 3, "c_json", "'{\"s\":\"e\"}'", "'{\"s\":\"e\"}'"},
-      {"texts", 4, "c_bit", "'00011'", "b'00011'"},
+      {"texts", 4, "c_bit", "B'00011'", "b'00011'"},
+      {"texts", 5, "c_bit_t", "'0001'", "b'0001'"},
   };
   return p;
 }

@@ -109,6 +109,10 @@ std::string keys_select(const RangeQuery& q, const std::vector<std::string>& key
   return sql + order_by(q);
 }
 
+std::string keys_only_select(const RangeQuery& q) {
+  return "SELECT " + select_list(q, false) + from(q) + (q.where.empty() ? "" : " WHERE (" + q.where + ")");
+}
+
 std::string count_select(const RangeQuery& q) {
   return "SELECT COUNT(*)" + from(q) + (q.where.empty() ? "" : " WHERE (" + q.where + ")");
 }

@@ -26,6 +26,9 @@ std::string key_literal(const SelectColumn& key, const canon::ValueView& v);
 std::string range_select(const RangeQuery& q, bool with_values = true);
 /// The same columns for the rows whose keys are keys[begin, end).
 std::string keys_select(const RangeQuery& q, const std::vector<std::string>& keys, std::size_t begin, std::size_t end);
+/// SELECT keys FROM t [WHERE (<where>)], in whatever order the server reads them (sampling: no
+/// sort of every key).
+std::string keys_only_select(const RangeQuery& q);
 /// SELECT COUNT(*) FROM t [WHERE (<where>)].
 std::string count_select(const RangeQuery& q);
 

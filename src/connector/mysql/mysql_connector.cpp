@@ -81,7 +81,7 @@ class MysqlConnector final : public Connector {
     return info;
   }
 
-  /// Reads every key (streamed, keys only) and keeps evenly spaced ones: MySQL has no
+  /// Reads every key (streamed, keys only, unsorted) and keeps every k-th: MySQL has no
   /// TABLESAMPLE. The estimate is InnoDB's TABLE_ROWS, or a count when the job filters the table.
   KeySample sample_keys(const RangeQuery& q, std::size_t target_samples) override {
     KeySample sample;
@@ -92,12 +92,8 @@ class MysqlConnector final : public Connector {
     const std::int64_t step = std::max<std::int64_t>(1, sample.estimated_rows / n);
     RowBatch keys;
     std::int64_t seen = 0;
-    RangeQuery whole = q;
-    whole.lower.reset();
-    whole.upper.reset();
-    whole.spans.clear();
     in_snapshot(c, what, [&] {
-      c.stream(range_select(whole, false), what, [&](const RowView& row) {
+      c.stream(keys_only_select(q), what, [&](const RowView& row) {
         if (seen++ % step != 0) return;
         append_row(keys, q.keys, {}, false, row);
         sample.keys.emplace_back(keys.key(keys.size() - 1));

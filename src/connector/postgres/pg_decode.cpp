@@ -248,6 +248,17 @@ void decode_value(const ColumnDecoder& col, const char* p, std::size_t len, std:
       if (col.compare_as == TypeClass::Text) return canon::put_text(out, s);
       return canon::put_from_text(out, col.compare_as, s, col.rounding);
     }
+    case Wire::Bits: {
+      // int32 bit count, then the bits, most significant first, the last byte zero-padded.
+      if (len < 4) break;
+      const auto bits = static_cast<std::size_t>(be32(p));
+      if (len != 4 + (bits + 7) / 8) break;
+      scratch.assign(bits, '0');
+      for (std::size_t i = 0; i < bits; ++i)
+        if (static_cast<unsigned char>(p[4 + i / 8]) & (0x80u >> (i % 8))) scratch[i] = '1';
+      if (col.compare_as == TypeClass::Text) return canon::put_text(out, scratch);
+      return canon::put_from_text(out, col.compare_as, scratch, col.rounding);
+    }
     case Wire::Unsupported: break;
   }
   // A length that does not fit the type or a type recon does not decode: keep the raw bytes as

@@ -27,6 +27,8 @@ Wire wire_for_oid(std::uint32_t type_oid, bool text_like) {
     case oid::kBytea: return Wire::Bytea;
     case oid::kJson: return Wire::Json;
     case oid::kJsonb: return Wire::Jsonb;
+    case oid::kBit:
+    case oid::kVarbit: return Wire::Bits;
     // Built-in types with their own binary layout: never treat them as text even if the
     // catalog lists them in a string-like category.
     case oid::kMoney:
@@ -52,7 +54,8 @@ std::optional<TypeClass> class_for_oid(std::uint32_t type_oid, bool text_like) {
     case Wire::TimestampTz: return TypeClass::TimestampTz;
     case Wire::Uuid: return TypeClass::Uuid;
     case Wire::Text:
-    case Wire::Bpchar: return TypeClass::Text;
+    case Wire::Bpchar:
+    case Wire::Bits: return TypeClass::Text;
     case Wire::Bytea: return TypeClass::Bytes;
     case Wire::Json:
     case Wire::Jsonb: return TypeClass::Json;
