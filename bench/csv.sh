@@ -61,7 +61,7 @@ mkdir -p "$OUT/scratch"
 measure() {  # label job -> "label seconds rows/s peak_kB"
   rm -rf "$OUT/report" "$OUT/audit.db"
   /usr/bin/time -v -o "$OUT/$1.time" build/recon check --config "$OUT/$2" --out "$OUT/report" \
-    --audit "$OUT/audit.db" --quiet --no-progress || [ $? -eq 1 ]
+    --audit "$OUT/audit.db" --quiet --no-progress >/dev/null || [ $? -eq 1 ]
   local wall rss
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$OUT/$1.time")
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$OUT/$1.time")
