@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The dms_csv side beside the PostgreSQL path: N rows (default 200,000; 10000000 for the figure
-# docs/performance.md gives) written as a DMS full load (4 LOAD files, rows in no key order) and
-# loaded into PostgreSQL twice (src and tgt), then `recon check` PG→PG and dms_csv→PG, each timed
-# with /usr/bin/time -v. Prints rows/s, peak RSS and the dms_csv/PG ratio of both.
+# The dms_csv side beside the PostgreSQL path: N rows (default 200,000; 10,000,000 for the figure in
+# docs/architecture.md, "Memory") written as a DMS full load (4 LOAD files, rows in no key order)
+# and loaded into PostgreSQL twice (orders and orders_tgt), then `recon check` PG→PG and
+# dms_csv→PG, each timed with /usr/bin/time -v. Prints rows/s, peak RSS and the dms_csv/PG ratio.
 #   bench/csv.sh [ROWS]
 # Without PGHOST it starts its own throwaway cluster (pg_virtualenv).
 set -euo pipefail
