@@ -190,6 +190,23 @@ TEST_F(DmsCsv, FullLoadThenCdcAppliedInFileOrder) {
   expect_counts(read_json(dir / "out" / "summary.json"), "cdc_tgt", truth);
 }
 
+TEST_F(DmsCsv, OpAndTimestampColumnsOfAFullLoadAreSkipped) {
+  TempDir dir("opts");
+  const fs::path folder = dir / "dms" / "public" / "opts";
+  std::vector<Row> rows = shuffled_rows(1, 400);
+  for (Row& r : rows) r.insert(r.begin(), {Field("I"), Field("2026-12-04 12:00:00.000001")});
+  write_csv(folder, "LOAD00000001.csv", rows, false);
+  db_->exec(std::string("CREATE TABLE opts ") + kColumns +
+            "; CREATE TABLE opts_load (op text, dms_at text, id int, amount numeric(12,2), note text, at timestamp)");
+  copy_in("opts_load", folder / "LOAD00000001.csv", false, false);
+  db_->exec("INSERT INTO opts SELECT id, amount, note, at FROM opts_load");
+  make_target("opts");
+  const Truth truth = pg_truth(*db_, "opts", "opts_tgt", "id");
+  const ProcResult r = run_check(dir, "opts", "include_op_for_full_load = true\ntimestamp_column = true\n");
+  ASSERT_EQ(r.exit_code, expected_exit(truth)) << r.describe();
+  expect_counts(read_json(dir / "out" / "summary.json"), "opts_tgt", truth);
+}
+
 /// Good rows, then a short row, a value that is not a number, a good row and a quote left open.
 void write_bad_files(const fs::path& folder) {
   fs::create_directories(folder);
