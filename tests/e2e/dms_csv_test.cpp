@@ -85,7 +85,9 @@ class DmsCsv : public ::testing::Test {
     const bool gz = name.size() > 3 && name.substr(name.size() - 3) == ".gz";
     const fs::path plain = folder / (gz ? name.substr(0, name.size() - 3) : name);
     write_file(plain, (header ? std::string("id,amount,note,at\n") : std::string()) + dms_lines(rows));
-    if (gz) ASSERT_EQ(run_process("/bin/gzip", {"-n", plain.string()}).exit_code, 0);
+    if (gz) {
+      ASSERT_EQ(run_process("/bin/gzip", {"-n", plain.string()}).exit_code, 0);
+    }
   }
 
   /// The target `t`_tgt: the truth `t` with differences planted (changed, missing either side,
@@ -205,6 +207,22 @@ TEST_F(DmsCsv, OpAndTimestampColumnsOfAFullLoadAreSkipped) {
   const ProcResult r = run_check(dir, "opts", "include_op_for_full_load = true\ntimestamp_column = true\n");
   ASSERT_EQ(r.exit_code, expected_exit(truth)) << r.describe();
   expect_counts(read_json(dir / "out" / "summary.json"), "opts_tgt", truth);
+}
+
+TEST_F(DmsCsv, HeaderNamesColumnsInAnotherOrder) {
+  TempDir dir("reorder");
+  const fs::path folder = dir / "dms" / "public" / "reorder";
+  std::vector<Row> rows;
+  for (const Row& r : shuffled_rows(1, 300)) rows.push_back({r[2], r[0], r[3], r[1]});
+  fs::create_directories(folder);
+  write_file(folder / "LOAD00000001.csv", "note,id,at,amount\n" + dms_lines(rows));
+  db_->exec(std::string("CREATE TABLE reorder ") + kColumns);
+  copy_in("reorder (note, id, at, amount)", folder / "LOAD00000001.csv", true, false);
+  make_target("reorder");
+  const Truth truth = pg_truth(*db_, "reorder", "reorder_tgt", "id");
+  const ProcResult r = run_check(dir, "reorder", "add_column_name = true\n");
+  ASSERT_EQ(r.exit_code, expected_exit(truth)) << r.describe();
+  expect_counts(read_json(dir / "out" / "summary.json"), "reorder_tgt", truth);
 }
 
 /// Good rows, then a short row, a value that is not a number, a good row and a quote left open.

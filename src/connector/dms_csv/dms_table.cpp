@@ -40,9 +40,12 @@ struct FileReading {
   std::size_t skip = 0;        ///< DMS's own columns before the data
   std::vector<std::string>& bad;  ///< "file:line: …" of rows that could not be read
   std::string key, values, scratch;
+  /// The field of each column (after skip): file order is the layout's unless a header says
+  /// otherwise.
+  std::vector<std::size_t> field_of;
 
   void row(const CsvRow& r) {
-    if (options.add_column_name && r.line == 1) return;  // the header names the columns
+    if (options.add_column_name && r.line == 1) return header(r);
     const std::size_t expected = skip + layout.columns.size();
     if (r.fields.size() != expected)
       return reject(r.line, fmt::format("{} row: {} fields where {} were expected ({}{} column(s) of {})",
@@ -57,7 +60,7 @@ struct FileReading {
     }
     key.clear();
     for (const int k : key_index) {
-      const auto& f = r.fields[skip + static_cast<std::size_t>(k)];
+      const auto& f = r.fields[skip + field_of[static_cast<std::size_t>(k)]];
       const ColumnInfo& c = layout.columns[static_cast<std::size_t>(k)];
       if (!f) return reject(r.line, fmt::format("key column {} is NULL; a key must identify every row", c.name));
       const std::size_t at = key.size();
@@ -66,7 +69,7 @@ struct FileReading {
     }
     values.clear();
     for (std::size_t i = 0; i < layout.columns.size(); ++i) {
-      const auto& f = r.fields[skip + i];
+      const auto& f = r.fields[skip + field_of[i]];
       if (!f) {
         canon::put_null(values);
         continue;
@@ -81,6 +84,23 @@ struct FileReading {
       canon::put_text(values, *f);
     }
     sort.add(key, seq++, op, values);
+  }
+
+  /// The header (AddColumnName) names the columns: each column is read from the field of its
+  /// name, so a file whose columns are in another order than the other side's still reads right.
+  void header(const CsvRow& r) {
+    const std::size_t n = layout.columns.size();
+    if (r.fields.size() != skip + n)
+      return reject(r.line, fmt::format("the header names {} fields where {} were expected", r.fields.size(), skip + n));
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string& name = layout.columns[i].name;
+      std::size_t at = n;
+      for (std::size_t f = 0; f < n && at == n; ++f)
+        if (r.fields[skip + f] && *r.fields[skip + f] == name) at = f;
+      if (at == n)
+        return reject(r.line, fmt::format("the header does not name column {} of {}", name, layout.ref.display()));
+      field_of[i] = at;
+    }
   }
 
   void reject_value(std::size_t line, const ColumnInfo& c, const std::string& text) {
@@ -158,8 +178,9 @@ SortedTable load_sorted(const TableLayout& layout, const std::vector<std::string
   for (const fs::path& file : data_files(layout.folder)) {
     const bool cdc = file.filename().string().rfind("LOAD", 0) != 0;
     FileReading reading{layout, options, key_index, sort, seq, file.string(), cdc || options.include_op_for_full_load,
-                        0, bad, {}, {}, {}};
+                        0, bad, {}, {}, {}, {}};
     reading.skip = (reading.has_op ? 1 : 0) + (options.timestamp_column ? 1 : 0);
+    for (std::size_t i = 0; i < layout.columns.size(); ++i) reading.field_of.push_back(i);
     read_csv_file(
         file, options, [&](const CsvRow& r) { if (bad.empty() || options.on_bad_row == OnBadRow::Report) reading.row(r); },
         [&](std::size_t line, const std::string& what) { reading.reject(line, what); });
