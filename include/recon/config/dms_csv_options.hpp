@@ -21,7 +21,7 @@ enum class OnBadRow {
 struct DmsCsvOptions {
   char delimiter = ',';  ///< CsvDelimiter
   char quote = '"';      ///< the quote character DMS puts around text that needs it
-  /// AddColumnName: the first row of every file names the columns (and is skipped).
+  /// AddColumnName: the first row of every file names the columns; each is read by its name.
   bool add_column_name = false;
   /// CsvNullValue as DMS writes it: "" (the default) means NULL is an empty unquoted field and the
   /// empty string is written `""`; any other text is NULL wherever a field holds exactly it.
