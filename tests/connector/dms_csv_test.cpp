@@ -133,7 +133,9 @@ TEST_F(DmsCsvFiles, ExternalSortSpillsManyRunsAndKeepsTheLastChange) {
     std::string key(len[0], '\0'), values(len[1], '\0');
     in.read(key.data(), len[0]);
     in.read(values.data(), len[1]);
-    if (!prev.empty()) EXPECT_LT(canon::compare_keys(prev, key), 0);
+    if (!prev.empty()) {
+      EXPECT_LT(canon::compare_keys(prev, key), 0);
+    }
     std::size_t pos = 0;
     const std::int64_t k = canon::read_value(key, pos).as_int64();
     EXPECT_NE(k % 10, 5);
