@@ -225,6 +225,50 @@ TEST_F(DmsCsv, HeaderNamesColumnsInAnotherOrder) {
   expect_counts(read_json(dir / "out" / "summary.json"), "reorder_tgt", truth);
 }
 
+TEST_F(DmsCsv, RowDelimiterAndDateTimeFormatsOfTheJob) {
+  TempDir dir("fmt");
+  const fs::path folder = dir / "dms" / "public" / "fmt";
+  fs::create_directories(folder);
+  // Rows end "\r\n"; dates DD/MM/YYYY; timestamps DD/MM/YYYY HH:MI:SS with 0 to 9 fraction digits,
+  // a leap day among them; a quoted note holds a line break.
+  std::string text;
+  for (int i = 1; i <= 600; ++i) {
+    const int k = (i * 7919) % 600 + 1;
+    char day[16], at[48];
+    std::snprintf(day, sizeof day, "%02d/%02d/20%02d", 1 + k % 28, 1 + k % 12, k % 30);
+    const std::string frac = std::string(".123456789").substr(0, static_cast<std::size_t>(k % 11 == 1 ? 0 : k % 11));
+    std::snprintf(at, sizeof at, "%s %02d:%02d:%02d%s", k % 50 == 0 ? "29/02/2024" : day, k % 24, k % 60, (k * 7) % 60,
+                  frac.c_str());
+    const Field note = k % 5 == 0 ? Field() : Field(k % 5 == 1 ? "two\nlines" : "n" + std::to_string(k));
+    text += std::to_string(k) + "," + dms_field(note) + "," + (k % 13 == 0 ? "" : day) + "," + at + "\r\n";
+  }
+  write_file(folder / "LOAD00000001.csv", text);
+  db_->exec("CREATE TABLE fmt (id int PRIMARY KEY, note text, day date, at timestamp(6))");
+  const ProcResult c = run_process("/usr/bin/psql", {"-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", db_->name(), "-c",
+                                                     "SET datestyle TO 'ISO, DMY'", "-c",
+                                                     "\\copy fmt FROM '" + (folder / "LOAD00000001.csv").string() +
+                                                         "' WITH (FORMAT csv)"});
+  ASSERT_EQ(c.exit_code, 0) << c.describe();
+  ASSERT_EQ(db_->count("SELECT count(*) FROM fmt WHERE at::date = '2024-02-29'"), 12);
+  db_->exec("CREATE TABLE fmt_tgt (LIKE fmt INCLUDING ALL); INSERT INTO fmt_tgt SELECT * FROM fmt;"
+            "UPDATE fmt_tgt SET at = at + interval '1 microsecond' WHERE id % 37 = 1;"
+            "UPDATE fmt_tgt SET day = day + 1 WHERE id % 41 = 2; DELETE FROM fmt_tgt WHERE id % 43 = 3");
+  const Truth truth = pg_truth(*db_, "fmt", "fmt_tgt", "id");
+  ASSERT_FALSE(truth.zero());
+  const ProcResult r = run_check(dir, "fmt", "row_delimiter = \"\\r\\n\"\ndate_format = \"DD/MM/YYYY\"\n"
+                                              "timestamp_format = \"DD/MM/YYYY HH:MI:SS.FF\"\n");
+  ASSERT_EQ(r.exit_code, expected_exit(truth)) << r.describe();
+  expect_counts(read_json(dir / "out" / "summary.json"), "fmt_tgt", truth);
+
+  // A value in another spelling is a bad row naming the format.
+  write_file(folder / "LOAD00000002.csv", "9001,x,2026-12-04,04/12/2026 00:00:00\r\n");
+  const ProcResult bad = run_check(dir, "fmt", "row_delimiter = \"\\r\\n\"\ndate_format = \"DD/MM/YYYY\"\n"
+                                                "timestamp_format = \"DD/MM/YYYY HH:MI:SS.FF\"\n");
+  EXPECT_EQ(bad.exit_code, 2) << bad.describe();
+  EXPECT_NE(bad.err.find("LOAD00000002.csv:1: column day: '2026-12-04' does not match date_format \"DD/MM/YYYY\""),
+            std::string::npos) << bad.err;
+}
+
 /// Good rows, then a short row, a value that is not a number, a good row and a quote left open.
 void write_bad_files(const fs::path& folder) {
   fs::create_directories(folder);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <map>
+#include <optional>
 #include <utility>
 
 #include <fmt/format.h>
@@ -39,7 +40,7 @@ struct FileReading {
   bool has_op = false;
   std::size_t skip = 0;        ///< DMS's own columns before the data
   std::vector<std::string>& bad;  ///< "file:line: …" of rows that could not be read
-  std::string key, values, scratch;
+  std::string key, values, scratch, converted;
   /// The field of each column (after skip): file order is the layout's unless a header says
   /// otherwise.
   std::vector<std::size_t> field_of;
@@ -63,8 +64,10 @@ struct FileReading {
       const auto& f = r.fields[skip + field_of[static_cast<std::size_t>(k)]];
       const ColumnInfo& c = layout.columns[static_cast<std::size_t>(k)];
       if (!f) return reject(r.line, fmt::format("key column {} is NULL; a key must identify every row", c.name));
+      const std::string* text = as_written(c, *f);
+      if (!text) return reject_format(r.line, c, *f);
       const std::size_t at = key.size();
-      canon::put_from_text(key, c.type_class.value_or(TypeClass::Text), c.padded_char ? canon::without_padding(*f) : *f);
+      canon::put_from_text(key, c.type_class.value_or(TypeClass::Text), c.padded_char ? canon::without_padding(*text) : *text);
       if (key[at] == static_cast<char>(TypeClass::Invalid)) return reject_value(r.line, c, *f);
     }
     values.clear();
@@ -76,12 +79,14 @@ struct FileReading {
       }
       const ColumnInfo& c = layout.columns[i];
       const TypeClass cls = c.type_class.value_or(TypeClass::Text);
+      const std::string* text = op == RowOp::Delete ? &*f : as_written(c, *f);
+      if (!text) return reject_format(r.line, c, *f);
       if (op != RowOp::Delete && cls != TypeClass::Text && cls != TypeClass::Bytes) {
         scratch.clear();
-        canon::put_from_text(scratch, cls, *f);
+        canon::put_from_text(scratch, cls, *text);
         if (scratch[0] == static_cast<char>(TypeClass::Invalid)) return reject_value(r.line, layout.columns[i], *f);
       }
-      canon::put_text(values, *f);
+      canon::put_text(values, *text);
     }
     sort.add(key, seq++, op, values);
   }
@@ -101,6 +106,27 @@ struct FileReading {
         return reject(r.line, fmt::format("the header does not name column {} of {}", name, layout.ref.display()));
       field_of[i] = at;
     }
+  }
+
+  /// The field as the canonical parser reads it: a date or timestamp through its format
+  /// (date_format / timestamp_format), anything else as written. Null when it does not match.
+  const std::string* as_written(const ColumnInfo& c, const std::string& f) {
+    const TypeClass cls = c.type_class.value_or(TypeClass::Text);
+    std::optional<std::string> t;
+    if (cls == TypeClass::Date) t = options.date_format.to_canonical(f);
+    else if (cls == TypeClass::Timestamp) t = options.timestamp_format.to_canonical(f);
+    else if (cls == TypeClass::TimestampTz) t = options.timestamp_format.to_canonical(f, /*zone_tail=*/true);
+    else return &f;
+    if (!t) return nullptr;
+    converted = std::move(*t);
+    return &converted;
+  }
+
+  void reject_format(std::size_t line, const ColumnInfo& c, const std::string& text) {
+    const TypeClass cls = c.type_class.value_or(TypeClass::Text);
+    const DmsTimeFormat& f = cls == TypeClass::Date ? options.date_format : options.timestamp_format;
+    reject(line, fmt::format("column {}: '{}' does not match {} \"{}\"", c.name, text.substr(0, 80),
+                             cls == TypeClass::Date ? "date_format" : "timestamp_format", f.spec()));
   }
 
   void reject_value(std::size_t line, const ColumnInfo& c, const std::string& text) {
@@ -178,7 +204,7 @@ SortedTable load_sorted(const TableLayout& layout, const std::vector<std::string
   for (const fs::path& file : data_files(layout.folder)) {
     const bool cdc = file.filename().string().rfind("LOAD", 0) != 0;
     FileReading reading{layout, options, key_index, sort, seq, file.string(), cdc || options.include_op_for_full_load,
-                        0, bad, {}, {}, {}, {}};
+                        0, bad, {}, {}, {}, {}, {}};
     reading.skip = (reading.has_op ? 1 : 0) + (options.timestamp_column ? 1 : 0);
     for (std::size_t i = 0; i < layout.columns.size(); ++i) reading.field_of.push_back(i);
     read_csv_file(
