@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The dms_csv side beside the PostgreSQL path: N rows (default 200,000; 10000000 for the figure
-# docs/performance.md gives) written as a DMS full load (4 LOAD files, rows in no key order) and
-# loaded into PostgreSQL twice (src and tgt), then `recon check` PG→PG and dms_csv→PG, each timed
-# with /usr/bin/time -v. Prints rows/s, peak RSS and the dms_csv/PG ratio of both.
+# The dms_csv side beside the PostgreSQL path: N rows (default 200,000; 10,000,000 for the figure in
+# docs/architecture.md, "Memory") written as a DMS full load (4 LOAD files, rows in no key order)
+# and loaded into PostgreSQL twice (orders and orders_tgt), then `recon check` PG→PG and
+# dms_csv→PG, each timed with /usr/bin/time -v. Prints rows/s, peak RSS and the dms_csv/PG ratio.
 #   bench/csv.sh [ROWS]
 # Without PGHOST it starts its own throwaway cluster (pg_virtualenv).
 set -euo pipefail
@@ -61,7 +61,7 @@ mkdir -p "$OUT/scratch"
 measure() {  # label job -> "label seconds rows/s peak_kB"
   rm -rf "$OUT/report" "$OUT/audit.db"
   /usr/bin/time -v -o "$OUT/$1.time" build/recon check --config "$OUT/$2" --out "$OUT/report" \
-    --audit "$OUT/audit.db" --quiet --no-progress || [ $? -eq 1 ]
+    --audit "$OUT/audit.db" --quiet --no-progress >/dev/null || [ $? -eq 1 ]
   local wall rss
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$OUT/$1.time")
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$OUT/$1.time")

@@ -9,7 +9,7 @@
 namespace recon::config_detail {
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kDmsCsvKeys = {"delimiter", "quote", "add_column_name", "null_value",
+const std::vector<std::string> kDmsCsvKeys = {"delimiter", "quote", "row_delimiter", "date_format", "timestamp_format", "add_column_name", "null_value",
                                               "include_op_for_full_load", "timestamp_column", "on_bad_row",
                                               "columns", "temp_dir", "sort_run_bytes"};
 
@@ -22,6 +22,27 @@ char one_char(const TableReader& r, const std::string& key, char fallback) {
   if (v->size() != 1 || (*v)[0] == '\n' || (*v)[0] == '\r')
     r.fail(key, fmt::format("must be one character other than a line break (e.g. \",\" or \"|\"), not \"{}\"", *v));
   return (*v)[0];
+}
+
+/// CsvRowDelimiter: one or two characters, none of them the field delimiter or the quote.
+std::string row_delimiter(const TableReader& r, const DmsCsvOptions& o) {
+  const auto v = r.str("row_delimiter");
+  if (!v) return "\n";
+  if (v->empty() || v->size() > 2)
+    r.fail("row_delimiter", fmt::format("must be one or two characters (e.g. \"\\n\" or \"\\r\\n\"), not {} characters", v->size()));
+  if (v->find(o.delimiter) != std::string::npos || v->find(o.quote) != std::string::npos)
+    r.fail("row_delimiter", "must not hold the delimiter or the quote character");
+  return *v;
+}
+
+/// date_format / timestamp_format, refused with what is wrong when they are not formats.
+DmsTimeFormat time_format(const TableReader& r, const std::string& key, bool with_time, DmsTimeFormat fallback) {
+  const auto v = r.str(key);
+  if (!v) return fallback;
+  std::string why;
+  auto f = DmsTimeFormat::compile(*v, with_time, why);
+  if (!f) r.fail(key, fmt::format("\"{}\" {} (docs/job-file.md, dms_csv sides)", *v, why));
+  return *f;
 }
 
 /// columns = { "public.orders" = ["id:integer", "note:text"] }: every entry names a class.
@@ -55,6 +76,9 @@ void read_dms_csv_options(const TableReader& r, const fs::path& base, DmsCsvOpti
   out.delimiter = one_char(r, "delimiter", ',');
   out.quote = one_char(r, "quote", '"');
   if (out.quote == out.delimiter) r.fail("quote", "must differ from delimiter");
+  out.row_delimiter = row_delimiter(r, out);
+  out.date_format = time_format(r, "date_format", false, DmsTimeFormat::dms_date());
+  out.timestamp_format = time_format(r, "timestamp_format", true, DmsTimeFormat::dms_timestamp());
   out.add_column_name = r.boolean("add_column_name").value_or(false);
   out.null_value = r.str("null_value").value_or("");
   out.include_op_for_full_load = r.boolean("include_op_for_full_load").value_or(false);

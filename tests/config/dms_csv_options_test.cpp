@@ -37,6 +37,29 @@ TEST(DmsCsvOptions, DefaultsAreDmsDefaults) {
   EXPECT_FALSE(d.timestamp_column);
   EXPECT_EQ(d.on_bad_row, OnBadRow::Fail);
   EXPECT_EQ(d.sort_run_bytes, 64u << 20);
+  EXPECT_EQ(d.row_delimiter, "\n");
+  EXPECT_EQ(d.date_format.spec(), "YYYY-MM-DD");
+  EXPECT_EQ(d.timestamp_format.spec(), "YYYY-MM-DD HH:MI:SS.FF");
+}
+
+TEST(DmsCsvOptions, RowDelimiterAndTimeFormats) {
+  const RunOptions o = parse("row_delimiter = \"\\r\\n\"\ndate_format = \"DD/MM/YYYY\"\n"
+                             "timestamp_format = \"DD/MM/YYYY HH:MI:SS\"\n");
+  const DmsCsvOptions& d = o.source.dms_csv;
+  EXPECT_EQ(d.row_delimiter, "\r\n");
+  EXPECT_EQ(d.date_format.to_canonical("04/12/2026").value_or(""), "2026-12-04");
+  EXPECT_EQ(d.timestamp_format.to_canonical("04/12/2026 01:02:03").value_or(""), "2026-12-04 01:02:03");
+  EXPECT_EQ(parse("row_delimiter = \"|;\"\n").source.dms_csv.row_delimiter, "|;");
+}
+
+TEST(DmsCsvOptions, BadRowDelimiterAndFormatsNameTheKey) {
+  EXPECT_NE(message_of("row_delimiter = \"\"\n").find("row_delimiter must be one or two characters"), std::string::npos);
+  EXPECT_NE(message_of("row_delimiter = \"abc\"\n").find("row_delimiter must be one or two"), std::string::npos);
+  EXPECT_NE(message_of("row_delimiter = \",\\n\"\n").find("row_delimiter must not hold the delimiter"),
+            std::string::npos);
+  EXPECT_NE(message_of("date_format = \"DD/MM/YY\"\n").find("date_format \"DD/MM/YY\" 'Y' at position 7"),
+            std::string::npos) << message_of("date_format = \"DD/MM/YY\"\n");
+  EXPECT_NE(message_of("timestamp_format = \"YYYY-MM-DD\"\n").find("timestamp_format"), std::string::npos);
 }
 
 TEST(DmsCsvOptions, EverySettingIsRead) {

@@ -75,7 +75,7 @@ TEST(JobFile, UnknownKeySuggestsTheClosestOne) {
 }
 
 TEST(JobFile, OnlyKindsThisBuildReadsAreAccepted) {
-  for (const char* kind : {"csv", "oracle"}) {
+  for (const char* kind : {"oracle"}) {  // "csv" has a message of its own (dms_csv_options_test)
     std::string text = kJob;
     text.replace(text.find("kind = \"sqlite\""), 15, fmt::format("kind = \"{}\"", kind));
     const std::string m = message_of(text);

@@ -112,6 +112,35 @@ std::string int_key(std::int64_t v) {
   return k;
 }
 
+TEST_F(DmsCsvFiles, RowDelimiters) {
+  DmsCsvOptions crlf;
+  crlf.row_delimiter = "\r\n";
+  Read r = read(write("crlf.csv", "1,\"a\r\nb\"\r\n2,lone\nlf\r\n3,\"x\"\r\n"), crlf);
+  ASSERT_TRUE(r.errors.empty());
+  ASSERT_EQ(r.rows.size(), 3u);
+  EXPECT_EQ(*r.rows[0].fields[1], "a\r\nb");  // inside quotes: data
+  EXPECT_EQ(*r.rows[1].fields[1], "lone\nlf");  // not the row delimiter: data
+  EXPECT_EQ(r.rows[1].line, 3u);
+  EXPECT_EQ(*r.rows[2].fields[1], "x");
+
+  DmsCsvOptions two;
+  two.row_delimiter = "|;";
+  // Long enough that a delimiter falls across the reader's 1 MiB reads.
+  std::string text;
+  for (int i = 0; i < 200000; ++i) text += std::to_string(i) + ",v|x;" + std::to_string(i) + "|;";
+  r = read(write("two.csv", text + "\"q|;q\",end"), two);
+  ASSERT_TRUE(r.errors.empty());
+  ASSERT_EQ(r.rows.size(), 200001u);
+  for (int i = 0; i < 200000; i += 4999) EXPECT_EQ(*r.rows[i].fields[1], "v|x;" + std::to_string(i)) << i;
+  EXPECT_EQ(*r.rows[200000].fields[0], "q|;q");
+  EXPECT_EQ(r.rows[200000].line, 200001u);
+
+  // Under "\n" a carriage return is data.
+  r = read(write("lf.csv", "1,a\r\n"));
+  ASSERT_EQ(r.rows.size(), 1u);
+  EXPECT_EQ(*r.rows[0].fields[1], "a\r");
+}
+
 TEST_F(DmsCsvFiles, ExternalSortSpillsManyRunsAndKeepsTheLastChange) {
   ExternalSort sort(dir_, 4096);  // a few dozen records per run
   std::vector<int> keys(5000);
@@ -133,7 +162,9 @@ TEST_F(DmsCsvFiles, ExternalSortSpillsManyRunsAndKeepsTheLastChange) {
     std::string key(len[0], '\0'), values(len[1], '\0');
     in.read(key.data(), len[0]);
     in.read(values.data(), len[1]);
-    if (!prev.empty()) EXPECT_LT(canon::compare_keys(prev, key), 0);
+    if (!prev.empty()) {
+      EXPECT_LT(canon::compare_keys(prev, key), 0);
+    }
     std::size_t pos = 0;
     const std::int64_t k = canon::read_value(key, pos).as_int64();
     EXPECT_NE(k % 10, 5);

@@ -73,7 +73,7 @@ class DmsCsv : public ::testing::Test {
   /// psql's \copy of `file` into `table` (client side, as the files are the test's).
   static void copy_in(const std::string& table, const fs::path& file, bool header, bool gz) {
     const std::string from = gz ? "PROGRAM 'gzip -dc " + file.string() + "'" : "'" + file.string() + "'";
-    const ProcResult r = run_process("psql", {"-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", db_->name(), "-c",
+    const ProcResult r = run_process("/usr/bin/psql", {"-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", db_->name(), "-c",
                                               "\\copy " + table + " FROM " + from + " WITH (FORMAT csv" +
                                                   (header ? ", HEADER" : "") + ")"});
     ASSERT_EQ(r.exit_code, 0) << r.describe();
@@ -85,7 +85,9 @@ class DmsCsv : public ::testing::Test {
     const bool gz = name.size() > 3 && name.substr(name.size() - 3) == ".gz";
     const fs::path plain = folder / (gz ? name.substr(0, name.size() - 3) : name);
     write_file(plain, (header ? std::string("id,amount,note,at\n") : std::string()) + dms_lines(rows));
-    if (gz) ASSERT_EQ(run_process("gzip", {"-n", plain.string()}).exit_code, 0);
+    if (gz) {
+      ASSERT_EQ(run_process("/bin/gzip", {"-n", plain.string()}).exit_code, 0);
+    }
   }
 
   /// The target `t`_tgt: the truth `t` with differences planted (changed, missing either side,
@@ -168,7 +170,7 @@ TEST_F(DmsCsv, FullLoadThenCdcAppliedInFileOrder) {
   c1.push_back(op("U", make_row(20, " (twice)")));
   c1.push_back(op("I", make_row(1600)));
   c1.push_back(op("D", make_row(1600)));
-  c2.push_back(op("I", make_row(15, " (back)")));
+  c2.push_back(op("I", make_row(45, " (back)")));
   c2.push_back(op("U", make_row(30, " (second file)")));
   write_csv(folder, "20261204-120000000.csv", c1, false);
   write_csv(folder, "20261204-120500000.csv.gz", c2, false);
@@ -188,6 +190,83 @@ TEST_F(DmsCsv, FullLoadThenCdcAppliedInFileOrder) {
   const ProcResult r = run_check(dir, "cdc", "");
   ASSERT_EQ(r.exit_code, expected_exit(truth)) << r.describe();
   expect_counts(read_json(dir / "out" / "summary.json"), "cdc_tgt", truth);
+}
+
+TEST_F(DmsCsv, OpAndTimestampColumnsOfAFullLoadAreSkipped) {
+  TempDir dir("opts");
+  const fs::path folder = dir / "dms" / "public" / "opts";
+  std::vector<Row> rows = shuffled_rows(1, 400);
+  for (Row& r : rows) r.insert(r.begin(), {Field("I"), Field("2026-12-04 12:00:00.000001")});
+  write_csv(folder, "LOAD00000001.csv", rows, false);
+  db_->exec(std::string("CREATE TABLE opts ") + kColumns +
+            "; CREATE TABLE opts_load (op text, dms_at text, id int, amount numeric(12,2), note text, at timestamp)");
+  copy_in("opts_load", folder / "LOAD00000001.csv", false, false);
+  db_->exec("INSERT INTO opts SELECT id, amount, note, at FROM opts_load");
+  make_target("opts");
+  const Truth truth = pg_truth(*db_, "opts", "opts_tgt", "id");
+  const ProcResult r = run_check(dir, "opts", "include_op_for_full_load = true\ntimestamp_column = true\n");
+  ASSERT_EQ(r.exit_code, expected_exit(truth)) << r.describe();
+  expect_counts(read_json(dir / "out" / "summary.json"), "opts_tgt", truth);
+}
+
+TEST_F(DmsCsv, HeaderNamesColumnsInAnotherOrder) {
+  TempDir dir("reorder");
+  const fs::path folder = dir / "dms" / "public" / "reorder";
+  std::vector<Row> rows;
+  for (const Row& r : shuffled_rows(1, 300)) rows.push_back({r[2], r[0], r[3], r[1]});
+  fs::create_directories(folder);
+  write_file(folder / "LOAD00000001.csv", "note,id,at,amount\n" + dms_lines(rows));
+  db_->exec(std::string("CREATE TABLE reorder ") + kColumns);
+  copy_in("reorder (note, id, at, amount)", folder / "LOAD00000001.csv", true, false);
+  make_target("reorder");
+  const Truth truth = pg_truth(*db_, "reorder", "reorder_tgt", "id");
+  const ProcResult r = run_check(dir, "reorder", "add_column_name = true\n");
+  ASSERT_EQ(r.exit_code, expected_exit(truth)) << r.describe();
+  expect_counts(read_json(dir / "out" / "summary.json"), "reorder_tgt", truth);
+}
+
+TEST_F(DmsCsv, RowDelimiterAndDateTimeFormatsOfTheJob) {
+  TempDir dir("fmt");
+  const fs::path folder = dir / "dms" / "public" / "fmt";
+  fs::create_directories(folder);
+  // Rows end "\r\n"; dates DD/MM/YYYY; timestamps DD/MM/YYYY HH:MI:SS with 0 to 9 fraction digits,
+  // a leap day among them; a quoted note holds a line break.
+  std::string text;
+  for (int i = 1; i <= 600; ++i) {
+    const int k = (i * 7919) % 600 + 1;
+    char day[16], at[48];
+    std::snprintf(day, sizeof day, "%02d/%02d/20%02d", 1 + k % 28, 1 + k % 12, k % 30);
+    const std::string frac = std::string(".123456789").substr(0, static_cast<std::size_t>(k % 11 == 1 ? 0 : k % 11));
+    std::snprintf(at, sizeof at, "%s %02d:%02d:%02d%s", k % 50 == 0 ? "29/02/2024" : day, k % 24, k % 60, (k * 7) % 60,
+                  frac.c_str());
+    const Field note = k % 5 == 0 ? Field() : Field(k % 5 == 1 ? "two\nlines" : "n" + std::to_string(k));
+    text += std::to_string(k) + "," + dms_field(note) + "," + (k % 13 == 0 ? "" : day) + "," + at + "\r\n";
+  }
+  write_file(folder / "LOAD00000001.csv", text);
+  db_->exec("CREATE TABLE fmt (id int PRIMARY KEY, note text, day date, at timestamp(6))");
+  const ProcResult c = run_process("/usr/bin/psql", {"-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", db_->name(), "-c",
+                                                     "SET datestyle TO 'ISO, DMY'", "-c",
+                                                     "\\copy fmt FROM '" + (folder / "LOAD00000001.csv").string() +
+                                                         "' WITH (FORMAT csv)"});
+  ASSERT_EQ(c.exit_code, 0) << c.describe();
+  ASSERT_EQ(db_->count("SELECT count(*) FROM fmt WHERE at::date = '2024-02-29'"), 12);
+  db_->exec("CREATE TABLE fmt_tgt (LIKE fmt INCLUDING ALL); INSERT INTO fmt_tgt SELECT * FROM fmt;"
+            "UPDATE fmt_tgt SET at = at + interval '1 microsecond' WHERE id % 37 = 1;"
+            "UPDATE fmt_tgt SET day = day + 1 WHERE id % 41 = 2; DELETE FROM fmt_tgt WHERE id % 43 = 3");
+  const Truth truth = pg_truth(*db_, "fmt", "fmt_tgt", "id");
+  ASSERT_FALSE(truth.zero());
+  const ProcResult r = run_check(dir, "fmt", "row_delimiter = \"\\r\\n\"\ndate_format = \"DD/MM/YYYY\"\n"
+                                              "timestamp_format = \"DD/MM/YYYY HH:MI:SS.FF\"\n");
+  ASSERT_EQ(r.exit_code, expected_exit(truth)) << r.describe();
+  expect_counts(read_json(dir / "out" / "summary.json"), "fmt_tgt", truth);
+
+  // A value in another spelling is a bad row naming the format.
+  write_file(folder / "LOAD00000002.csv", "9001,x,2026-12-04,04/12/2026 00:00:00\r\n");
+  const ProcResult bad = run_check(dir, "fmt", "row_delimiter = \"\\r\\n\"\ndate_format = \"DD/MM/YYYY\"\n"
+                                                "timestamp_format = \"DD/MM/YYYY HH:MI:SS.FF\"\n");
+  EXPECT_EQ(bad.exit_code, 2) << bad.describe();
+  EXPECT_NE(bad.err.find("LOAD00000002.csv:1: column day: '2026-12-04' does not match date_format \"DD/MM/YYYY\""),
+            std::string::npos) << bad.err;
 }
 
 /// Good rows, then a short row, a value that is not a number, a good row and a quote left open.

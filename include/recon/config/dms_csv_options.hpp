@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "recon/config/dms_time_format.hpp"
+
 namespace recon {
 
 /// What a row that cannot be read (short or long row, unterminated quote, a value that does not
@@ -21,7 +23,12 @@ enum class OnBadRow {
 struct DmsCsvOptions {
   char delimiter = ',';  ///< CsvDelimiter
   char quote = '"';      ///< the quote character DMS puts around text that needs it
-  /// AddColumnName: the first row of every file names the columns (and is skipped).
+  /// CsvRowDelimiter: one or two characters that end a row outside a quoted field ("\n", "\r\n", …).
+  std::string row_delimiter = "\n";
+  /// How date and timestamp (and timestamptz) columns are spelt in the files (dms_time_format.hpp).
+  DmsTimeFormat date_format = DmsTimeFormat::dms_date();
+  DmsTimeFormat timestamp_format = DmsTimeFormat::dms_timestamp();
+  /// AddColumnName: the first row of every file names the columns; each is read by its name.
   bool add_column_name = false;
   /// CsvNullValue as DMS writes it: "" (the default) means NULL is an empty unquoted field and the
   /// empty string is written `""`; any other text is NULL wherever a field holds exactly it.

@@ -19,6 +19,8 @@ constexpr std::size_t kReadBytes = 1u << 20;
 
 /// libcsv's parser with the options DMS's files need, and the row being assembled.
 class Parser {
+  static constexpr int kFieldBegun = 2;  // libcsv's FIELD_BEGUN (libcsv.c): within a field's text
+
  public:
   Parser(const DmsCsvOptions& o, const RowSink& sink) : options_(o), sink_(sink) { reset(); }
   ~Parser() { csv_free(&p_); }
@@ -36,6 +38,9 @@ class Parser {
     csv_set_quote(&p_, static_cast<unsigned char>(options_.quote));
     // DMS writes spaces as data: none is trimmed around a field.
     csv_set_space_func(&p_, [](unsigned char) { return 0; });
+    // Rows end where read_csv_file finds row_delimiter outside quotes (end_row), never at a
+    // character libcsv would take for a line end.
+    csv_set_term_func(&p_, [](unsigned char) { return 0; });
     row_.fields.clear();
   }
 
@@ -48,8 +53,10 @@ class Parser {
   bool feed(const char* data, std::size_t n) {
     return csv_parse(&p_, data, n, &Parser::on_field, &Parser::on_row_end, this) == n;
   }
-  /// Ends the file: the last row without a line break is delivered; false when a quote is open.
-  bool finish() { return csv_fini(&p_, &Parser::on_field, &Parser::on_row_end, this) == 0; }
+  /// Whether the bytes fed so far end inside a quoted field: a row delimiter there is data.
+  bool in_quotes() const { return p_.pstate == kFieldBegun && p_.quoted; }
+  /// Ends the row (at a row delimiter, or the end of the file); false when a quote is open.
+  bool end_row() { return csv_fini(&p_, &Parser::on_field, &Parser::on_row_end, this) == 0; }
 
  private:
   static void on_field(void* data, std::size_t len, void* self_ptr) {
@@ -91,39 +98,59 @@ void read_csv_file(const std::filesystem::path& file, const DmsCsvOptions& optio
   if (!in) throw InputError(fmt::format("{}: cannot open ({}); check the dms_csv side's url", file.string(), std::strerror(errno)));
   gzbuffer(in.get(), 256u << 10);
   Parser parser(options, on_row);
-  std::string buf(kReadBytes, '\0');
-  std::size_t line = 1;  // line of the next byte fed
-  bool skipping = false;  // after a parse error: the rest of the line is dropped
+  const std::string& rd = options.row_delimiter;
+  // One byte in front for a first delimiter character held back from the previous read.
+  std::string buf(kReadBytes + 1, '\0');
+  std::size_t held = 0;
+  std::size_t line = 1;  // rows delimiters before the next byte fed, plus one
+  bool skipping = false;  // after a parse error: the rest of the row is dropped
+  auto feed = [&](const char* p, std::size_t n) {
+    if (skipping || n == 0) return;
+    if (parser.between_rows()) parser.set_row_line(line);
+    if (!parser.feed(p, n)) {
+      on_error(parser.row_line(), fmt::format("malformed quoting (a {} inside a field must be doubled, and a quoted "
+                                              "field must end at a delimiter)", options.quote));
+      parser.reset();
+      skipping = true;
+    }
+  };
   for (;;) {
-    const int n = gzread(in.get(), buf.data(), static_cast<unsigned>(buf.size()));
+    const int n = gzread(in.get(), buf.data() + held, static_cast<unsigned>(kReadBytes));
     if (n < 0) {
       int err = 0;
       throw InputError(fmt::format("{}: cannot read: {}", file.string(), gzerror(in.get(), &err)));
     }
-    if (n == 0) break;
-    // Fed a line at a time, so every row knows the line it starts on (libcsv counts no lines).
+    if (n == 0) {
+      feed(buf.data(), held);  // a first delimiter character at the very end is data
+      break;
+    }
     const char* p = buf.data();
-    const char* end = p + n;
+    const char* end = p + held + static_cast<std::size_t>(n);
+    held = 0;
+    // Fed a row at a time, so every row knows the line it starts on (libcsv counts no lines).
     while (p < end) {
-      const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
-      const char* stop = nl ? nl + 1 : end;
-      if (!skipping) {
-        if (parser.between_rows()) parser.set_row_line(line);
-        if (!parser.feed(p, static_cast<std::size_t>(stop - p))) {
-          on_error(parser.row_line(), fmt::format("malformed quoting (a {} inside a field must be doubled, and a quoted "
-                                                  "field must end at a delimiter)", options.quote));
-          parser.reset();
-          skipping = true;
-        }
+      const char* hit = static_cast<const char*>(std::memchr(p, rd[0], static_cast<std::size_t>(end - p)));
+      while (hit && rd.size() == 2 && hit + 1 < end && hit[1] != rd[1])
+        hit = static_cast<const char*>(std::memchr(hit + 1, rd[0], static_cast<std::size_t>(end - hit - 1)));
+      if (hit && rd.size() == 2 && hit + 1 == end) {
+        feed(p, static_cast<std::size_t>(hit - p));
+        buf[0] = *hit;  // the second character comes with the next read
+        held = 1;
+        break;
       }
-      if (nl) {
-        ++line;
-        skipping = false;
+      if (!hit) {
+        feed(p, static_cast<std::size_t>(end - p));
+        break;
       }
-      p = stop;
+      feed(p, static_cast<std::size_t>(hit - p));
+      if (!skipping && parser.in_quotes()) feed(hit, rd.size());  // a line break inside a quoted field
+      else if (!skipping) parser.end_row();
+      skipping = false;
+      ++line;
+      p = hit + rd.size();
     }
   }
-  if (!parser.finish())
+  if (!skipping && !parser.end_row())
     on_error(parser.row_line(), fmt::format("unterminated quote: the quoted field that opens on this line never closes "
                                             "(the rest of {} is unread)", file.filename().string()));
 }

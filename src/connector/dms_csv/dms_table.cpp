@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <map>
+#include <optional>
 #include <utility>
 
 #include <fmt/format.h>
@@ -39,10 +40,13 @@ struct FileReading {
   bool has_op = false;
   std::size_t skip = 0;        ///< DMS's own columns before the data
   std::vector<std::string>& bad;  ///< "file:line: …" of rows that could not be read
-  std::string key, values, scratch;
+  std::string key, values, scratch, converted;
+  /// The field of each column (after skip): file order is the layout's unless a header says
+  /// otherwise.
+  std::vector<std::size_t> field_of;
 
   void row(const CsvRow& r) {
-    if (options.add_column_name && r.line == 1) return;  // the header names the columns
+    if (options.add_column_name && r.line == 1) return header(r);
     const std::size_t expected = skip + layout.columns.size();
     if (r.fields.size() != expected)
       return reject(r.line, fmt::format("{} row: {} fields where {} were expected ({}{} column(s) of {})",
@@ -57,30 +61,72 @@ struct FileReading {
     }
     key.clear();
     for (const int k : key_index) {
-      const auto& f = r.fields[skip + static_cast<std::size_t>(k)];
+      const auto& f = r.fields[skip + field_of[static_cast<std::size_t>(k)]];
       const ColumnInfo& c = layout.columns[static_cast<std::size_t>(k)];
       if (!f) return reject(r.line, fmt::format("key column {} is NULL; a key must identify every row", c.name));
+      const std::string* text = as_written(c, *f);
+      if (!text) return reject_format(r.line, c, *f);
       const std::size_t at = key.size();
-      canon::put_from_text(key, c.type_class.value_or(TypeClass::Text), c.padded_char ? canon::without_padding(*f) : *f);
+      canon::put_from_text(key, c.type_class.value_or(TypeClass::Text), c.padded_char ? canon::without_padding(*text) : *text);
       if (key[at] == static_cast<char>(TypeClass::Invalid)) return reject_value(r.line, c, *f);
     }
     values.clear();
     for (std::size_t i = 0; i < layout.columns.size(); ++i) {
-      const auto& f = r.fields[skip + i];
+      const auto& f = r.fields[skip + field_of[i]];
       if (!f) {
         canon::put_null(values);
         continue;
       }
       const ColumnInfo& c = layout.columns[i];
       const TypeClass cls = c.type_class.value_or(TypeClass::Text);
+      const std::string* text = op == RowOp::Delete ? &*f : as_written(c, *f);
+      if (!text) return reject_format(r.line, c, *f);
       if (op != RowOp::Delete && cls != TypeClass::Text && cls != TypeClass::Bytes) {
         scratch.clear();
-        canon::put_from_text(scratch, cls, *f);
+        canon::put_from_text(scratch, cls, *text);
         if (scratch[0] == static_cast<char>(TypeClass::Invalid)) return reject_value(r.line, layout.columns[i], *f);
       }
-      canon::put_text(values, *f);
+      canon::put_text(values, *text);
     }
     sort.add(key, seq++, op, values);
+  }
+
+  /// The header (AddColumnName) names the columns: each column is read from the field of its
+  /// name, so a file whose columns are in another order than the other side's still reads right.
+  void header(const CsvRow& r) {
+    const std::size_t n = layout.columns.size();
+    if (r.fields.size() != skip + n)
+      return reject(r.line, fmt::format("the header names {} fields where {} were expected", r.fields.size(), skip + n));
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string& name = layout.columns[i].name;
+      std::size_t at = n;
+      for (std::size_t f = 0; f < n && at == n; ++f)
+        if (r.fields[skip + f] && *r.fields[skip + f] == name) at = f;
+      if (at == n)
+        return reject(r.line, fmt::format("the header does not name column {} of {}", name, layout.ref.display()));
+      field_of[i] = at;
+    }
+  }
+
+  /// The field as the canonical parser reads it: a date or timestamp through its format
+  /// (date_format / timestamp_format), anything else as written. Null when it does not match.
+  const std::string* as_written(const ColumnInfo& c, const std::string& f) {
+    const TypeClass cls = c.type_class.value_or(TypeClass::Text);
+    std::optional<std::string> t;
+    if (cls == TypeClass::Date) t = options.date_format.to_canonical(f);
+    else if (cls == TypeClass::Timestamp) t = options.timestamp_format.to_canonical(f);
+    else if (cls == TypeClass::TimestampTz) t = options.timestamp_format.to_canonical(f, /*zone_tail=*/true);
+    else return &f;
+    if (!t) return nullptr;
+    converted = std::move(*t);
+    return &converted;
+  }
+
+  void reject_format(std::size_t line, const ColumnInfo& c, const std::string& text) {
+    const TypeClass cls = c.type_class.value_or(TypeClass::Text);
+    const DmsTimeFormat& f = cls == TypeClass::Date ? options.date_format : options.timestamp_format;
+    reject(line, fmt::format("column {}: '{}' does not match {} \"{}\"", c.name, text.substr(0, 80),
+                             cls == TypeClass::Date ? "date_format" : "timestamp_format", f.spec()));
   }
 
   void reject_value(std::size_t line, const ColumnInfo& c, const std::string& text) {
@@ -158,8 +204,9 @@ SortedTable load_sorted(const TableLayout& layout, const std::vector<std::string
   for (const fs::path& file : data_files(layout.folder)) {
     const bool cdc = file.filename().string().rfind("LOAD", 0) != 0;
     FileReading reading{layout, options, key_index, sort, seq, file.string(), cdc || options.include_op_for_full_load,
-                        0, bad, {}, {}, {}};
+                        0, bad, {}, {}, {}, {}, {}};
     reading.skip = (reading.has_op ? 1 : 0) + (options.timestamp_column ? 1 : 0);
+    for (std::size_t i = 0; i < layout.columns.size(); ++i) reading.field_of.push_back(i);
     read_csv_file(
         file, options, [&](const CsvRow& r) { if (bad.empty() || options.on_bad_row == OnBadRow::Report) reading.row(r); },
         [&](std::size_t line, const std::string& what) { reading.reject(line, what); });
