@@ -1,9 +1,13 @@
 // Text-protocol values -> canonical encodings. See my_values.hpp.
 #include "my_values.hpp"
 
+#include "../column_decoder.hpp"
+
 namespace recon::my {
 
-void append_value(std::string& out, const SelectColumn& column, const RowView& row, unsigned i) {
+namespace {
+
+void append_stored(std::string& out, const SelectColumn& column, const RowView& row, unsigned i) {
   if (row.is_null(i)) return canon::put_null(out);
   std::string_view text = row.text(i);
   const TypeClass cls = column.compare_as;
@@ -13,6 +17,14 @@ void append_value(std::string& out, const SelectColumn& column, const RowView& r
     return canon::put_text(out, text);
   }
   canon::put_from_text(out, cls, text, column.time_rounding);
+}
+
+}  // namespace
+
+void append_value(std::string& out, const SelectColumn& column, const RowView& row, unsigned i) {
+  const std::size_t mark = out.size();
+  append_stored(out, column, row, i);
+  datetime_ticks::finish(out, mark, column.tick_digits);  // the decoders' finish step (column_decoder.hpp)
 }
 
 void append_row(RowBatch& out, const std::vector<SelectColumn>& keys, const std::vector<SelectColumn>& values,
