@@ -17,7 +17,7 @@ namespace {
 
 const std::vector<std::string> kAggregateKeys = {"name", "source_query", "target_query", "source_table",
                                                  "target_table", "group_by", "measures", "tolerance",
-                                                 "source_rows", "target_rows", "rules", "slo"};
+                                                 "source_rows", "target_rows", "row_count", "rules", "slo"};
 const std::vector<std::string> kMeasureKinds = {"sum", "count", "min", "max", "avg"};
 
 /// A query as the job author wrote it, without the trailing semicolons and blanks a statement
@@ -26,6 +26,16 @@ std::string trimmed_query(std::string q) {
   while (!q.empty() && (q.back() == ';' || std::isspace(static_cast<unsigned char>(q.back())))) q.pop_back();
   const std::size_t first = q.find_first_not_of(" \t\r\n");
   return first == std::string::npos ? "" : q.substr(first);
+}
+
+/// `row_count = true` and no "count" among the listed measures: the group's row count becomes the
+/// measure `row_count`. With no measures listed every column of the queries is compared, a
+/// `row_count` column among them (the count rule names it, src/engine/aggregate_rules.cpp).
+void add_row_count(AggregateJob& agg) {
+  if (!agg.row_count || agg.measures.empty()) return;
+  for (const auto& [name, what] : agg.measures)
+    if (what == "count" || name == AggregateJob::kRowCountMeasure) return;
+  agg.measures.emplace_back(AggregateJob::kRowCountMeasure, "count");
 }
 
 /// `measures = { kwh = "sum", readings = "count" }`, in file order.
@@ -132,6 +142,8 @@ TableJob read_aggregate(const toml::table& t, const std::string& origin, std::si
   job.trust_key = true;  // a grouped result has one row per group
   AggregateJob& agg = job.aggregate.emplace();
   agg.measures = read_measures(r, origin);
+  agg.row_count = r.boolean("row_count").value_or(true);
+  add_row_count(agg);
   for (const auto& [m, kind] : agg.measures) {
     if (std::find(job.key.begin(), job.key.end(), m) != job.key.end())
       r.fail("measures", fmt::format("names '{}', which is a group_by column", m));

@@ -45,6 +45,9 @@ void append_aggregate_rules(const TableJob& job, rules::RuleSet& into) {
   counts.description = "The group's row count differs: rows are missing or extra on one side.";
   for (const auto& [measure, what] : agg.measures)
     if (what == "count") counts.match.columns.push_back(literal_glob(measure));
+  // No measures listed: the queries' own `row_count` column, if they have one, is the count.
+  if (agg.row_count && agg.measures.empty())
+    counts.match.columns.push_back(literal_glob(AggregateJob::kRowCountMeasure));
   if (!counts.match.columns.empty()) into.rules.push_back(std::move(counts));
   rules::Rule measures = built_in(job, "group_measure_differs", 2, Action::Report);
   measures.description = "The group's measure differs beyond its tolerance.";

@@ -82,6 +82,36 @@ measures = { kwh = "sum", readings = "count" }
   EXPECT_EQ(t.source.display(), "fact source query");
 }
 
+TEST(AggregatesOptions, TheRowCountIsAMeasureOfItsOwnUnlessTurnedOff) {
+  const std::string entry = R"(
+[[aggregates]]
+name = "fact"
+source_table = "energy"
+target_table = "dw.fact_energy_by_unit"
+group_by = "unit_id"
+measures = { kwh = "sum" }
+)";
+  const TableJob counted = parse(entry).tables.at(0);
+  EXPECT_TRUE(counted.aggregate->row_count);
+  EXPECT_EQ(counted.columns, (std::vector<std::string>{"kwh", "row_count"}));
+  EXPECT_TRUE(counted.aggregate->is_count("row_count"));
+  EXPECT_EQ(counted.source.query, "SELECT unit_id, sum(kwh) AS kwh, count(*) AS row_count FROM energy GROUP BY unit_id");
+  const TableJob off = parse(entry + "row_count = false\n").tables.at(0);
+  EXPECT_FALSE(off.aggregate->row_count);
+  EXPECT_EQ(off.columns, (std::vector<std::string>{"kwh"}));
+  EXPECT_EQ(off.target.query, "SELECT unit_id, sum(kwh) AS kwh FROM dw.fact_energy_by_unit GROUP BY unit_id");
+  // A listed "count" measure is the row count already: nothing is added.
+  const TableJob listed = parse(R"(
+[[aggregates]]
+name = "fact"
+source_table = "energy"
+target_table = "fact"
+group_by = "unit_id"
+measures = { kwh = "sum", readings = "count" }
+)").tables.at(0);
+  EXPECT_EQ(listed.columns, (std::vector<std::string>{"kwh", "readings"}));
+}
+
 TEST(AggregatesOptions, MistakesNameTheEntryAndWhatToDo) {
   EXPECT_NE(message_of("[[aggregates]]\nname = \"a\"\nsource_query = \"SELECT 1 AS g\"\ntarget_query = \"SELECT 1 AS g\"\n")
                 .find("group_by is missing"),
@@ -98,7 +128,7 @@ TEST(AggregatesOptions, MistakesNameTheEntryAndWhatToDo) {
   EXPECT_NE(kind.find("measures.kwh must be one of sum, count"), std::string::npos) << kind;
   EXPECT_NE(message_of("[[aggregates]]\nname = \"a\"\nsource_query = \"q\"\ntarget_query = \"q\"\ngroup_by = \"g\"\n"
                        "measures = { kwh = \"sum\" }\ntolerance = { kwhh = 0.1 }\n")
-                .find("names 'kwhh', which is not one of the measures (kwh)"),
+                .find("names 'kwhh', which is not one of the measures (kwh, row_count)"),
             std::string::npos);
   EXPECT_NE(message_of("[[aggregates]]\nname = \"a\"\nsource_query = \"q\"\ntarget_query = \"q\"\ngroup_by = \"g\"\n"
                        "tolerance = { kwh = -1 }\n")

@@ -1,6 +1,10 @@
 // The built-in rules of an [[aggregates]] entry: group categories, tolerance, no fix-up action.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <map>
+#include <sstream>
+
 #include "recon/config/job.hpp"
 #include "recon/core/canonical.hpp"
 #include "recon/engine/prepare.hpp"
@@ -97,3 +101,20 @@ TEST_F(AggregateRules, CountDifferenceIsItsOwnCategory) {
 }
 
 }  // namespace
+
+TEST_F(AggregateRules, TheDefaultRuleFileListsTheBuiltInsAsTheyAre) {
+  std::map<std::string, std::string> listed, built;
+  std::ifstream in(std::string(RECON_SOURCE_DIR) + "/rules/default.toml");
+  const std::string marker = "#   aggregate-category: ";
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(marker, 0) != 0) continue;
+    std::istringstream fields(line.substr(marker.size()));
+    std::string category, severity, action;
+    fields >> category >> severity >> action;
+    listed[category] = severity + " " + action;
+  }
+  for (const rules::Rule& r : rules_->per_aggregate.at("energy").rules)
+    built[r.outcome.category] = "P" + std::to_string(r.outcome.severity) + " " + action_name(r.outcome.action);
+  EXPECT_EQ(listed.size(), 5u);
+  EXPECT_EQ(listed, built);
+}

@@ -68,6 +68,11 @@ struct AggregateJob {
   /// The groups' un-aggregated rows (`recon drill`): a query per side whose result has the
   /// group_by columns; empty: that side cannot be drilled into.
   std::string source_rows, target_rows;
+  /// `row_count` (default true): the group's row count is compared as a measure of its own. When
+  /// no measure is a "count", the entry gains the measure `row_count` = "count" (a `<side>_table`
+  /// selects `count(*) AS row_count`; a `<side>_query` must select it).
+  bool row_count = true;
+  static constexpr const char* kRowCountMeasure = "row_count";
   /// Whether measure `m` counts rows (a difference is group_count_differs).
   bool is_count(const std::string& m) const {
     for (const auto& [name, what] : measures)
