@@ -129,7 +129,11 @@ TableContext resolve_table(const TableJob& job, const TableInfo& src, const Tabl
   }
   for (const auto* list : {&job.ignore_columns, &job.json_columns, &job.columns})
     for (const auto& c : *list)
-      if (!tgt.find(c)) err(fmt::format("column '{}' is not in target table {} (columns: {})", c, tgt.ref.display(), column_list(tgt)));
+      if (!tgt.find(c))
+        err(fmt::format("column '{}' is not in target table {} (columns: {}){}", c, tgt.ref.display(), column_list(tgt),
+                        job.aggregate && c == "row_count"
+                            ? "; an aggregate query must select count(*) AS row_count, or the entry set row_count = false"
+                            : ""));
 
   std::vector<std::string> key = job.key;
   if (key.empty()) {
