@@ -3,36 +3,11 @@
 
 #include <cctype>
 
+#include "../url_text.hpp"
+
 namespace recon::my {
-namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-/// %XX decoding (a password holding '@' or ':' is written %40, %3A). False on a bad escape.
-bool percent_decode(const std::string& in, std::string& out) {
-  out.clear();
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    if (in[i] != '%') {
-      out.push_back(in[i]);
-      continue;
-    }
-    if (i + 2 >= in.size()) return false;
-    const int hi = hex_value(in[i + 1]), lo = hex_value(in[i + 2]);
-    if (hi < 0 || lo < 0) return false;
-    out.push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
-  }
-  return true;
-}
-
-bool host_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_'; }
-
-}  // namespace
+using url_text::host_char;
+using url_text::percent_decode;
 
 std::string MysqlUrl::display() const {
   return "mysql://" + user + "@" + host + ":" + std::to_string(port) + "/" + database;
