@@ -15,4 +15,28 @@ std::vector<KeyBucketDigest> Connector::key_digests(const RangeQuery&, const Key
   throw std::logic_error(endpoint() + " computes no key digests (key_digest_family is empty)");
 }
 
+ServerFacts Connector::server_facts() {
+  ServerFacts f;
+  f.database = endpoint();
+  return f;
+}
+
+LoginFacts Connector::login_facts() { return {}; }
+
+TableFacts Connector::table_facts(const RangeQuery&, const TableInfo&) {
+  TableFacts f;
+  f.can_select = true;  // describe worked, which is all a connector without diagnostics can say
+  return f;
+}
+
+std::vector<std::string> Connector::least_privilege_sql(const std::vector<TableRef>&, const std::string&,
+                                                        bool) const {
+  return {};
+}
+
+std::vector<std::string> Connector::read_literals(const std::vector<LiteralProbe>&) {
+  // doctor asks only connectors that name a self-test: reaching this is a bug.
+  throw std::logic_error(endpoint() + " has no type self-test (self_test_name is empty)");
+}
+
 }  // namespace recon

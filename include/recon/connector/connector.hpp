@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "recon/config/job.hpp"
+#include "recon/connector/doctor_facts.hpp"
 #include "recon/core/canonical.hpp"
 #include "recon/core/errors.hpp"
 #include "recon/core/rows.hpp"
@@ -195,6 +196,34 @@ class Connector {
   /// incident lookups; missing keys are simply absent from `out`.
   virtual void fetch_keys(const RangeQuery& table, const std::vector<std::string>& keys,
                           RowBatch& out) = 0;
+
+  // ---- diagnostics for `recon doctor` (docs/doctor.md): read-only, each a few catalog queries ----
+
+  /// Version, protocol, TLS, login, database and the server's UTC clock. Throws ConnectorError
+  /// when the connection is lost. Default: the endpoint only, no clock.
+  virtual ServerFacts server_facts();
+  /// The login's all-powerful role and the catalog access planning needs. Default: nothing known.
+  virtual LoginFacts login_facts();
+  /// Rights, statistics, estimate, key collations, colliding keys and how `first_range` would be
+  /// read, for a table `info` describes (keys and values of `first_range` are the columns a run
+  /// reads). Never reads the table's rows beyond what counting case-colliding keys needs.
+  /// Default: can_select only (describe worked), nothing else known.
+  virtual TableFacts table_facts(const RangeQuery& first_range, const TableInfo& info);
+  /// The statements that create a least-privilege role for this engine: read-only on `tables`,
+  /// plus the catalog access planning needs; with `writes`, also what `recon apply` needs on them
+  /// (INSERT, UPDATE, DELETE only). `role` is the role/login name to grant to. Each statement is
+  /// complete SQL in this engine's dialect; comments start with "--". Default: none (files).
+  virtual std::vector<std::string> least_privilege_sql(const std::vector<TableRef>& tables,
+                                                       const std::string& role, bool writes) const;
+  /// The section of docs/canonical-values.md ("Self-test: <name>") whose literals this connector
+  /// reads, "" when it has no self-test (files). Default: "".
+  virtual std::string self_test_name() const { return ""; }
+  /// Runs one `SELECT <probe 1>, <probe 2>, …` (no table) and returns each value's canonical
+  /// encoding, in probe order, read through the same decoding as read_range for a column of the
+  /// probe's type compared in that type's own class (as against the same engine). Throws
+  /// ConnectorError when the engine refuses the statement (the message names the engine's error).
+  /// Default: throws std::logic_error (only called when self_test_name() is not "").
+  virtual std::vector<std::string> read_literals(const std::vector<LiteralProbe>& probes);
 };
 
 /// Opens a connector for one side. Throws ConnectorError(login=true) when it cannot connect
