@@ -161,7 +161,7 @@ Check table_range_read(Side side, const std::string& table, const TableRef& ref,
              fmt::format("walks {} in key order{}", r.index.empty() ? "the key" : r.index,
                          r.plan.empty() ? "" : " (" + r.plan + ")"));
   } else {
-    const std::string create = create_index_sql(dialect, ref, key_columns);
+    const std::string create = r.create_index.empty() ? create_index_sql(dialect, ref, key_columns) : r.create_index;
     c = make("table.range_read", side, table, Status::Warn,
              fmt::format("a range read would sort or scan the whole table{}", r.plan.empty() ? "" : " (" + r.plan + ")"),
              fmt::format("create the index on the key: {}", create));
