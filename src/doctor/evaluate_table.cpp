@@ -61,7 +61,8 @@ Check table_write(Side side, const std::string& table, const TableRef& ref, cons
 Check table_statistics(Side side, const std::string& table, const TableRef& ref, const TableFacts& f) {
   if (!f.statistics_present) return skipped("table.statistics", side, table, "the engine keeps no statistics recon uses");
   Check c;
-  const std::string analyze = fmt::format("refresh them (ANALYZE / UPDATE STATISTICS {})", ref.display());
+  const std::string analyze =
+      fmt::format("refresh them: ANALYZE {0} (PostgreSQL, MySQL, SQLite), UPDATE STATISTICS {0} (SQL Server)", ref.display());
   if (!*f.statistics_present)
     c = make("table.statistics", side, table, Status::Warn,
              fmt::format("no statistics on {}: planning estimates rows and key ranges blindly", ref.display()), analyze);
