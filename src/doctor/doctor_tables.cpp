@@ -134,17 +134,19 @@ TableOutcome check_table(const RunOptions& opts, const TableJob& job, const Side
   }
   const std::map<Side, Described> described = describe_both(job, sides);
   bool both = true;
+  std::vector<Check> selects;  // used only when a side failed: otherwise check_facts says it with the facts
   for (Side s : kSides) {
     const auto it = described.find(s);
     if (it == described.end()) {
-      out.checks.push_back(skipped("table.select", s, job.name, fmt::format("the {} side is not connected", side_name(s))));
+      selects.push_back(skipped("table.select", s, job.name, fmt::format("the {} side is not connected", side_name(s))));
       both = false;
-    } else if (!it->second.info) {
-      out.checks.push_back(table_select(s, job.name, ref_of(job, s), it->second.error, nullptr));
-      both = false;
+    } else {
+      selects.push_back(table_select(s, job.name, ref_of(job, s), it->second.info ? "" : it->second.error, nullptr));
+      both = both && it->second.info.has_value();
     }
   }
   if (!both) {
+    for (Check& c : selects) out.checks.push_back(std::move(c));
     out.checks.push_back(skipped("table.columns", std::nullopt, job.name, "not checked: a side's table could not be described"));
     return out;
   }

@@ -205,6 +205,21 @@ TEST(DoctorSqlite, MissingDatabaseFileIsExitThreeTheOtherSideStillChecked) {
   EXPECT_TRUE(j["sides"]["target"]["product"].is_null());
 }
 
+TEST(DoctorSqlite, UnknownTableIsASelectFailNamingItExitOne) {
+  TempDir dir("doctor_unknown");
+  clean_pair(dir / "a.db", dir / "b.db");
+  write_file(dir / "job.toml", sqlite_job(dir / "a.db", dir / "b.db",
+                                          "[[tables]]\nsource = \"orders\"\ntarget = \"orderz\"\n"
+                                          "[[tables]]\nsource = \"orders\"\ntarget = \"orders\"\n"));
+  const json j = doctor_json(dir / "job.toml", 1);
+  const auto c = checks(j, "table.select", "target", "orderz");
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0]["status"], "FAIL");
+  EXPECT_THAT(c[0]["summary"].get<std::string>(), HasSubstr("orderz"));
+  EXPECT_EQ(status(j, "table.select", "source", "orderz"), "OK");
+  EXPECT_EQ(status(j, "table.range_read", "target", "orders"), "OK");
+}
+
 TEST(DoctorSqlite, BadJobFileIsExitTwoAndNothingIsWritten) {
   TempDir dir("doctor_badjob");
   write_file(dir / "job.toml", "[source]\nkind = \"sqlite\"\nurl = \"a.db\"\n[[tables]\n");
