@@ -103,20 +103,15 @@ std::vector<std::string> least_privilege_statements(const std::string& database,
       out.push_back("GRANT " + rights + " ON TABLE " + qualified(t) + " TO " + who);
     }
   };
-  out.push_back("-- PostgreSQL, database " + db + ": what recon check reads, nothing more. Give the role a "
-                "password afterwards (psql: \\password " + r + ").");
+  out.push_back("-- PostgreSQL, database " + db + (writes ? ": what recon apply reads and writes" : ": what recon check reads") +
+                ", nothing more. Give the role a password afterwards (psql: \\password " + r + ").");
   out.push_back("CREATE ROLE " + r + " LOGIN");
   out.push_back("GRANT CONNECT ON DATABASE " + db + " TO " + r);
   for (const auto& s : schemas) out.push_back("GRANT USAGE ON SCHEMA " + quote_ident(kPg, s) + " TO " + r);
   grants_for(r, "SELECT");
-  if (!writes) return out;
   // recon apply's guarded statements read the rows they change (WHERE on the key and the old
-  // values), so the apply role is a member of the reading role and adds only the three writes.
-  const std::string a = quote_ident(kPg, role + "_apply");
-  out.push_back("-- recon apply on this database: the same reads plus INSERT, UPDATE, DELETE on the checked "
-                "tables. Give it a password (psql: \\password " + a + ").");
-  out.push_back("CREATE ROLE " + a + " LOGIN IN ROLE " + r);
-  grants_for(a, "INSERT, UPDATE, DELETE");
+  // values): its role reads like recon check's and adds the three writes, nothing else.
+  if (writes) grants_for(r, "INSERT, UPDATE, DELETE");
   return out;
 }
 

@@ -27,8 +27,8 @@ std::string key_index_statement(const RangeQuery& range);
 
 /// The statements that create `role` able to do what recon check does on `tables` of `database`,
 /// and nothing else: LOGIN, CONNECT on the database, USAGE on each table's schema, SELECT on each
-/// table. With `writes`, then `<role>_apply`, a member of `role` (so it reads the same), with
-/// INSERT, UPDATE and DELETE on the tables: what recon apply's guarded statements need. Tables
+/// table; with `writes` (recon apply's role, which doctor names `<role>_apply`), also INSERT,
+/// UPDATE and DELETE on each table: what apply's guarded statements need. Tables
 /// must carry their schema (resolved). A query side gets a comment instead of a GRANT (its
 /// tables are not known here). Comments start with "--"; every other element is one complete
 /// statement that runs as written on PostgreSQL 10 and later.
