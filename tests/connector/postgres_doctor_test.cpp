@@ -258,7 +258,7 @@ TEST_F(PostgresDoctor, LeastPrivilegeStatementsRunAsWrittenAndGiveReadsOnly) {
   for (const std::string& r : {kReader, kReader + "_apply"}) admin_exec("ALTER ROLE " + r + " PASSWORD '" + kPassword + "'");
   // The unqualified name was resolved through the search_path, as a run resolves it.
   EXPECT_NE(std::find(statements.begin(), statements.end(),
-                      "GRANT SELECT ON TABLE \"pg_catalog\".\"pg_class\" TO \"" + kReader + "\""),
+                      "GRANT SELECT ON TABLE \"pg_catalog\".\"pg_class\" TO \"" + kReader + "\";"),
             statements.end());
 
   auto reader = login_as(kReader);

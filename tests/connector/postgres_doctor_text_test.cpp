@@ -69,22 +69,23 @@ TEST(PostgresDoctorText, LeastPrivilegeReadsOnlyAndTheApplyRoleAddsOnlyTheThreeW
   const auto read = least_privilege_statements("shop", tables, "recon_reader", false);
   const std::vector<std::string> expected = {
       read[0],  // the comment
-      R"(CREATE ROLE "recon_reader" LOGIN)",
-      R"(GRANT CONNECT ON DATABASE "shop" TO "recon_reader")",
-      R"(GRANT USAGE ON SCHEMA "Sales" TO "recon_reader")",
-      R"(GRANT USAGE ON SCHEMA "public" TO "recon_reader")",
-      R"(GRANT SELECT ON TABLE "public"."a" TO "recon_reader")",
-      R"(GRANT SELECT ON TABLE "Sales"."b" TO "recon_reader")",
-      R"(GRANT SELECT ON TABLE "public"."c" TO "recon_reader")"};
+      R"(CREATE ROLE "recon_reader" LOGIN;)",
+      R"(ALTER ROLE "recon_reader" SET default_transaction_read_only = on;)",
+      R"(GRANT CONNECT ON DATABASE "shop" TO "recon_reader";)",
+      R"(GRANT USAGE ON SCHEMA "Sales" TO "recon_reader";)",
+      R"(GRANT USAGE ON SCHEMA "public" TO "recon_reader";)",
+      R"(GRANT SELECT ON TABLE "public"."a" TO "recon_reader";)",
+      R"(GRANT SELECT ON TABLE "Sales"."b" TO "recon_reader";)",
+      R"(GRANT SELECT ON TABLE "public"."c" TO "recon_reader";)"};
   EXPECT_EQ(read, expected);
   EXPECT_EQ(read[0].rfind("--", 0), 0u);
   // recon apply's role (doctor names it <role>_apply): the same reads, then the three writes.
   const auto apply = least_privilege_statements("shop", tables, "recon_reader_apply", true);
-  ASSERT_EQ(apply.size(), read.size() + 3);
-  EXPECT_EQ(apply[1], R"(CREATE ROLE "recon_reader_apply" LOGIN)");
-  EXPECT_EQ(apply[read.size() - 1], R"(GRANT SELECT ON TABLE "public"."c" TO "recon_reader_apply")");
-  EXPECT_EQ(apply[read.size()], R"(GRANT INSERT, UPDATE, DELETE ON TABLE "public"."a" TO "recon_reader_apply")");
-  EXPECT_EQ(apply.back(), R"(GRANT INSERT, UPDATE, DELETE ON TABLE "public"."c" TO "recon_reader_apply")");
+  ASSERT_EQ(apply.size(), read.size() + 2);  // no read-only default, three GRANTs of writes
+  EXPECT_EQ(apply[1], R"(CREATE ROLE "recon_reader_apply" LOGIN;)");
+  EXPECT_EQ(apply[read.size() - 2], R"(GRANT SELECT ON TABLE "public"."c" TO "recon_reader_apply";)");
+  EXPECT_EQ(apply[read.size() - 1], R"(GRANT INSERT, UPDATE, DELETE ON TABLE "public"."a" TO "recon_reader_apply";)");
+  EXPECT_EQ(apply.back(), R"(GRANT INSERT, UPDATE, DELETE ON TABLE "public"."c" TO "recon_reader_apply";)");
 }
 
 }  // namespace

@@ -17,10 +17,6 @@
 namespace recon::pg {
 namespace {
 
-/// A sort of at most this many rows (the planner's estimate) runs in memory in a moment: when the
-/// planner prefers it to an index that gives key order, the read is still served well.
-constexpr double kSmallSortRows = 10'000;
-
 /// Collation oids of "C" and "POSIX" (pg_collation.dat): byte order, what ORDER BY … COLLATE "C" asks.
 constexpr std::int64_t kCollationC = 950, kCollationPosix = 951;
 
@@ -177,16 +173,13 @@ RangeReadFacts PostgresConnector::explain_range_read(const RangeQuery& range, st
           "SET LOCAL enable_bitmapscan = off");
   const RangeReadFacts forced = range_read_from_explain(tx.exec(explain)[0][0].as<std::string>());
   tx.abort();
-  if (*forced.uses_key_index && rows <= kSmallSortRows) {
+  if (*forced.uses_key_index) {
+    // Doctor explains the whole table, where a sort can be the cheaper plan (a small table, keys
+    // stored out of order); a run reads bounded ranges, which walk the index that gives key order.
     f.uses_key_index = true;
     f.index = forced.index;
-    f.plan += " (the planner sorts about " + std::to_string(std::llround(rows)) + " rows in memory rather than walk " +
-              forced.index + ", which gives key order)";
-    return f;
-  }
-  if (*forced.uses_key_index) {
-    f.plan += "; index " + forced.index + " gives key order but the planner prefers to sort about " +
-              std::to_string(std::llround(rows)) + " rows (check its statistics, random_page_cost)";
+    f.plan += " for the whole table (about " + std::to_string(std::llround(rows)) + " rows); bounded ranges walk " +
+              forced.index + ", which gives key order";
     return f;
   }
   f.plan += "; no index gives key order, create one: " + key_index_statement(range);

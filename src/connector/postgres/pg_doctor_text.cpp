@@ -100,14 +100,17 @@ std::vector<std::string> least_privilege_statements(const std::string& database,
         out.push_back("-- " + t.display() + " is a query: GRANT " + rights + " on each table it reads TO " + who);
         continue;
       }
-      out.push_back("GRANT " + rights + " ON TABLE " + qualified(t) + " TO " + who);
+      out.push_back("GRANT " + rights + " ON TABLE " + qualified(t) + " TO " + who + ";");
     }
   };
   out.push_back("-- PostgreSQL, database " + db + (writes ? ": what recon apply reads and writes" : ": what recon check reads") +
                 ", nothing more. Give the role a password afterwards (psql: \\password " + r + ").");
-  out.push_back("CREATE ROLE " + r + " LOGIN");
-  out.push_back("GRANT CONNECT ON DATABASE " + db + " TO " + r);
-  for (const auto& s : schemas) out.push_back("GRANT USAGE ON SCHEMA " + quote_ident(kPg, s) + " TO " + r);
+  out.push_back("CREATE ROLE " + r + " LOGIN;");
+  // A safeguard, not the boundary (the grants are): recon check's sessions are read-only anyway,
+  // and psql sessions of the same role then are too. apply's role must write.
+  if (!writes) out.push_back("ALTER ROLE " + r + " SET default_transaction_read_only = on;");
+  out.push_back("GRANT CONNECT ON DATABASE " + db + " TO " + r + ";");
+  for (const auto& s : schemas) out.push_back("GRANT USAGE ON SCHEMA " + quote_ident(kPg, s) + " TO " + r + ";");
   grants_for(r, "SELECT");
   // recon apply's guarded statements read the rows they change (WHERE on the key and the old
   // values): its role reads like recon check's and adds the three writes, nothing else.

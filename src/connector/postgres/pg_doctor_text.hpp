@@ -26,12 +26,12 @@ RangeReadFacts range_read_from_explain(std::string_view explain_json);
 std::string key_index_statement(const RangeQuery& range);
 
 /// The statements that create `role` able to do what recon check does on `tables` of `database`,
-/// and nothing else: LOGIN, CONNECT on the database, USAGE on each table's schema, SELECT on each
+/// and nothing else: LOGIN (its sessions read-only by default), CONNECT on the database, USAGE on each table's schema, SELECT on each
 /// table; with `writes` (recon apply's role, which doctor names `<role>_apply`), also INSERT,
 /// UPDATE and DELETE on each table: what apply's guarded statements need. Tables
 /// must carry their schema (resolved). A query side gets a comment instead of a GRANT (its
 /// tables are not known here). Comments start with "--"; every other element is one complete
-/// statement that runs as written on PostgreSQL 10 and later.
+/// statement ending in ";" that runs as written (psql, libpq) on PostgreSQL 10 and later.
 std::vector<std::string> least_privilege_statements(const std::string& database, const std::vector<TableRef>& tables,
                                                     const std::string& role, bool writes);
 
