@@ -243,6 +243,21 @@ TEST_F(PostgresDoctor, ANondeterministicCaseInsensitiveCollationIsSaid) {
   EXPECT_TRUE(f.key_columns[0].case_insensitive);
   EXPECT_NE(f.key_columns[0].collation.find(kSchema + ".ci"), std::string::npos) << f.key_columns[0].collation;
   EXPECT_NE(f.key_columns[0].collation.find("'a' = 'A'"), std::string::npos) << f.key_columns[0].collation;
+  EXPECT_EQ(f.case_colliding_keys, 0);  // the primary key under the collation keeps them apart
+  EXPECT_EQ(f.collisions_scanned, 2);
+
+  // Without a unique index the collation lets 'x' and 'X' in side by side.
+  tx.exec("CREATE TABLE " + kSchema + ".ci_dups (k text COLLATE " + kSchema + ".ci NOT NULL, v int)");
+  tx.exec("INSERT INTO " + kSchema + ".ci_dups VALUES ('x', 1), ('X', 2), ('y', 3)");
+  const TableFacts d = facts(*conn_, "ci_dups", {"k"});
+  // Truth: the server's own grouping under the collation.
+  const auto truth = tx.exec("SELECT sum(n) FROM (SELECT count(*) AS n FROM " + kSchema +
+                             ".ci_dups GROUP BY k HAVING count(*) > 1) g")[0][0].as<std::int64_t>();
+  EXPECT_EQ(d.case_colliding_keys, truth);
+  EXPECT_EQ(d.collisions_scanned, 3);
+  std::vector<std::string> shown;
+  for (const auto& k : d.colliding_examples) shown.push_back(canon::key_to_json(k));
+  EXPECT_EQ(shown, (std::vector<std::string>{R"(["X"])", R"(["x"])"}));  // byte order: 'X' < 'x'
 }
 
 TEST_F(PostgresDoctor, LeastPrivilegeStatementsRunAsWrittenAndGiveReadsOnly) {

@@ -1,6 +1,7 @@
 // What `recon doctor` asks PostgreSQL: server, login and table facts (docs/doctor.md,
 // "PostgreSQL"). Every statement is a catalog read or an EXPLAIN without ANALYZE, on the
 // connector's read-only session.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -154,6 +155,32 @@ void PostgresConnector::key_collations(std::int64_t oid, const RangeQuery& range
   }
 }
 
+void PostgresConnector::count_collisions(const RangeQuery& range, TableFacts& f) {
+  // PARTITION BY compares under each key column's own collation: keys a nondeterministic
+  // collation calls equal land in one partition, however their bytes differ.
+  std::string keys;
+  for (const auto& k : range.keys) keys += (keys.empty() ? "" : ", ") + quote_ident(Dialect::Postgres, k.native.name);
+  const std::string from = " FROM " + quote_table(Dialect::Postgres, range.table) +
+                           (range.where.empty() ? "" : " WHERE (" + range.where + ")");
+  const std::string partitioned = "SELECT " + keys + ", count(*) OVER (PARTITION BY " + keys + ") AS n" + from;
+  {
+    pqxx::nontransaction tx(*conn_, "recon_doctor_collisions");
+    const pqxx::row r =
+        tx.exec("SELECT count(*) FILTER (WHERE n > 1), count(*) FROM (" + partitioned + ") AS x")[0];
+    f.case_colliding_keys = r[0].as<std::int64_t>();
+    f.collisions_scanned = r[1].as<std::int64_t>();
+  }
+  if (*f.case_colliding_keys == 0) return;
+  RangeQuery only_keys = range;
+  only_keys.values.clear();
+  CopyDecoder decoder = make_copy_decoder(only_keys, /*with_values=*/false);
+  RowBatch batch;
+  copy_into(copy_binary("SELECT " + keys + " FROM (" + partitioned + ") AS x WHERE n > 1 ORDER BY " +
+                        order_by_list(range.keys, key_expr) + " LIMIT 3"),
+            decoder, batch, "reading colliding keys of " + describe_target(range.table));
+  for (std::size_t i = 0; i < batch.size(); ++i) f.colliding_examples.emplace_back(batch.key(i));
+}
+
 RangeReadFacts PostgresConnector::explain_range_read(const RangeQuery& range, std::int64_t oid) {
   const std::string explain = "EXPLAIN (FORMAT JSON) " + range_select(range);
   RangeReadFacts f;
@@ -206,6 +233,9 @@ TableFacts PostgresConnector::table_facts(const RangeQuery& first_range, const T
     } else {
       table_rights_and_statistics(oid, f);
       key_collations(oid, first_range, f);
+      const bool any_ci = std::any_of(f.key_columns.begin(), f.key_columns.end(),
+                                      [](const KeyColumnFacts& k) { return k.case_insensitive; });
+      if (any_ci && f.can_select) count_collisions(first_range, f);
     }
     if (f.can_select && !first_range.keys.empty()) f.range_read = explain_range_read(first_range, oid);
   } catch (...) {

@@ -47,6 +47,9 @@ class PostgresConnector final : public Connector {
   void table_rights_and_statistics(std::int64_t table_oid, TableFacts& f);
   /// The key columns' collations and range bounds; counts nothing.
   void key_collations(std::int64_t table_oid, const RangeQuery& range, TableFacts& f);
+  /// Keys another key equals under a case-insensitive key collation (PARTITION BY under the
+  /// columns' own collations), over the rows `range` reads; up to 3 of them as examples.
+  void count_collisions(const RangeQuery& range, TableFacts& f);
   /// EXPLAIN of the range read `range` (range_select), never ANALYZE; see docs/doctor.md.
   RangeReadFacts explain_range_read(const RangeQuery& range, std::int64_t table_oid);
   /// The table's oid, or -1 when it does not resolve (a query side, a dropped table).
