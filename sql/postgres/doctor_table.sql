@@ -2,8 +2,10 @@
 -- member of its owner, is ALTER), the planner's statistics and their age, the row estimate.
 -- reltuples is -1 when the table was never analysed or vacuumed (PostgreSQL 14 and later).
 -- has_column_stats looks at pg_stats, which keeps ANALYZE's results when the activity counters
--- of pg_stat_user_tables were reset; it lists only the columns the login may read.
-SELECT pg_catalog.has_table_privilege(c.oid, 'SELECT') AS can_select,
+-- of pg_stat_user_tables were reset; it lists only the columns the login may read. A view
+-- (relkind 'v') has no statistics of its own: the planner uses those of the tables it reads.
+SELECT c.relkind::text AS relkind,
+       pg_catalog.has_table_privilege(c.oid, 'SELECT') AS can_select,
        pg_catalog.has_table_privilege(c.oid, 'INSERT') AS can_insert,
        pg_catalog.has_table_privilege(c.oid, 'UPDATE') AS can_update,
        pg_catalog.has_table_privilege(c.oid, 'DELETE') AS can_delete,

@@ -185,6 +185,17 @@ TEST_F(PostgresDoctor, StatisticsAppearWithAnalyzeAndTheEstimateIsTheAnalysedCou
   EXPECT_EQ(*f.estimated_rows, tx.exec("SELECT count(*) FROM " + kSchema + ".indexed")[0][0].as<std::int64_t>());
 }
 
+TEST_F(PostgresDoctor, AViewHasNoStatisticsOfItsOwn) {
+  admin_exec("CREATE VIEW " + kSchema + ".v_indexed AS SELECT * FROM " + kSchema + ".indexed");
+  const TableFacts f = facts(*conn_, "v_indexed", {"id"});
+  EXPECT_TRUE(f.can_select);
+  EXPECT_FALSE(f.statistics_present.has_value());  // not "missing": there is nothing to ANALYZE
+  EXPECT_FALSE(f.estimated_rows.has_value());
+  // The planner reads through the view to the table's primary key.
+  EXPECT_TRUE(*f.range_read.uses_key_index) << f.range_read.plan;
+  EXPECT_EQ(f.range_read.index, "indexed_pkey");
+}
+
 TEST_F(PostgresDoctor, TheOwnerCanWriteEverything) {
   const TableFacts f = facts(*conn_, "indexed", {"id"});
   EXPECT_TRUE(f.can_select);

@@ -119,6 +119,7 @@ void PostgresConnector::table_rights_and_statistics(std::int64_t oid, TableFacts
   for (const auto& [column, right] : kRights)
     if (row[column].as<bool>()) f.write_rights.emplace_back(right);
   if (row["owns"].as<bool>()) f.write_rights.emplace_back("ALTER");  // the owner may ALTER and DROP it
+  if (row["relkind"].as<std::string>() == "v") return;  // a view: no statistics, no estimate of its own
   const bool analysed = !row["stats_age_s"].is_null();
   f.statistics_present = analysed || row["has_column_stats"].as<bool>();
   if (analysed) f.statistics_age_seconds = row["stats_age_s"].as<std::int64_t>();
