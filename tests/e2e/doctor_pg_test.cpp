@@ -146,6 +146,27 @@ TEST_F(DoctorPg, AKeyWithoutAnIndexWarnsNamingTheIndexThatThenServesIt) {
   EXPECT_EQ(find_check(again.out, "table.range_read", "target", "noindex")["status"], "WARN");
 }
 
+TEST_F(DoctorPg, ATextKeyIndexUnderTheDatabaseCollationWarnsAndTheNamedCIndexServesIt) {
+  db_->exec("CREATE TABLE src.textkey (id text PRIMARY KEY, v int); CREATE TABLE tgt.textkey (LIKE src.textkey "
+            "INCLUDING ALL); INSERT INTO src.textkey SELECT md5(g::text), g FROM generate_series(1, 5000) g; "
+            "INSERT INTO tgt.textkey SELECT * FROM src.textkey; ANALYZE src.textkey; ANALYZE tgt.textkey");
+  // Truth: the primary key's index orders by the column's (default) collation, not by "C".
+  ASSERT_EQ(db_->count("SELECT count(*) FROM pg_index i JOIN pg_collation c ON c.oid = i.indcollation[0] "
+                       "WHERE i.indrelid = 'src.textkey'::regclass AND c.collname = 'default'"), 1);
+  TempDir dir("doctor-textkey");
+  const DoctorRun r = as_superuser(dir, table_toml("textkey"));
+  const json c = find_check(r.out, "table.range_read", "source", "textkey");
+  ASSERT_EQ(c["status"], "WARN") << c.dump();
+  const std::string create = c["detail"]["create_index"].get<std::string>();
+  EXPECT_EQ(create, "CREATE INDEX ON \"src\".\"textkey\" (\"id\" COLLATE \"C\")");
+  EXPECT_NE(c["summary"].get<std::string>().find("textkey_pkey"), std::string::npos) << c.dump();
+  db_->exec(create);
+  const DoctorRun again = as_superuser(dir, table_toml("textkey"));
+  const json fixed = find_check(again.out, "table.range_read", "source", "textkey");
+  EXPECT_EQ(fixed["status"], "OK") << fixed.dump();
+  EXPECT_EQ(fixed["detail"]["index"], "textkey_id_idx");
+}
+
 TEST_F(DoctorPg, TheSuperuserWarnsOnItsRoleAndItsWriteRights) {
   ASSERT_EQ(db_->count("SELECT count(*) FROM pg_roles WHERE rolname = current_user AND rolsuper"), 1);
   TempDir dir("doctor-super");

@@ -210,7 +210,9 @@ RangeReadFacts PostgresConnector::explain_range_read(const RangeQuery& range, st
               forced.index + ", which gives key order";
     return f;
   }
-  f.plan += "; no index gives key order, create one: " + key_index_statement(range);
+  // The index doctor names: text keys need COLLATE "C" in it, which a plain index on the key lacks.
+  f.create_index = key_index_statement(range);
+  f.plan += "; no index gives key order";
   if (oid < 0 || range.keys.empty()) return f;
   // An index on the key under another collation looks right and is not: name it.
   pqxx::nontransaction q(*conn_, "recon_doctor_key_indexes");
