@@ -146,6 +146,8 @@ TEST_F(PostgresDoctor, ServerFactsNameTheServerTheLoginAndAClockNearOurs) {
   EXPECT_EQ(f.edition, "");  // not Aurora: aurora_version() does not exist here
   EXPECT_EQ(f.protocol, "PostgreSQL protocol 3");
   ASSERT_TRUE(f.tls.has_value());
+  // Truth: what the server says of a session opened with the same settings.
+  EXPECT_EQ(*f.tls, tx.exec("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")[0][0].as<bool>());
   EXPECT_EQ(f.login, truth[1].as<std::string>());
   EXPECT_EQ(f.database, truth[2].as<std::string>());
   ASSERT_TRUE(f.utc_now_micros.has_value());
@@ -165,6 +167,33 @@ TEST_F(PostgresDoctor, TheSuperuserIsAllPowerfulAndReadsEveryCatalog) {
   const LoginFacts f = conn_->login_facts();
   EXPECT_EQ(f.all_powerful_role, "superuser");
   EXPECT_TRUE(f.catalog_missing.empty());
+}
+
+TEST_F(PostgresDoctor, RdsSuperuserMembershipIsAllPowerfulAndARevokedCatalogIsNamed) {
+  // RDS and Aurora give their administrators the role rds_superuser instead of SUPERUSER. A role
+  // of that name is made here (unless one exists) to stand for it.
+  const std::string admin = "recon_doc_rds_" + kTag;
+  bool made_rds_role = false;
+  {
+    pqxx::connection c;
+    pqxx::nontransaction tx(c);
+    made_rds_role = tx.exec("SELECT 1 FROM pg_roles WHERE rolname = 'rds_superuser'").empty();
+    if (made_rds_role) tx.exec("CREATE ROLE rds_superuser NOLOGIN");
+  }
+  admin_exec("CREATE ROLE " + admin + " LOGIN PASSWORD '" + kPassword + "' IN ROLE rds_superuser");
+  // A hardened server: pg_stats revoked from PUBLIC (given back below).
+  admin_exec("REVOKE SELECT ON pg_catalog.pg_stats FROM PUBLIC");
+  LoginFacts f;
+  try {
+    f = login_as(admin)->login_facts();
+  } catch (...) {
+  }
+  admin_exec("GRANT SELECT ON pg_catalog.pg_stats TO PUBLIC");
+  admin_exec("DROP ROLE " + admin);
+  if (made_rds_role) admin_exec("DROP ROLE rds_superuser");
+  EXPECT_EQ(f.all_powerful_role, "rds_superuser");
+  ASSERT_EQ(f.catalog_missing.size(), 1u);
+  EXPECT_EQ(f.catalog_missing[0].rfind("SELECT on pg_catalog.pg_stats is refused", 0), 0u) << f.catalog_missing[0];
 }
 
 TEST_F(PostgresDoctor, StatisticsAppearWithAnalyzeAndTheEstimateIsTheAnalysedCount) {
