@@ -210,20 +210,26 @@ RangeReadFacts PostgresConnector::explain_range_read(const RangeQuery& range, st
               forced.index + ", which gives key order";
     return f;
   }
+  f.plan += "; no index gives key order";
+  if (oid < 0 || range.keys.empty()) return f;  // a query side: its own tables need the index
   // The index doctor names: text keys need COLLATE "C" in it, which a plain index on the key lacks.
   f.create_index = key_index_statement(range);
-  f.plan += "; no index gives key order";
-  if (oid < 0 || range.keys.empty()) return f;
+  f.plan += key_indexes_in_other_collations(oid, range.keys[0]);
+  return f;
+}
+
+std::string PostgresConnector::key_indexes_in_other_collations(std::int64_t oid, const SelectColumn& key) {
   // An index on the key under another collation looks right and is not: name it.
+  std::string out;
   pqxx::nontransaction q(*conn_, "recon_doctor_key_indexes");
-  for (const auto& row : q.exec_params(std::string(sql::postgres_doctor_key_indexes), oid, range.keys[0].native.name)) {
+  for (const auto& row : q.exec_params(std::string(sql::postgres_doctor_key_indexes), oid, key.native.name)) {
     const auto coll = row["collation_oid"].as<std::int64_t>();
     if (coll == 0 || coll == kCollationC || coll == kCollationPosix) continue;
-    f.plan += "; index " + row["index_name"].as<std::string>() + " orders " +
-              quote_ident(Dialect::Postgres, range.keys[0].native.name) + " by collation \"" +
-              row["collation_name"].as<std::string>() + "\", which does not give COLLATE \"C\" order";
+    out += "; index " + row["index_name"].as<std::string>() + " orders " +
+           quote_ident(Dialect::Postgres, key.native.name) + " by collation \"" +
+           row["collation_name"].as<std::string>() + "\", which does not give COLLATE \"C\" order";
   }
-  return f;
+  return out;
 }
 
 TableFacts PostgresConnector::table_facts(const RangeQuery& first_range, const TableInfo& /*info*/) {

@@ -52,6 +52,9 @@ class PostgresConnector final : public Connector {
   void count_collisions(const RangeQuery& range, TableFacts& f);
   /// EXPLAIN of the range read `range` (range_select), never ANALYZE; see docs/doctor.md.
   RangeReadFacts explain_range_read(const RangeQuery& range, std::int64_t table_oid);
+  /// "; index i orders "k" by collation "x", …" for each index of table `oid` led by `key` under a
+  /// collation other than "C"/"POSIX" (such an index cannot serve ORDER BY k COLLATE "C"); "" if none.
+  std::string key_indexes_in_other_collations(std::int64_t oid, const SelectColumn& key);
   /// The table's oid, or -1 when it does not resolve (a query side, a dropped table).
   std::int64_t table_oid(const TableRef& table);
   /// Runs `sql` (a COPY … TO STDOUT (FORMAT binary)) and streams its tuples through `decoder`
