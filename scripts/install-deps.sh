@@ -11,6 +11,7 @@ packages=(
   libmariadb-dev mariadb-server mariadb-client  # the mysql connector; e2e tests start a private MariaDB
   zlib1g-dev gzip                               # dms_csv folders may hold .csv.gz files
   postgresql postgresql-common postgresql-client bc time
+  faketime                     # doctor's clock test runs a second PostgreSQL cluster with a skewed clock
   systemd python3-yaml util-linux binutils
   chromium fonts-dejavu-core  # the e2e tests render report.html in headless Chromium
 )

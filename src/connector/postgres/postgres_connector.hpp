@@ -33,7 +33,30 @@ class PostgresConnector final : public Connector {
   std::string key_digest_family() const override;
   std::vector<KeyBucketDigest> key_digests(const RangeQuery& table, const KeyBuckets& buckets) override;
 
+  // recon doctor (pg_doctor.cpp, pg_selftest.cpp; docs/doctor.md, "PostgreSQL")
+  ServerFacts server_facts() override;
+  LoginFacts login_facts() override;
+  TableFacts table_facts(const RangeQuery& first_range, const TableInfo& info) override;
+  std::vector<std::string> least_privilege_sql(const std::vector<TableRef>& tables, const std::string& role,
+                                               bool writes) const override;
+  std::string self_test_name() const override { return "postgres"; }
+  std::vector<std::string> read_literals(const std::vector<LiteralProbe>& probes) override;
+
  private:
+  /// Rights, statistics and estimate of the table `table_oid` (sql/postgres/doctor_table.sql).
+  void table_rights_and_statistics(std::int64_t table_oid, TableFacts& f);
+  /// The key columns' collations and range bounds; counts nothing.
+  void key_collations(std::int64_t table_oid, const RangeQuery& range, TableFacts& f);
+  /// Keys another key equals under a case-insensitive key collation (PARTITION BY under the
+  /// columns' own collations), over the rows `range` reads; up to 3 of them as examples.
+  void count_collisions(const RangeQuery& range, TableFacts& f);
+  /// EXPLAIN of the range read `range` (range_select), never ANALYZE; see docs/doctor.md.
+  RangeReadFacts explain_range_read(const RangeQuery& range, std::int64_t table_oid);
+  /// "; index i orders "k" by collation "x", …" for each index of table `oid` led by `key` under a
+  /// collation other than "C"/"POSIX" (such an index cannot serve ORDER BY k COLLATE "C"); "" if none.
+  std::string key_indexes_in_other_collations(std::int64_t oid, const SelectColumn& key);
+  /// The table's oid, or -1 when it does not resolve (a query side, a dropped table).
+  std::int64_t table_oid(const TableRef& table);
   /// Runs `sql` (a COPY … TO STDOUT (FORMAT binary)) and streams its tuples through `decoder`
   /// into `out`. On failure the connection is left idle (or is reported poisoned) and the half
   /// row is dropped; rows completed before the failure stay in `out`.
