@@ -210,8 +210,14 @@ TEST_F(SqlServerDoctor, CaseInsensitiveKeyWithCollisionsWriteRightsAndOldStatist
   EXPECT_EQ(t.case_colliding_keys, std::optional<std::int64_t>(2));
   EXPECT_EQ(t.collisions_scanned, 6);
   ASSERT_EQ(t.colliding_examples.size(), 2u);
-  std::size_t pos = 0;
-  EXPECT_EQ(canon::to_display(canon::read_value(t.colliding_examples[0], pos)), "\"ABC\"");
+  std::vector<std::string> examples;
+  for (const std::string& k : t.colliding_examples) {
+    std::size_t pos = 0;
+    examples.push_back(canon::to_display(canon::read_value(k, pos)));
+  }
+  // The scan has no order: which of a group's keys comes second is the server's choice.
+  EXPECT_THAT(examples, ::testing::UnorderedElementsAre(::testing::AnyOf("\"abc\"", "\"ABC\"", "\"Abc\""),
+                                                       ::testing::AnyOf("\"y\"", "\"Y\"")));
   EXPECT_EQ(t.range_read.uses_key_index, std::optional<bool>(false));
   EXPECT_EQ(t.range_read.index, "ix_people_code");
   EXPECT_THAT(t.range_read.plan, HasSubstr("cannot seek"));
