@@ -237,7 +237,7 @@ TEST_F(SqlServerDoctor, KeyWithoutIndexIsAScanNamingTheIndexToCreate) {
   EXPECT_FALSE(t.statistics_age_seconds.has_value());
   EXPECT_EQ(t.range_read.uses_key_index, std::optional<bool>(false));
   EXPECT_EQ(t.range_read.index, "");
-  EXPECT_THAT(t.range_read.plan, HasSubstr("CREATE INDEX IX_recon_key ON [dbo].[events] ([id])"));
+  EXPECT_THAT(t.range_read.plan, HasSubstr("no index of [dbo].[events] leads with ([id])"));
 }
 
 TEST(SqlServerRangeIndex, LeadingColumnsInOrderAndOneDirection) {

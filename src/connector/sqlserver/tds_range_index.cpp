@@ -64,11 +64,10 @@ RangeReadFacts range_read_facts(const std::vector<SelectColumn>& keys, const std
       found = &ix;
       break;
     }
-  const std::string wanted = "CREATE INDEX IX_recon_key ON " + table + " (" + column_list(keys) + ")";
   if (found == nullptr) {
     f.uses_key_index = false;
-    f.plan = "no index leads with the key columns: each range read scans the whole table and sorts it; create one: " +
-             wanted;
+    f.plan = "no index of " + table + " leads with (" + column_list(keys) +
+             "): SQL Server scans the whole table for each range and sorts what it keeps";
     return f;
   }
   f.index = found->name;

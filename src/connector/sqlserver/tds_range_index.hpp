@@ -38,9 +38,9 @@ bool index_order_is_key_order(const SelectColumn& key);
 
 /// The range read of `keys` (whose column ids are `key_ids`, 0 when unknown) against `indexes`:
 /// the first enabled, unfiltered rowstore index whose leading key columns are the key columns in
-/// order, all ascending or all descending. `table` is the table as the fix names it
+/// order, all ascending or all descending. `table` is the table as the plan names it
 /// ("[dbo].[t]"). The plan says in one line which index serves it, or what SQL Server does
-/// without one and what to create.
+/// without one (doctor's fix names the index to create).
 RangeReadFacts range_read_facts(const std::vector<SelectColumn>& keys, const std::vector<int>& key_ids,
                                 const std::vector<IndexInfo>& indexes, const std::string& table);
 
