@@ -117,7 +117,14 @@ std::optional<Bound> Translator::cast_constant(std::size_t a, std::size_t b) con
   column.nullable = true;
   column.type = infer(a, b).type;
   column.name = "(select list)";
-  return store_value(value, column, Target{info_.database + ".(select list)", "SELECT"});
+  try {
+    return store_value(value, column, Target{info_.database + ".(select list)", "SELECT"});
+  } catch (const SqlError& e) {
+    // An explicit CAST to a shorter string or binary truncates silently on SQL Server, where an
+    // assignment fails with 8152: such a CAST stays an expression, whose value is sent whole.
+    if (e.number == 8152) return std::nullopt;
+    throw;
+  }
 }
 
 }  // namespace translation
