@@ -64,8 +64,10 @@ bool try_query(Reader& r, const std::string& sql, const std::string& what, F&& o
 
 void read_rights(Reader& r, const TableRef& ref, const std::string& what, TableFacts& f) {
   static const char* kWrites[] = {"INSERT", "UPDATE", "DELETE", "ALTER"};
+  // describe worked, so the table is visible; HAS_PERMS_BY_NAME says whether SELECT is granted.
+  f.can_select = true;
   try_query(r, catalog_sql(sql::sqlserver_doctor_table_rights, ref), what, [&] {
-    f.can_select = r.integer(1).value_or(0) == 1;
+    if (const auto select = r.integer(1)) f.can_select = *select == 1;
     for (int i = 0; i < 4; ++i)
       if (r.integer(i + 2).value_or(0) == 1) f.write_rights.emplace_back(kWrites[i]);
   });
