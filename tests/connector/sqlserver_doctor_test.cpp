@@ -11,6 +11,7 @@
 
 #include "../../src/connector/sqlserver/tds_doctor.hpp"
 #include "../../src/connector/sqlserver/tds_range_index.hpp"
+#include "../../src/connector/sqlserver/tds_selftest.hpp"
 #include "recon/connector/sqlserver.hpp"
 #include "recon/core/canonical.hpp"
 #include "tds_server_support.hpp"
@@ -268,6 +269,24 @@ TEST(SqlServerRangeIndex, LeadingColumnsInOrderAndOneDirection) {
   s.native.type_class = TypeClass::Text;
   s.native.type_name = "varchar(10) COLLATE Latin1_General_BIN2";
   EXPECT_EQ(tds::range_read_facts({s}, {1}, {pk}, "[dbo].[t]").uses_key_index, std::optional<bool>(true));
+}
+
+TEST(SqlServerSelfTest, ProbeTypesAreTheColumnsARangeReadWouldDecode) {
+  const SelectColumn d = tds::probe_column("decimal(38,10)");
+  EXPECT_EQ(d.compare_as, TypeClass::Decimal);
+  EXPECT_EQ(d.native.precision, 38);
+  EXPECT_EQ(d.native.scale, 10);
+  EXPECT_EQ(tds::probe_column("datetime2(3)").native.precision, 3);
+  EXPECT_TRUE(tds::probe_column("datetime").native.datetime_ticks);
+  EXPECT_TRUE(tds::probe_column("real").single_float);
+  EXPECT_TRUE(tds::probe_column("nchar(4)").trim_padding);
+  EXPECT_FALSE(tds::probe_column("nvarchar(max)").trim_padding);
+  EXPECT_EQ(tds::probe_column("varbinary(max)").compare_as, TypeClass::Bytes);
+  EXPECT_EQ(tds::probe_column("uniqueidentifier").compare_as, TypeClass::Uuid);
+  EXPECT_EQ(tds::probe_column("datetimeoffset(7)").compare_as, TypeClass::TimestampTz);
+  EXPECT_EQ(tds::probe_column("money").compare_as, TypeClass::Decimal);
+  EXPECT_EQ(tds::probe_column("xml").compare_as, TypeClass::Text);
+  EXPECT_THROW(tds::probe_column("geography"), InputError);
 }
 
 TEST(SqlServerLeastPrivilege, ReaderGrantsAndASeparateApplyUser) {
