@@ -217,5 +217,16 @@ TEST_F(DoctorTds, LoginWithoutViewDatabaseStateWarnsOnLoginCatalog) {
   EXPECT_EQ(source_check(report, "login.role").at("status"), "OK");
 }
 
+TEST_F(DoctorTds, StatisticsOlderThanThirtyDaysWarn) {
+  PgDatabase db("recon_e2e_doctor_tds_stale");
+  clean_fixture(db, "CREATE TABLE _tds_statistics (table_name TEXT, updated TEXT);"
+                    "INSERT INTO _tds_statistics VALUES ('dbo.orders', '2020-01-02T03:04:05.000');");
+  TdsServer server(dir_ / "fixture.db");
+  const json report = doctor(server.port(), db, orders_table(), 1);
+  const json stats = source_check(report, "table.statistics", "orders");
+  EXPECT_EQ(stats.at("status"), "WARN") << stats.dump(2);
+  EXPECT_NE(stats.at("fix").get<std::string>().find("UPDATE STATISTICS"), std::string::npos) << stats.dump(2);
+}
+
 }  // namespace
 }  // namespace e2e
