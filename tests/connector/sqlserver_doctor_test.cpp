@@ -224,6 +224,24 @@ TEST_F(SqlServerDoctor, CaseInsensitiveKeyWithCollisionsWriteRightsAndOldStatist
   EXPECT_THAT(t.range_read.plan, HasSubstr("cannot seek"));
 }
 
+TEST_F(SqlServerDoctor, ConstrainedCaseInsensitiveKeyHasNoCollisionsAndIsNotRead) {
+  Fixture f("doctor_ci_pk");
+  f.exec("CREATE TABLE \"dbo.people\" (code \"nvarchar(20)\" PRIMARY KEY, v int);"
+         "INSERT INTO \"dbo.people\" VALUES ('abc', 1), ('x', 2);");
+  const std::string log = f.path() + ".reads";
+  TdsServer server(binary_, f.path(), {"--read-log", log});
+  auto conn = make_sqlserver_connector(endpoint(server.port()), Side::Source);
+  const TableInfo info = conn->describe(TableRef{"dbo", "people"});
+  const TableFacts t = conn->table_facts(tds_test::whole(info, {"code"}, {"v"}), info);
+  EXPECT_TRUE(t.key_columns.at(0).case_insensitive);
+  EXPECT_EQ(t.case_colliding_keys, std::optional<std::int64_t>(0));
+  EXPECT_EQ(t.collisions_scanned, 0);
+  const auto lines = tds_test::read_log(log);
+  EXPECT_GT(lines.size(), 3u) << "every doctor statement is logged";
+  for (const auto& line : lines) EXPECT_NE(line.reads, "table") << line.statement;
+  std::filesystem::remove(log);
+}
+
 TEST_F(SqlServerDoctor, KeyWithoutIndexIsAScanNamingTheIndexToCreate) {
   Fixture f("doctor_heap");
   f.exec("CREATE TABLE \"dbo.events\" (id bigint, at \"datetime2(7) text\");"

@@ -82,8 +82,8 @@ class SqlServerConnector final : public Connector {
   // ---- recon doctor (tds_doctor.hpp, tds_selftest.hpp) ----
   ServerFacts server_facts() override { return tds::server_facts(reader_); }
   LoginFacts login_facts() override { return tds::login_facts(reader_); }
-  TableFacts table_facts(const RangeQuery& first_range, const TableInfo&) override {
-    return tds::table_facts(reader_, first_range);
+  TableFacts table_facts(const RangeQuery& first_range, const TableInfo& info) override {
+    return tds::table_facts(reader_, first_range, info);
   }
   std::vector<std::string> least_privilege_sql(const std::vector<TableRef>& tables, const std::string& role,
                                                bool writes) const override {

@@ -93,8 +93,25 @@ void read_estimate(Reader& r, const TableRef& ref, const std::string& what, Tabl
 }
 
 /// Reads the key columns once, without order, through the collision tracker a run uses.
-void count_collisions(Reader& r, const RangeQuery& q, const TableRef& ref, const std::string& what, TableFacts& f) {
+/// A unique constraint on exactly the key columns (in any order).
+bool constrained(const RangeQuery& q, const TableInfo& info) {
+  std::vector<std::string> key;
+  for (const SelectColumn& k : q.keys) key.push_back(k.native.name);
+  std::sort(key.begin(), key.end());
+  for (std::vector<std::string> u : info.unique_keys) {
+    std::sort(u.begin(), u.end());
+    if (u == key) return true;
+  }
+  return false;
+}
+
+void count_collisions(Reader& r, const RangeQuery& q, const TableInfo& info, const TableRef& ref,
+                      const std::string& what, TableFacts& f) {
   if (std::none_of(q.keys.begin(), q.keys.end(), case_insensitive_key)) return;
+  if (constrained(q, info)) {
+    f.case_colliding_keys = 0;  // the constraint compares under the collation: no two keys fold alike
+    return;
+  }
   CollisionState state;
   CollisionTracker tracker(q.keys, state);
   RangeQuery whole = q;
@@ -192,7 +209,7 @@ LoginFacts login_facts(Reader& r) {
   return f;
 }
 
-TableFacts table_facts(Reader& r, const RangeQuery& q) {
+TableFacts table_facts(Reader& r, const RangeQuery& q, const TableInfo& info) {
   TableFacts f;
   const TableRef ref = with_schema(q.table);
   const std::string what = "checking " + r.side() + " table " + ref.display();
@@ -208,7 +225,7 @@ TableFacts table_facts(Reader& r, const RangeQuery& q) {
     kc.range_bound = range_bound_of(k);
     f.key_columns.push_back(std::move(kc));
   }
-  count_collisions(r, q, ref, what, f);
+  count_collisions(r, q, info, ref, what, f);
   read_range_index(r, q, ref, what, f);
   return f;
 }

@@ -19,9 +19,12 @@ ServerFacts server_facts(Reader& r);
 /// sysadmin / db_owner membership, and VIEW DATABASE STATE.
 LoginFacts login_facts(Reader& r);
 
-/// Rights, statistics and their age, row estimate, key collations, case-colliding keys (the key
-/// columns of `q` read once, without order, under q's filter) and the index a range read uses.
-TableFacts table_facts(Reader& r, const RangeQuery& q);
+/// Rights, statistics and their age, row estimate, key collations, case-colliding keys and the
+/// index a range read uses. Colliding keys are counted by reading the key columns of `q` once,
+/// without order, under q's filter — unless one of `info`'s PRIMARY KEY / UNIQUE constraints is on
+/// exactly the key columns: under the case-insensitive collation it already refuses two keys
+/// that differ only in case, so there are none and nothing is read.
+TableFacts table_facts(Reader& r, const RangeQuery& q, const TableInfo& info);
 
 /// GRANTs for a reader `role` on `tables` plus VIEW DATABASE STATE; with `writes`, a separate
 /// `<role>_apply` user with INSERT, UPDATE, DELETE only. CREATE LOGIN / USER are comments with
