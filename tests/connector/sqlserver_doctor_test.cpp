@@ -242,6 +242,23 @@ TEST_F(SqlServerDoctor, ConstrainedCaseInsensitiveKeyHasNoCollisionsAndIsNotRead
   std::filesystem::remove(log);
 }
 
+TEST_F(SqlServerDoctor, NullInATrustedCaseInsensitiveKeyIsAConnectorErrorNamingIt) {
+  Fixture f("doctor_ci_null");
+  f.exec("CREATE TABLE \"dbo.people\" (code \"nvarchar(20)\", v int);"
+         "INSERT INTO \"dbo.people\" VALUES ('abc', 1), (NULL, 2);");
+  TdsServer server(binary_, f.path());
+  auto conn = make_sqlserver_connector(endpoint(server.port()), Side::Source);
+  const TableInfo info = conn->describe(TableRef{"dbo", "people"});
+  try {
+    conn->table_facts(tds_test::whole(info, {"code"}, {"v"}), info);
+    ADD_FAILURE() << "a NULL key was not reported";
+  } catch (const ConnectorError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("NULL in key column code"));
+    EXPECT_FALSE(e.poisoned());
+  }
+  EXPECT_EQ(conn->login_facts().all_powerful_role, "") << "the connection serves the next statement";
+}
+
 TEST_F(SqlServerDoctor, KeyWithoutIndexIsAScanNamingTheIndexToCreate) {
   Fixture f("doctor_heap");
   f.exec("CREATE TABLE \"dbo.events\" (id bigint, at \"datetime2(7) text\");"

@@ -92,7 +92,6 @@ void read_estimate(Reader& r, const TableRef& ref, const std::string& what, Tabl
   try_query(r, catalog_sql(sql::sqlserver_partition_rows, ref), what, [&] { f.estimated_rows = r.integer(1); });
 }
 
-/// Reads the key columns once, without order, through the collision tracker a run uses.
 /// A unique constraint on exactly the key columns (in any order).
 bool constrained(const RangeQuery& q, const TableInfo& info) {
   std::vector<std::string> key;
@@ -105,6 +104,7 @@ bool constrained(const RangeQuery& q, const TableInfo& info) {
   return false;
 }
 
+/// Reads the key columns once, without order, through the collision tracker a run uses.
 void count_collisions(Reader& r, const RangeQuery& q, const TableInfo& info, const TableRef& ref,
                       const std::string& what, TableFacts& f) {
   if (std::none_of(q.keys.begin(), q.keys.end(), case_insensitive_key)) return;
@@ -120,10 +120,15 @@ void count_collisions(Reader& r, const RangeQuery& q, const TableInfo& info, con
   std::int64_t scanned = 0;
   const std::string sql = "SELECT " + select_list(q.keys, {}) + " FROM " + quote_table(kMs, ref) +
                           (q.where.empty() ? "" : " WHERE (" + q.where + ")");
-  r.read_rows(sql, whole, false, what, discard, &tracker, [&] {
-    ++scanned;
-    return false;  // counted by the tracker, never kept
-  });
+  try {
+    r.read_rows(sql, whole, false, what, discard, &tracker, [&] {
+      ++scanned;
+      return false;  // counted by the tracker, never kept
+    });
+  } catch (const InputError& e) {
+    // A NULL in a key column: the run would stop on it too; doctor reports it for the table.
+    throw ConnectorError(r.session().side(), e.what(), false);
+  }
   f.case_colliding_keys = static_cast<std::int64_t>(state.report.keys);
   f.collisions_scanned = scanned;
   for (std::size_t i = 0; i < state.report.example_keys.size() && i < 3; ++i)
