@@ -31,7 +31,7 @@ TEST(SelfTestParse, SectionsEndAtTheNextHeadingAndSkipHeaderRows) {
   const std::string doc =
       "# Title\n| not | a | test |\n|---|---|---|\n| x | y | z |\n"
       "### Self-test: one\n\nprose\n\n| type | literal | canonical |\n|---|---|---|\n"
-      "| INTEGER | `1` | `integer 1` |\n| TEXT | `'a\\|b'` | `text \"a|b\"` |\n\nmore prose\n| x | y | z |\n"
+      "| INTEGER | `1` | `integer 1` |\n| TEXT | `'a\\|b'` | `text \"a\\|b\"` |\n\nmore prose\n| x | y | z |\n"
       "### Self-test: two\n| type | literal | canonical |\n|---|---|---|\n| REAL | `0.5` | `float 0.5` |\n"
       "## Other\n| type | literal | canonical |\n|---|---|---|\n| a | b | c |\n";
   const auto t = parse_self_tests(doc);

@@ -147,7 +147,7 @@ TEST(DoctorSqlite, NocaseKeyWithCaseVariantsWarnsCollationAndCollisionsMasked) {
   write_file(dir / "job.toml",
              sqlite_job(dir / "a.db", dir / "b.db",
                         "[[tables]]\nsource = \"people\"\ntarget = \"people\"\nkey = [\"email\"]\npii = { email = \"email\" }\n"));
-  const json j = doctor_json(dir / "job.toml", 1, {{"RECON_PII_KEY", "doctor-test-key"}});
+  const json j = doctor_json(dir / "job.toml", 1, {{"RECON_PII_KEY", "doctor-e2e-test-secret-key"}});
   EXPECT_EQ(status(j, "table.collation", "source", "people"), "WARN");
   const auto c = checks(j, "table.collisions", "source", "people");
   ASSERT_EQ(c.size(), 1u);
@@ -156,7 +156,7 @@ TEST(DoctorSqlite, NocaseKeyWithCaseVariantsWarnsCollationAndCollisionsMasked) {
   EXPECT_EQ(c[0]["detail"]["scanned"], 5);
   EXPECT_EQ(c[0]["detail"]["examples"].size(), 3u);
   // Masked as reports mask the key (pii): no address appears anywhere in the report.
-  const ProcResult text = doctor(dir / "job.toml", {}, {{"RECON_PII_KEY", "doctor-test-key"}});
+  const ProcResult text = doctor(dir / "job.toml", {}, {{"RECON_PII_KEY", "doctor-e2e-test-secret-key"}});
   for (const char* raw : {"ana@x.org", "ANA@x.org", "bia@x.org", "Bia@X.org"}) {
     EXPECT_THAT(j.dump(), Not(HasSubstr(raw)));
     EXPECT_THAT(text.out, Not(HasSubstr(raw)));
