@@ -8,9 +8,11 @@
 #include "recon/connector/sqlserver.hpp"
 #include "tds_catalog.hpp"
 #include "tds_collisions.hpp"
+#include "tds_doctor.hpp"
 #include "tds_query.hpp"
 #include "tds_reader.hpp"
 #include "tds_sampling.hpp"
+#include "tds_selftest.hpp"
 #include "tds_session.hpp"
 #include "tds_write.hpp"
 
@@ -75,6 +77,21 @@ class SqlServerConnector final : public Connector {
       const std::size_t end = std::min(keys.size(), begin + kFetchChunk);
       reader_.read_rows(tds::keys_select(q, keys, begin, end), q, true, what, out, nullptr, nullptr);
     }
+  }
+
+  // ---- recon doctor (tds_doctor.hpp, tds_selftest.hpp) ----
+  ServerFacts server_facts() override { return tds::server_facts(reader_); }
+  LoginFacts login_facts() override { return tds::login_facts(reader_); }
+  TableFacts table_facts(const RangeQuery& first_range, const TableInfo& info) override {
+    return tds::table_facts(reader_, first_range, info);
+  }
+  std::vector<std::string> least_privilege_sql(const std::vector<TableRef>& tables, const std::string& role,
+                                               bool writes) const override {
+    return tds::least_privilege_sql(tables, role, writes);
+  }
+  std::string self_test_name() const override { return "sqlserver"; }
+  std::vector<std::string> read_literals(const std::vector<LiteralProbe>& probes) override {
+    return tds::read_literals(reader_, probes);
   }
 
  private:

@@ -52,7 +52,10 @@ void CollisionTracker::add(std::string_view key) {
   if (seen_.size() < kMaxTracked ? seen_.insert(h).second : !seen_.count(h)) return;
   if (state_.counted.size() < kMaxCounted && !state_.counted.insert(folded_).second) return;  // counted before
   ++state_.report.keys;
-  if (state_.report.examples.size() < kMaxExamples) state_.report.examples.push_back(canon::key_to_json(key));
+  if (state_.report.examples.size() < kMaxExamples) {
+    state_.report.examples.push_back(canon::key_to_json(key));
+    state_.report.example_keys.emplace_back(key);
+  }
 }
 
 }  // namespace recon::tds

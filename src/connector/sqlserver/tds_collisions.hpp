@@ -19,6 +19,7 @@ namespace recon::tds {
 struct CaseCollisions {
   std::uint64_t keys = 0;             ///< keys that collided with an earlier key of the same read
   std::vector<std::string> examples;  ///< up to 10 colliding keys, as key_to_json text
+  std::vector<std::string> example_keys;  ///< the same keys as canonical key encodings (doctor masks them)
 };
 
 /// CaseCollisions plus the folded keys already counted, so a key seen by the planning read and

@@ -188,6 +188,8 @@ Catalog Catalog::load(sqlite3* db) {
   Catalog cat;
   register_collations(db);  // histograms order values as SQL Server orders their types
   const std::set<std::string> no_statistics = tables_without_statistics(db);
+  const std::string loaded = utc_now_text(3);
+  cat.access_ = Access::load(db);
   // Collation overrides, when the fixture has them.
   std::map<std::string, std::string> collations;  // "table\ncolumn" lowercased -> name
   {
@@ -259,6 +261,8 @@ Catalog Catalog::load(sqlite3* db) {
         t.constraints.push_back(std::move(u));
       }
       if (!no_statistics.count(lower(t.sqlite_name)) && !no_statistics.count(lower(t.name))) load_statistics(db, t);
+      load_indexes(db, t);
+      date_statistics(db, t, loaded);
     }
     cat.add(std::move(t));
   }

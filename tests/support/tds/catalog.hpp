@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "access.hpp"
 #include "statistics.hpp"
 #include "types.hpp"
 
@@ -21,6 +22,17 @@ struct Constraint {
   std::string name;
   std::string type;  ///< "PRIMARY KEY" or "UNIQUE"
   std::vector<std::string> columns;
+};
+
+/// One index as sys.indexes lists it: the primary key's (index_id 1, clustered), each UNIQUE
+/// constraint's and each CREATE [UNIQUE] INDEX of the fixture (nonclustered), numbered from 2 in
+/// that order — the statistics objects' ids.
+struct Index {
+  std::string name;
+  int index_id = 0;
+  bool clustered = false, unique = false, primary_key = false, unique_constraint = false, filtered = false;
+  std::vector<std::string> columns;  ///< key columns in key order
+  std::vector<bool> descending;
 };
 
 struct Table {
@@ -33,6 +45,7 @@ struct Table {
   std::vector<Statistics> statistics;  ///< none for a view, or a table in _tds_no_statistics
   std::vector<ResultColumn> columns;
   std::vector<Constraint> constraints;
+  std::vector<Index> indexes;  ///< none for a view; a table without any is a heap
 
   /// The column named `name` (case-insensitive), or nullptr.
   const ResultColumn* find_column(std::string_view name) const;
@@ -59,6 +72,8 @@ class Catalog {
   const std::vector<Table>& tables() const { return tables_; }
   /// The table with this OBJECT_ID, or nullptr.
   const Table* find_object(std::int64_t object_id) const;
+  /// The login's roles and permissions (access.hpp).
+  const Access& access() const { return access_; }
 
   /// Creates the INFORMATION_SCHEMA temp tables on `db` (COLUMNS, TABLES, TABLE_CONSTRAINTS,
   /// KEY_COLUMN_USAGE) describing this catalog. Idempotent per connection.
@@ -66,6 +81,7 @@ class Catalog {
 
  private:
   std::vector<Table> tables_;
+  Access access_;
   std::map<std::string, std::size_t> index_;  // "schema.name" lowercased
   void add(Table t);
 };

@@ -2,7 +2,9 @@
 #include "catalog_sys.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <ctime>
 
 #include "sqlite_ext.hpp"
 
@@ -25,6 +27,16 @@ const std::vector<ViewColumn> kPartitionStats = {
 const std::vector<ViewColumn> kHistogram = {
     {"object_id", "int"},  {"stats_id", "int"},   {"step_number", "int"},         {"range_high_key", "int"},
     {"range_rows", "real"}, {"equal_rows", "real"}, {"distinct_range_rows", "bigint"}, {"average_range_rows", "real"}};
+
+const std::vector<ViewColumn> kIndexes = {
+    {"object_id", "int"},       {"name", "sysname"},        {"index_id", "int"},
+    {"type", "tinyint"},        {"type_desc", "nvarchar(60)"}, {"is_unique", "bit"},
+    {"is_primary_key", "bit"},  {"is_unique_constraint", "bit"}, {"is_disabled", "bit"},
+    {"is_hypothetical", "bit"}, {"has_filter", "bit"},      {"filter_definition", "nvarchar(max)"}};
+const std::vector<ViewColumn> kIndexColumns = {
+    {"object_id", "int"},         {"index_id", "int"},          {"index_column_id", "int"},
+    {"column_id", "int"},         {"key_ordinal", "tinyint"},   {"partition_ordinal", "tinyint"},
+    {"is_descending_key", "bit"}, {"is_included_column", "bit"}};
 
 std::string quote(std::string_view s, char q) {
   std::string r(1, q);
@@ -125,7 +137,105 @@ std::vector<std::string> partition_rows(const Catalog& cat) {
   return rows;
 }
 
+/// sys.indexes: a heap row (index_id 0, no name) for a table without a clustered index, then
+/// its indexes.
+std::vector<std::string> index_rows(const Catalog& cat) {
+  std::vector<std::string> rows;
+  for (const Table& t : cat.tables()) {
+    if (t.view || t.information_schema || t.system_view) continue;
+    const std::string id = std::to_string(t.object_id);
+    const bool clustered = std::any_of(t.indexes.begin(), t.indexes.end(), [](const Index& i) { return i.clustered; });
+    if (!clustered) rows.push_back(id + ", NULL, 0, 0, 'HEAP', 0, 0, 0, 0, 0, 0, NULL");
+    for (const Index& i : t.indexes)
+      rows.push_back(id + ", " + quote(i.name, '\'') + ", " + std::to_string(i.index_id) + ", " +
+                     (i.clustered ? "1, 'CLUSTERED'" : "2, 'NONCLUSTERED'") + ", " + (i.unique ? "1" : "0") + ", " +
+                     (i.primary_key ? "1" : "0") + ", " + (i.unique_constraint ? "1" : "0") + ", 0, 0, " +
+                     (i.filtered ? "1, 'filtered'" : "0, NULL"));
+  }
+  return rows;
+}
+
+std::vector<std::string> index_column_rows(const Catalog& cat) {
+  std::vector<std::string> rows;
+  for (const Table& t : cat.tables())
+    for (const Index& i : t.indexes)
+      for (std::size_t k = 0; k < i.columns.size(); ++k)
+        rows.push_back(std::to_string(t.object_id) + ", " + std::to_string(i.index_id) + ", " + std::to_string(k + 1) +
+                       ", " + std::to_string(column_id(t, i.columns[k])) + ", " + std::to_string(k + 1) + ", 0, " +
+                       (i.descending[k] ? "1" : "0") + ", 0");
+  return rows;
+}
+
 }  // namespace
+
+std::string utc_now_text(int digits) {
+  const auto now = std::chrono::system_clock::now();
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+  const std::time_t secs = static_cast<std::time_t>(micros / 1'000'000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%07lld", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(micros % 1'000'000) * 10);
+  return std::string(buf).substr(0, std::size_t(20 + digits));
+}
+
+void load_indexes(sqlite3* db, Table& t) {
+  int next = 2;
+  for (const Constraint& c : t.constraints) {
+    Index i;
+    i.name = c.name;
+    i.primary_key = c.type == "PRIMARY KEY";
+    i.unique_constraint = !i.primary_key;
+    i.clustered = i.primary_key;
+    i.unique = true;
+    i.index_id = i.primary_key ? 1 : next++;
+    i.columns = c.columns;
+    i.descending.assign(c.columns.size(), false);
+    t.indexes.push_back(std::move(i));
+  }
+  // Indexes the fixture created itself (CREATE [UNIQUE] INDEX), oldest first.
+  std::vector<std::pair<std::string, std::pair<bool, bool>>> created;  // name, (unique, partial)
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db, ("PRAGMA index_list(" + quote(t.sqlite_name, '"') + ")").c_str(), -1, &st, nullptr) == SQLITE_OK)
+    while (sqlite3_step(st) == SQLITE_ROW)
+      if (std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 3))) == "c")
+        created.push_back({reinterpret_cast<const char*>(sqlite3_column_text(st, 1)),
+                           {sqlite3_column_int(st, 2) == 1, sqlite3_column_int(st, 4) == 1}});
+  sqlite3_finalize(st);
+  std::reverse(created.begin(), created.end());
+  for (const auto& [name, flags] : created) {
+    Index i;
+    i.name = name;
+    i.unique = flags.first;
+    i.filtered = flags.second;
+    i.index_id = next++;
+    if (sqlite3_prepare_v2(db, ("PRAGMA index_xinfo(" + quote(name, '"') + ")").c_str(), -1, &st, nullptr) == SQLITE_OK)
+      while (sqlite3_step(st) == SQLITE_ROW)
+        if (sqlite3_column_int(st, 5) == 1 && sqlite3_column_text(st, 2)) {  // a key column, not the rowid
+          i.columns.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 2)));
+          i.descending.push_back(sqlite3_column_int(st, 3) == 1);
+        }
+    sqlite3_finalize(st);
+    t.indexes.push_back(std::move(i));
+  }
+}
+
+void date_statistics(sqlite3* db, Table& t, const std::string& loaded) {
+  std::optional<std::string> updated = loaded;
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT updated FROM _tds_statistics WHERE lower(table_name) IN (lower(?), lower(?))", -1, &st,
+                         nullptr) == SQLITE_OK) {
+    sqlite3_bind_text(st, 1, t.sqlite_name.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, t.name.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+      const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+      updated = p ? std::optional<std::string>(p) : std::nullopt;
+    }
+  }
+  sqlite3_finalize(st);
+  for (Statistics& s : t.statistics) s.updated = updated;
+}
 
 std::set<std::string> tables_without_statistics(sqlite3* db) {
   std::set<std::string> out;
@@ -142,7 +252,7 @@ void load_statistics(sqlite3* db, Table& t) {
   auto add = [&](const std::string& name, int id, const std::vector<std::string>& columns) {
     const ResultColumn* lead = columns.empty() ? nullptr : t.find_column(columns[0]);
     if (!lead) return;
-    t.statistics.push_back(Statistics{name, id, columns, build_histogram(db, t.sqlite_name, *lead)});
+    t.statistics.push_back(Statistics{name, id, columns, build_histogram(db, t.sqlite_name, *lead), std::nullopt});
   };
   for (const Constraint& c : t.constraints) add(c.name, c.type == "PRIMARY KEY" ? 1 : next++, c.columns);
   // Indexes the fixture created itself (CREATE [UNIQUE] INDEX), oldest first.
@@ -166,12 +276,15 @@ void load_statistics(sqlite3* db, Table& t) {
 
 std::vector<Table> system_views() {
   return {view_of("stats", kStats), view_of("stats_columns", kStatsColumns),
-          view_of("dm_db_partition_stats", kPartitionStats)};
+          view_of("dm_db_partition_stats", kPartitionStats), view_of("indexes", kIndexes),
+          view_of("index_columns", kIndexColumns)};
 }
 
 std::string system_view_sql(const Table& view, const Catalog& cat) {
   if (iequals(view.name, "stats")) return derived(view, stats_rows(cat));
   if (iequals(view.name, "stats_columns")) return derived(view, stats_column_rows(cat));
+  if (iequals(view.name, "indexes")) return derived(view, index_rows(cat));
+  if (iequals(view.name, "index_columns")) return derived(view, index_column_rows(cat));
   const std::string pages = "((column10 + " + std::to_string(kRowsPerPage - 1) + ") / " + std::to_string(kRowsPerPage) + ")";
   return derived(view, partition_rows(cat), {"", "", "", "", pages, pages, pages, pages, pages});
 }

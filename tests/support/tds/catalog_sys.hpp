@@ -24,7 +24,20 @@ std::set<std::string> tables_without_statistics(sqlite3* db);
 /// sqlite_ext.hpp on `db`.
 void load_statistics(sqlite3* db, Table& t);
 
-/// The catalog entries of sys.stats, sys.stats_columns and sys.dm_db_partition_stats.
+/// The server's clock now, UTC, as SQL Server's style 126 writes it with `digits` fractional
+/// digits: "2026-12-04T10:00:00.123" (3) or "…00.1234567" (7).
+std::string utc_now_text(int digits);
+
+/// Fills t.indexes from its constraints and the fixture's CREATE INDEXes (catalog.hpp, Index).
+void load_indexes(sqlite3* db, Table& t);
+
+/// The update time of every statistics object of `t`: the row of the fixture's optional
+/// `_tds_statistics(table_name TEXT, updated TEXT)` for the table (NULL: never updated), else
+/// `loaded`, the time the server loaded the fixture and built the histograms.
+void date_statistics(sqlite3* db, Table& t, const std::string& loaded);
+
+/// The catalog entries of sys.stats, sys.stats_columns, sys.dm_db_partition_stats, sys.indexes and
+/// sys.index_columns.
 std::vector<Table> system_views();
 
 /// The derived table `( SELECT … )` holding a sys view's rows for every table of `cat`.

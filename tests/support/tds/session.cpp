@@ -185,6 +185,7 @@ bool Session::handshake() {
   if (!iequals(l.user, opts_.user) || l.password != opts_.password)
     return refuse(18456, "Login failed for user '" + l.user + "'.");
   info_.database = l.database.empty() ? "master" : l.database;
+  info_.login = opts_.user;
   // Read-write, so INSERT / UPDATE / DELETE run for real (a write-protected file opens read-only,
   // and a write then fails with 3906).
   if (sqlite3_open_v2(opts_.db_path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
@@ -321,6 +322,7 @@ bool Session::select(const Statement& st, bool last) {
   if (sqlite3_prepare_v2(db_, q.sqlite_sql.c_str(), -1, &g.st, nullptr) != SQLITE_OK)
     throw SqlError(50000, "tds_test_server could not run the translated query (" + std::string(sqlite3_errmsg(db_)) +
                               "): " + q.sqlite_sql);
+  for (std::size_t i = 0; i < q.params.size(); ++i) bind_value(g.st, int(i) + 1, q.params[i]);
   const int n = int(q.columns.size());
   if (sqlite3_column_count(g.st) != n)
     throw SqlError(50000, "tds_test_server: translated query returns " + std::to_string(sqlite3_column_count(g.st)) +

@@ -12,6 +12,9 @@
 
 namespace tds_test {
 
+/// Binds `v` to the `?` numbered `at` (from 1) of `st`.
+void bind_value(sqlite3_stmt* st, int at, const Bound& v);
+
 class Session {
  public:
   /// `log`, when not null, gets a line for every SELECT (read_log.hpp).

@@ -14,16 +14,6 @@ struct StmtGuard {
   ~StmtGuard() { sqlite3_finalize(st); }
 };
 
-void bind(sqlite3_stmt* st, int at, const Bound& v) {
-  switch (v.kind) {
-    case Bound::Kind::Null: sqlite3_bind_null(st, at); break;
-    case Bound::Kind::Integer: sqlite3_bind_int64(st, at, v.integer); break;
-    case Bound::Kind::Real: sqlite3_bind_double(st, at, v.real); break;
-    case Bound::Kind::Text: sqlite3_bind_text(st, at, v.bytes.data(), int(v.bytes.size()), SQLITE_TRANSIENT); break;
-    case Bound::Kind::Blob: sqlite3_bind_blob(st, at, v.bytes.data(), int(v.bytes.size()), SQLITE_TRANSIENT); break;
-  }
-}
-
 std::uint16_t command_token(Statement::Kind k) {
   return k == Statement::Kind::Insert ? kCmdInsert : k == Statement::Kind::Update ? kCmdUpdate : kCmdDelete;
 }
@@ -72,6 +62,16 @@ void check_transaction_syntax(const Statement& st) {
 
 }  // namespace
 
+void bind_value(sqlite3_stmt* st, int at, const Bound& v) {
+  switch (v.kind) {
+    case Bound::Kind::Null: sqlite3_bind_null(st, at); break;
+    case Bound::Kind::Integer: sqlite3_bind_int64(st, at, v.integer); break;
+    case Bound::Kind::Real: sqlite3_bind_double(st, at, v.real); break;
+    case Bound::Kind::Text: sqlite3_bind_text(st, at, v.bytes.data(), int(v.bytes.size()), SQLITE_TRANSIENT); break;
+    case Bound::Kind::Blob: sqlite3_bind_blob(st, at, v.bytes.data(), int(v.bytes.size()), SQLITE_TRANSIENT); break;
+  }
+}
+
 SqlError Session::sqlite_failure(const Table* table) const {
   const int code = sqlite3_extended_errcode(db_);
   const std::string msg = sqlite3_errmsg(db_);
@@ -110,7 +110,7 @@ void Session::dml(const Statement& st, bool last) {
     throw SqlError(50000, "tds_test_server could not run the translated statement (" + std::string(sqlite3_errmsg(db_)) +
                               "): " + d.sqlite_sql);
   }
-  for (std::size_t i = 0; i < d.params.size(); ++i) bind(g.st, int(i) + 1, d.params[i]);
+  for (std::size_t i = 0; i < d.params.size(); ++i) bind_value(g.st, int(i) + 1, d.params[i]);
   if (sqlite3_step(g.st) != SQLITE_DONE) throw sqlite_failure(d.table);  // SQLite undid the statement
   const auto count = std::uint64_t(sqlite3_changes(db_));
   Out o = w_.out();

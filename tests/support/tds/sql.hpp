@@ -56,6 +56,7 @@ std::vector<Statement> split_batch(const std::vector<Token>& tokens);
 struct SessionInfo {
   int spid = 51;
   std::string database = "master";
+  std::string login;  ///< the login's name, as SUSER_SNAME() returns it
   int trancount = 0;
   /// sys.dm_db_stats_histogram exists (SQL Server 2016 SP1 CU2 and later); off, it is error 208.
   bool stats_histogram = true;
@@ -72,19 +73,6 @@ enum class Reads {
   Catalog,      ///< INFORMATION_SCHEMA or a sys view: no table row
 };
 
-/// A SELECT ready for SQLite: the SQL text and the columns it returns, as SQL Server types.
-struct Query {
-  std::string sqlite_sql;
-  std::vector<ResultColumn> columns;
-  bool uses_information_schema = false;
-  Reads reads = Reads::None;
-  std::string object;  ///< schema.name of what FROM reads, "" without FROM
-};
-
-/// Binds a SELECT statement to the catalog and translates it. Throws SqlError (208 invalid object,
-/// 207 invalid column, 102/156 syntax, 195 unknown function, 448 invalid collation).
-Query translate_select(const Statement& st, const Catalog& catalog, const SessionInfo& info);
-
 /// A value for one `?` of a translated INSERT or UPDATE, already in the fixture's storage form for
 /// the column it is assigned to (docs/tds-test-server.md, "How to store each value").
 struct Bound {
@@ -94,6 +82,22 @@ struct Bound {
   double real = 0;
   std::string bytes;  ///< Text (UTF-8) or Blob
 };
+
+/// A SELECT ready for SQLite: the SQL text and the columns it returns, as SQL Server types.
+struct Query {
+  std::string sqlite_sql;
+  std::vector<ResultColumn> columns;
+  bool uses_information_schema = false;
+  Reads reads = Reads::None;
+  std::string object;  ///< schema.name of what FROM reads, "" without FROM
+  /// Values for the `?` of sqlite_sql, in order: the select-list CASTs of constants, already
+  /// converted as SQL Server converts them (store_value).
+  std::vector<Bound> params;
+};
+
+/// Binds a SELECT statement to the catalog and translates it. Throws SqlError (208 invalid object,
+/// 207 invalid column, 102/156 syntax, 195 unknown function, 448 invalid collation).
+Query translate_select(const Statement& st, const Catalog& catalog, const SessionInfo& info);
 
 /// An INSERT, UPDATE or DELETE ready for SQLite: the SQL with `?` placeholders, bound in order.
 struct Dml {

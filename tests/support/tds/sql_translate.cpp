@@ -84,6 +84,7 @@ std::optional<ResultColumn> Translator::infer_call(std::size_t a, std::size_t cl
   if (name == "count") return computed_column("int", false);
   if (name == "count_big") return computed_column("bigint", false);
   if (name == "len" || name == "object_id" || name == "columnproperty") return computed_column("int");
+  if (const auto type = doctor_function_type(name)) return computed_column(*type);
   if ((name == "min" || name == "max" || name == "upper" || name == "lower" || name == "abs" ||
        name == "isnull" || name == "coalesce") && close > a + 2) {
     ResultColumn inner = infer(a + 2, find_top_comma(a + 2, close));
@@ -98,6 +99,10 @@ std::optional<ResultColumn> Translator::infer_call(std::size_t a, std::size_t cl
 void Translator::parse_from(std::size_t& i) {
   if (histogram_call_at(i)) histogram_call(i);
   else table_ = table_name(i);
+  // SQL Server's dynamic management views need VIEW DATABASE STATE (access.hpp).
+  if (table_->system_view && iequals(table_->name, "dm_db_partition_stats") &&
+      !cat_.access().has_permission("", "VIEW DATABASE STATE"))
+    throw SqlError(297, "The user does not have permission to perform this action.");
   // Table hints change nothing here: WITH (NOLOCK), (NOLOCK), WITH (UPDLOCK, HOLDLOCK).
   if (word_at(i, "WITH") && op_at(i + 1, "(")) i = close_of(i + 1, end_) + 1;
   else if (op_at(i, "(")) i = close_of(i, end_) + 1;
@@ -224,7 +229,13 @@ std::string Translator::select_list(std::size_t list_a, std::size_t list_b, Quer
     if (coll && rc.type.is_string()) rc.collation = *coll;
     q.columns.push_back(rc);
     items_.push_back({a, b, alias});
-    list += (list.empty() ? "" : ", ") + expr(a, b, Ctx::Select);
+    // A CAST of a constant is converted here, with SQL Server's rules, and bound as a value.
+    if (auto bound = cast_constant(a, vb)) {
+      q.params.push_back(std::move(*bound));
+      list += (list.empty() ? "" : ", ") + std::string("?");
+    } else {
+      list += (list.empty() ? "" : ", ") + expr(a, b, Ctx::Select);
+    }
   }
   return list;
 }

@@ -24,6 +24,9 @@ inline bool is_word(const Token& t, const char* w) { return t.kind == K::Word &&
 inline bool is_op(const Token& t, const char* o) { return t.kind == K::Op && t.text == o; }
 /// A keyword that cannot name a column (AND, IS, FROM, ORDER, …).
 bool is_expr_keyword(const Token& t);
+/// The SQL Server type of a function doctor_call translates ("nvarchar(128)", "int",
+/// "datetime2(7)"); nullopt for any other function. `name` is lowercase.
+std::optional<std::string> doctor_function_type(const std::string& name);
 /// A SQLite string literal / quoted identifier.
 std::string sql_string(std::string_view s);
 std::string quote_ident(std::string_view s);
@@ -146,6 +149,8 @@ class Translator {
   std::optional<std::int64_t> constant_int(std::size_t a, std::size_t b) const;
   /// OBJECT_ID(N'name'[, N'type']) spanning [i, close]: the table's id, nullopt when unknown.
   std::optional<std::int64_t> object_id_call(std::size_t i, std::size_t close) const;
+  /// The fixture table a T-SQL name in a string names ("[dbo].[t]", "dbo.t", "t"), or nullptr.
+  const Table* table_named(const std::string& name) const;
   /// COLUMNPROPERTY(id, N'column', 'ColumnId') spanning [i, close]: the column's ordinal.
   std::optional<std::int64_t> column_property_call(std::size_t i, std::size_t close) const;
   /// FROM in SQLite: the fixture table, or a sys view's or function's derived table.
@@ -153,6 +158,17 @@ class Translator {
   /// Terms ANDed before the statement's own WHERE: TABLESAMPLE's page draw, the read counter.
   std::string read_terms() const;
   Reads reads() const;
+
+  // ---- what recon doctor asks (sql_translate_doctor.cpp) ---------------------------------------
+  /// SERVERPROPERTY, CONNECTIONPROPERTY, SUSER_SNAME, DB_NAME, IS_SRVROLEMEMBER, IS_ROLEMEMBER,
+  /// HAS_PERMS_BY_NAME, SYSUTCDATETIME, SYSDATETIME and STATS_DATE spanning [i, close] as SQLite;
+  /// nullopt for any other function.
+  std::optional<std::string> doctor_call(std::size_t i, std::size_t close) const;
+  /// A constant string argument at [a, b) (N'…' or '…'); nullopt for NULL; 8116-style errors otherwise.
+  std::optional<std::string> constant_text(std::size_t a, std::size_t b, const char* function) const;
+  /// The select-list item [a, b) when it is CAST / CONVERT of a constant: its value converted as
+  /// SQL Server converts it, for a `?`; nullopt for any other expression.
+  std::optional<Bound> cast_constant(std::size_t a, std::size_t b) const;
 
   // ---- INSERT / UPDATE / DELETE (sql_translate_dml.cpp) --------------------------------------
   /// Constants in the order of their `?`, each with the column it is assigned to; converted only

@@ -122,7 +122,7 @@ std::string Translator::var_value(const Token& v) const {
 
 std::string Translator::convert(const SqlType& to, std::size_t a, std::size_t b) const {
   const std::string inner = expr(a, b, Ctx::Select);
-  if (is_name(a)) {
+  if (is_name(a) && !op_at(a + 1, "(")) {
     const ColRef r = column_ref(a, b, Ctx::Select);
     // A GUID as text is its canonical uppercase form, whatever case the fixture stored.
     if (r.next == b && r.col && r.col->type.kind == Kind::Guid && to.is_string()) return "upper(" + inner + ")";
@@ -159,6 +159,7 @@ std::string Translator::call(std::size_t i, std::size_t close, Ctx ctx) const {
     const auto v = name == "object_id" ? object_id_call(i, close) : column_property_call(i, close);
     return v ? std::to_string(*v) : "NULL";
   }
+  if (auto doctor = doctor_call(i, close)) return *doctor;
   static const std::pair<const char*, const char*> kFunctions[] = {
       {"count", "count"}, {"count_big", "count"}, {"min", "min"},         {"max", "max"},
       {"sum", "sum"},     {"upper", "upper"},     {"lower", "lower"},     {"len", "length"},

@@ -96,27 +96,32 @@ std::optional<std::int64_t> Translator::object_id_call(std::size_t i, std::size_
   const auto args = split_commas(i + 2, close);
   if (args.size() > 2 || args[0].second != args[0].first + 1 || t_[args[0].first].kind != K::String)
     throw SqlError(50000, "tds_test_server: OBJECT_ID takes a constant name, OBJECT_ID(N'[schema].[table]')");
+  const Table* t = table_named(t_[args[0].first].text);
+  return t ? std::optional<std::int64_t>(t->object_id) : std::nullopt;
+}
+
+const Table* Translator::table_named(const std::string& name) const {
   // The name inside the string is lexed as T-SQL names are: [dbo].[t], dbo.t, "t", db..t.
   std::vector<std::string> parts;
   try {
-    for (const Token& t : lex(t_[args[0].first].text)) {
+    for (const Token& t : lex(name)) {
       if (t.kind == K::Op && t.text == ".") {
-        if (parts.empty()) return std::nullopt;
+        if (parts.empty()) return nullptr;
         parts.emplace_back();
       } else if (t.kind == K::Word || t.kind == K::Quoted) {
         if (parts.empty()) parts.emplace_back();
         parts.back() = t.text;
       } else {
-        return std::nullopt;
+        return nullptr;
       }
     }
   } catch (const SqlError&) {
-    return std::nullopt;
+    return nullptr;
   }
-  if (parts.empty() || parts.size() > 3) return std::nullopt;
+  if (parts.empty() || parts.size() > 3) return nullptr;
   const std::string schema = parts.size() >= 2 ? parts[parts.size() - 2] : "";
   const Table* t = cat_.find(schema, parts.back());
-  return t && !t->information_schema && !t->system_view ? std::optional<std::int64_t>(t->object_id) : std::nullopt;
+  return t && !t->information_schema && !t->system_view ? t : nullptr;
 }
 
 std::optional<std::int64_t> Translator::column_property_call(std::size_t i, std::size_t close) const {

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,9 @@ struct Statistics {
   int stats_id = 0;  ///< the index's index_id: 1 for the primary key (clustered), then 2, 3, …
   std::vector<std::string> columns;
   std::vector<HistogramStep> histogram;
+  /// When the statistics were last updated, as STATS_DATE returns it ("2026-12-04T10:00:00.000",
+  /// the server's clock, which is UTC); nullopt: never (STATS_DATE is NULL).
+  std::optional<std::string> updated;
 };
 
 /// The histogram of `column` of the SQLite table `sqlite_table`: a NULL step first when the column
