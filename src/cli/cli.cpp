@@ -31,6 +31,7 @@ struct Command {
 
 const Command kCommands[] = {
     {"check", "compare the tables of a job file between source and target", describe_check, run_check_command},
+    {"doctor", "read-only preflight of a job: logins, rights, indexes, collations, clocks, type self-test", describe_doctor, run_doctor_command},
     {"demo", "build two SQLite databases with planted divergences and check them", describe_demo, run_demo_command},
     {"recheck", "fetch a past run's open divergences again: converged, in flight, or still broken?", describe_recheck, run_recheck_command},
     {"explain", "one key on both sides, column by column, and the rules' chain of decisions", describe_explain, run_explain_command},

@@ -25,4 +25,6 @@ void describe_audit(boost::program_options::options_description& desc);
 int run_audit_command(const boost::program_options::variables_map& vm);
 void describe_drill(boost::program_options::options_description& desc);
 int run_drill_command(const boost::program_options::variables_map& vm);
+void describe_doctor(boost::program_options::options_description& desc);
+int run_doctor_command(const boost::program_options::variables_map& vm);
 }  // namespace recon

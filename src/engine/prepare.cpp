@@ -40,29 +40,6 @@ std::pair<TableInfo, TableInfo> describe_pair(const RunOptions& opts, Connection
   return {std::move(s), describe(opts, pool, Side::Target, job.target)};
 }
 
-/// The table's pii columns as masks of its key and compared columns. A column the target does not
-/// have is an error (a misspelt name would leave personal data unmasked); one that exists but is
-/// not compared (ignored, one side only) is never read, so there is nothing to mask.
-void attach_privacy(const RunOptions& opts, const TableInfo& target, TableContext& ctx,
-                    std::vector<std::string>& errors) {
-  const TableJob& job = *ctx.job;
-  if (job.pii.empty()) return;
-  std::vector<std::optional<privacy::MaskKind>> keys(ctx.target_keys.size()), values(ctx.target_values.size());
-  for (const PiiColumn& p : job.pii) {
-    bool found = false;
-    for (std::size_t i = 0; i < ctx.target_keys.size(); ++i)
-      if (ctx.target_keys[i].name == p.column) keys[i] = p.mask;
-    for (std::size_t i = 0; i < ctx.target_values.size(); ++i)
-      if (ctx.target_values[i].name == p.column) values[i] = p.mask;
-    for (const ColumnInfo& c : target.columns) found = found || c.name == p.column;
-    if (!found)
-      errors.push_back(fmt::format("table {} (job line {}): pii names column '{}', which target table {} does not "
-                                   "have; pii uses target column names", job.name, job.line, p.column,
-                                   job.target.display()));
-  }
-  ctx.privacy = std::make_shared<const privacy::TablePrivacy>(std::move(keys), std::move(values), opts.pii_key);
-}
-
 /// Validated, ready-to-run tables. Every problem of every table is reported at once.
 std::vector<TableContext> validate(const RunOptions& opts, ConnectionPool& pool) {
   std::vector<TableContext> contexts;
@@ -94,6 +71,26 @@ std::vector<TableContext> validate(const RunOptions& opts, ConnectionPool& pool)
 }
 
 }  // namespace
+
+void attach_privacy(const RunOptions& opts, const TableInfo& target, TableContext& ctx,
+                    std::vector<std::string>& errors) {
+  const TableJob& job = *ctx.job;
+  if (job.pii.empty()) return;
+  std::vector<std::optional<privacy::MaskKind>> keys(ctx.target_keys.size()), values(ctx.target_values.size());
+  for (const PiiColumn& p : job.pii) {
+    bool found = false;
+    for (std::size_t i = 0; i < ctx.target_keys.size(); ++i)
+      if (ctx.target_keys[i].name == p.column) keys[i] = p.mask;
+    for (std::size_t i = 0; i < ctx.target_values.size(); ++i)
+      if (ctx.target_values[i].name == p.column) values[i] = p.mask;
+    for (const ColumnInfo& c : target.columns) found = found || c.name == p.column;
+    if (!found)
+      errors.push_back(fmt::format("table {} (job line {}): pii names column '{}', which target table {} does not "
+                                   "have; pii uses target column names", job.name, job.line, p.column,
+                                   job.target.display()));
+  }
+  ctx.privacy = std::make_shared<const privacy::TablePrivacy>(std::move(keys), std::move(values), opts.pii_key);
+}
 
 /// Every rule file of the job, parsed and validated before any connection is opened: the job's
 /// [check].rules, and each table's own list.

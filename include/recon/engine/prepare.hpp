@@ -35,6 +35,13 @@ struct PreparedJob {
   std::vector<TableContext> contexts;  ///< one per opts.tables entry, in order
 };
 
+/// The table's pii columns (TableJob::pii) as masks of its key and compared columns, set on
+/// ctx.privacy. A pii column the target does not have is an error appended to `errors` (a misspelt
+/// name would leave personal data unmasked); one that exists but is not compared (ignored, one
+/// side only) is never read, so there is nothing to mask. `target` is the target's description.
+void attach_privacy(const RunOptions& opts, const TableInfo& target, TableContext& ctx,
+                    std::vector<std::string>& errors);
+
 /// Parses the rule files (InputError, before any connection), connects both sides at once
 /// (ConnectorError), then describes and pairs every table. Logins and descriptions go through the
 /// one retry path (retry_on_lost_connection). Every problem of every table is reported at once, as
