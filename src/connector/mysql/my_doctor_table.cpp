@@ -61,22 +61,31 @@ void add_key_columns(Connection& c, const RangeQuery& q, const TableInfo& info, 
 }
 
 /// Keys equal under the key columns' collations but not byte for byte: one GROUP BY over the
-/// key columns as the collation compares them, counting the byte-distinct keys of each group.
+/// key columns as the collation compares them, counting the byte-distinct keys of each group;
+/// then up to 3 of those keys, variants of one key side by side ('A', 'a', 'B').
 void count_collisions(Connection& c, const RangeQuery& q, TableFacts& f, const std::string& what) {
-  std::string bytes;
-  for (const auto& k : q.keys) bytes += (bytes.empty() ? "" : ", ") + key_expr(k);
-  const std::string from = " FROM " + quote_table(kMy, q.table) + where_clause(q) + " GROUP BY " + key_names(q);
+  std::string bytes, shown;
+  for (const auto& k : q.keys) {
+    bytes += (bytes.empty() ? "" : ", ") + key_expr(k);
+    shown += (shown.empty() ? "" : ", ") + ("MIN(" + read_expr(k) + ")");
+  }
+  const std::string table = " FROM " + quote_table(kMy, q.table);
+  const std::string groups = table + where_clause(q) + " GROUP BY " + key_names(q);
   const Rows sums = c.query("SELECT COALESCE(SUM(n), 0), COALESCE(SUM(CASE WHEN v > 1 THEN v ELSE 0 END), 0) FROM "
-                            "(SELECT COUNT(*) AS n, COUNT(DISTINCT " + bytes + ") AS v" + from + ") AS recon_groups",
+                            "(SELECT COUNT(*) AS n, COUNT(DISTINCT " + bytes + ") AS v" + groups + ") AS recon_groups",
                             what);
   f.collisions_scanned = sums.empty() ? 0 : number(sums[0][0]).value_or(0);
   f.case_colliding_keys = sums.empty() ? 0 : number(sums[0][1]).value_or(0);
   if (f.case_colliding_keys.value_or(0) == 0) return;
-  std::string select;
-  for (const auto& k : q.keys) select += (select.empty() ? "" : ", ") + read_expr(k);
+  std::string order;
+  for (std::size_t i = 1; i <= q.keys.size(); ++i) order += std::to_string(i) + ", ";
+  const std::string tuple = q.keys.size() == 1 ? key_names(q) : "(" + key_names(q) + ")";
   RowBatch keys;
-  c.stream("SELECT " + select + from + " HAVING COUNT(DISTINCT " + bytes + ") > 1 LIMIT 3", what,
-           [&](const RowView& row) {
+  // MIN over a group of byte-equal keys is that key: the grouping is by bytes, not by collation.
+  c.stream("SELECT " + shown + table + " WHERE " + tuple + " IN (SELECT " + key_names(q) + groups +
+               " HAVING COUNT(DISTINCT " + bytes + ") > 1)" + (q.where.empty() ? "" : " AND (" + q.where + ")") +
+               " GROUP BY " + bytes + " ORDER BY " + order + bytes + " LIMIT 3",
+           what, [&](const RowView& row) {
              append_row(keys, q.keys, {}, false, row);
              f.colliding_examples.emplace_back(keys.key(keys.size() - 1));
            });
