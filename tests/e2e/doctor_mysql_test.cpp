@@ -215,7 +215,9 @@ TEST_F(DoctorMysql, CaseInsensitiveKeyWithCaseVariantsWarnsOnCollationAndCollisi
   EXPECT_EQ(collisions->at("status"), "WARN") << collisions->dump();
   EXPECT_EQ(collisions->at("detail").at("colliding_keys"), colliding);
   EXPECT_EQ(collisions->at("detail").at("scanned"), my.count("SELECT COUNT(*) FROM ci.t"));
-  EXPECT_EQ(collisions->at("detail").at("examples").size(), 3u);
+  // The first three in collation order, the variants of one key side by side ('A' < 'a' in bytes).
+  EXPECT_EQ(collisions->at("detail").at("examples"), json::parse(R"(["[\"A\"]", "[\"a\"]", "[\"B\"]"])"))
+      << collisions->dump();
   // The byte-order bound is something no index under the _ci collation serves.
   const json* range = find_check(r, "table.range_read", "source", "t");
   ASSERT_NE(range, nullptr);
