@@ -43,6 +43,12 @@ TEST(MysqlGrants, AllPrivilegesAndSuperOnStarStarAreAllPowerful) {
   EXPECT_EQ(all_powerful_role(parse_grants({"GRANT ALL PRIVILEGES ON `d`.* TO `u`@`%`"})), "");
 }
 
+TEST(MysqlGrants, RolesGrantedToTheLoginAreNamed) {
+  EXPECT_EQ(granted_roles({"GRANT `r1` TO `rw`@`%`", "GRANT `rds_superuser_role`@`%`,`r``2`@`%` TO `admin`@`%`",
+                           "GRANT SELECT ON *.* TO `admin`@`%`"}),
+            (Strings{"r1", "rds_superuser_role", "r`2"}));
+}
+
 TEST(MysqlDoctor, LeastPrivilegeReaderAndSeparateApplyLogin) {
   TableRef t1{"", "orders"}, t2{"sales", "it's"};
   const Strings reader = least_privilege_sql({t1, t2}, "recon_reader", false, "shop");

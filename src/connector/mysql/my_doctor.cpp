@@ -68,7 +68,11 @@ ServerFacts server_facts(Connection& c) {
 
 LoginFacts login_facts(Connection& c) {
   LoginFacts f;
-  f.all_powerful_role = all_powerful_role(parse_grants(show_grants(c, "reading the login's grants")));
+  const std::vector<std::string> lines = show_grants(c, "reading the login's grants");
+  f.all_powerful_role = all_powerful_role(parse_grants(lines));
+  // Aurora MySQL 3's master user holds no SUPER: its power is this role (RDS's own).
+  for (const std::string& role : granted_roles(lines))
+    if (f.all_powerful_role.empty() && role == "rds_superuser_role") f.all_powerful_role = role;
   // Planning reads information_schema (TABLES.TABLE_ROWS, COLUMNS, STATISTICS), which every login
   // can read for the tables it has any right on: catalog_missing stays empty.
   return f;

@@ -102,6 +102,24 @@ std::vector<Grant> parse_grants(const std::vector<std::string>& lines) {
   return out;
 }
 
+std::vector<std::string> granted_roles(const std::vector<std::string>& lines) {
+  std::vector<std::string> out;
+  for (const std::string& line : lines) {
+    if (line.rfind("GRANT ", 0) != 0 || line.find(" ON ") != std::string::npos) continue;
+    std::string_view rest = std::string_view(line).substr(6);
+    const std::size_t to = rest.find(" TO ");
+    if (to == std::string_view::npos) continue;
+    rest = rest.substr(0, to);
+    std::size_t pos = 0;
+    while (pos < rest.size()) {
+      out.push_back(read_name(rest, pos));
+      while (pos < rest.size() && rest[pos] != ',') ++pos;  // the role's @`host`, if any
+      while (pos < rest.size() && (rest[pos] == ',' || rest[pos] == ' ')) ++pos;
+    }
+  }
+  return out;
+}
+
 std::string all_powerful_role(const std::vector<Grant>& grants) {
   std::string found;
   for (const Grant& g : grants) {

@@ -21,6 +21,9 @@ struct Grant {
 /// Parses SHOW GRANTS lines; lines that are not object grants are skipped.
 std::vector<Grant> parse_grants(const std::vector<std::string>& lines);
 
+/// The roles granted to the login (`GRANT `r`@`%` TO …` on MySQL 8, `GRANT `r` TO …` on MariaDB).
+std::vector<std::string> granted_roles(const std::vector<std::string>& lines);
+
 /// "ALL PRIVILEGES" or "SUPER" when granted ON *.*, else "".
 std::string all_powerful_role(const std::vector<Grant>& grants);
 
