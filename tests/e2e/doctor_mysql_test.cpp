@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
+#include <map>
 #include <cmath>
 #include <sstream>
 
@@ -273,6 +275,57 @@ TEST_F(DoctorMysql, SelectOnlyLoginFromTheLeastPrivilegeStatementsIsOkOnTheMysql
   EXPECT_GE(source_checks, 11);
   EXPECT_EQ(r.at("sides").at("source").at("login"), "recon_reader@%");
   EXPECT_EQ(r.at("self_test").at("source").at("failed"), 0);
+}
+
+/// The statements MariaDB's general log recorded, first lines only, by session (thread id).
+std::map<std::string, std::vector<std::string>> logged_statements(const std::string& log) {
+  std::map<std::string, std::vector<std::string>> by_thread;
+  std::istringstream in(log);
+  for (std::string line; std::getline(in, line);) {
+    // "[date time]\t  <id> Query\t<statement>"; continuation lines of a statement do not match.
+    const std::size_t query = line.find(" Query\t");
+    if (query == std::string::npos) continue;
+    std::size_t id_begin = query;
+    while (id_begin > 0 && std::isdigit(static_cast<unsigned char>(line[id_begin - 1]))) --id_begin;
+    if (id_begin == query) continue;
+    by_thread[line.substr(id_begin, query - id_begin)].push_back(line.substr(query + 7));
+  }
+  return by_thread;
+}
+
+TEST_F(DoctorMysql, SendsOnlyReadingStatements) {
+  MyDb my(*server_);
+  my.exec("CREATE DATABASE ro; CREATE TABLE ro.t (code varchar(20) COLLATE utf8mb4_general_ci NOT NULL, n int); "
+          "INSERT INTO ro.t VALUES ('a', 1), ('A', 2)");
+  PgDatabase pg("recon_e2e_doctor_my_ro");
+  pg.exec("CREATE TABLE t (code text PRIMARY KEY, n int); INSERT INTO t VALUES ('a', 1), ('A', 2)");
+  TempDir dir("doctor-my-ro");
+  const fs::path log = dir / "general.log";
+  my.exec("SET GLOBAL general_log_file = '" + log.string() + "'; SET GLOBAL general_log = 1");
+  const json r = doctor(dir, server_->side_toml("source", "ro"), pg,
+                        "[[tables]]\nname = \"t\"\nsource = \"t\"\ntarget = \"public.t\"\nkey = [\"code\"]\n"
+                        "trust_key = true\n");
+  my.exec("SET GLOBAL general_log = 0");
+  ASSERT_EQ(status_of(r, "table.collisions", "source", "t"), "WARN") << r.dump(1);  // the key column was read
+  // Every session but the test's own is recon's: each made itself read-only, and sent only reads.
+  auto sessions = logged_statements(read_file(log));
+  sessions.erase(*my.query("SELECT CONNECTION_ID()")[0][0]);
+  ASSERT_FALSE(sessions.empty()) << read_file(log);
+  std::vector<std::string> statements;
+  for (const auto& [thread, list] : sessions) {
+    EXPECT_NE(std::find(list.begin(), list.end(), "SET SESSION TRANSACTION READ ONLY"), list.end()) << thread;
+    statements.insert(statements.end(), list.begin(), list.end());
+  }
+  ASSERT_GE(statements.size(), 10u) << read_file(log);
+  for (const std::string& s : statements) {
+    const std::string verb = s.substr(0, s.find_first_of(" \t"));
+    const bool reads = verb == "SELECT" || verb == "SHOW" || verb == "EXPLAIN" || verb == "COMMIT" ||
+                       verb == "ROLLBACK" || (verb == "START" && s.find("READ ONLY") != std::string::npos) ||
+                       (verb == "SET" && s.find("GLOBAL") == std::string::npos);
+    EXPECT_TRUE(reads) << s;
+    EXPECT_EQ(s.find("FOR UPDATE"), std::string::npos) << s;
+    EXPECT_EQ(s.find("ANALYZE"), std::string::npos) << s;
+  }
 }
 
 TEST_F(DoctorMysql, DmsCsvFolderIsOkAndAMissingTableFolderFailsTheSelect) {
