@@ -49,17 +49,19 @@ TEST(MysqlGrants, RolesGrantedToTheLoginAreNamed) {
             (Strings{"r1", "rds_superuser_role", "r`2"}));
 }
 
-TEST(MysqlDoctor, LeastPrivilegeReaderAndSeparateApplyLogin) {
+TEST(MysqlDoctor, LeastPrivilegeReaderAndApplyLogins) {
   TableRef t1{"", "orders"}, t2{"sales", "it's"};
   const Strings reader = least_privilege_sql({t1, t2}, "recon_reader", false, "shop");
+  ASSERT_EQ(reader.size(), 4u);
   EXPECT_EQ(reader[1], "CREATE USER IF NOT EXISTS 'recon_reader'@'%' IDENTIFIED BY '<password>';");
   EXPECT_EQ(reader[2], "GRANT SELECT ON `shop`.`orders` TO 'recon_reader'@'%';");
   EXPECT_EQ(reader[3], "GRANT SELECT ON `sales`.`it's` TO 'recon_reader'@'%';");
-  EXPECT_EQ(reader.size(), 4u);
-  const Strings both = least_privilege_sql({t1}, "o'k", true, "shop");
-  ASSERT_EQ(both.size(), 6u);
-  EXPECT_EQ(both[4], "CREATE USER IF NOT EXISTS 'o''k_apply'@'%' IDENTIFIED BY '<password>';");
-  EXPECT_EQ(both[5], "GRANT SELECT, INSERT, UPDATE, DELETE ON `shop`.`orders` TO 'o''k_apply'@'%';");
+  // As doctor asks for recon apply's login: <role>_apply, with writes.
+  const Strings apply = least_privilege_sql({t1}, "o'k_apply", true, "shop");
+  ASSERT_EQ(apply.size(), 3u);
+  EXPECT_EQ(apply[0].rfind("--", 0), 0u);
+  EXPECT_EQ(apply[1], "CREATE USER IF NOT EXISTS 'o''k_apply'@'%' IDENTIFIED BY '<password>';");
+  EXPECT_EQ(apply[2], "GRANT SELECT, INSERT, UPDATE, DELETE ON `shop`.`orders` TO 'o''k_apply'@'%';");
 }
 
 TEST(MysqlSelfTest, LiteralsAreSelectedAsRangeReadsSelectTheirColumns) {

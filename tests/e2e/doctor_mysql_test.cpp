@@ -277,6 +277,49 @@ TEST_F(DoctorMysql, SelectOnlyLoginFromTheLeastPrivilegeStatementsIsOkOnTheMysql
   EXPECT_EQ(r.at("self_test").at("source").at("failed"), 0);
 }
 
+TEST_F(DoctorMysql, MysqlTargetsApplyLoginCanWriteWhatApplyWritesAndTheReaderCannot) {
+  MyDb my(*server_);
+  my.exec("CREATE DATABASE ap; CREATE TABLE ap.t (id int PRIMARY KEY, v int); INSERT INTO ap.t VALUES (1, 1), (2, 2)");
+  PgDatabase pg("recon_e2e_doctor_my_ap");
+  pg.exec("CREATE TABLE t (id int PRIMARY KEY, v int); INSERT INTO t VALUES (1, 1), (2, 2)");
+  TempDir dir("doctor-my-ap");
+  const std::string source = "[source]\nkind = \"postgres\"\nurl = " + toml_str(pg.conninfo()) + "\n";
+  auto doctor_on = [&](const std::string& target_side, const EnvEdits& env) {
+    write_file(dir / "job.toml", source + "\n" + target_side + "\n[[tables]]\nname = \"t\"\nsource = \"public.t\"\n"
+                                 "target = \"t\"\nkey = [\"id\"]\n");
+    const ProcResult r = run_recon({"doctor", "--config", (dir / "job.toml").string(), "--json", "--audit",
+                                    (dir / "audit.db").string()}, env, 120);
+    return json::parse(r.out.empty() ? "{}" : r.out);
+  };
+  const json first = doctor_on(server_->side_toml("target", "ap"), my_env());
+  for (const char* block : {"target", "target_apply"})
+    for (const json& s : first.at("least_privilege").at(block))
+      if (s.get<std::string>().rfind("--", 0) != 0) my.exec(s.get<std::string>());
+  // Truth from the server: what each login may do, through the mariadb client.
+  auto as = [&](const std::string& user, const std::string& sql) {
+    return run_process("/usr/bin/mariadb", {"--no-defaults", "-h127.0.0.1", "-P" + std::to_string(server_->port()),
+                                            "-u" + user, "-p<password>", "ap", "-e", sql}, {}, 30);
+  };
+  const ProcResult writes = as("recon_reader_apply", "START TRANSACTION; SELECT v FROM t WHERE id = 1 FOR UPDATE; "
+                                                     "UPDATE t SET v = 9 WHERE id = 1; DELETE FROM t WHERE id = 2; "
+                                                     "INSERT INTO t VALUES (3, 3); COMMIT");
+  EXPECT_EQ(writes.exit_code, 0) << writes.describe();
+  EXPECT_EQ(my.count("SELECT COUNT(*) FROM ap.t WHERE (id = 1 AND v = 9) OR id = 3"), 2);
+  const ProcResult refused = as("recon_reader", "UPDATE t SET v = 8 WHERE id = 1");
+  EXPECT_NE(refused.exit_code, 0) << refused.describe();
+  EXPECT_NE(refused.err.find("UPDATE command denied"), std::string::npos) << refused.describe();
+
+  // Doctor run as the apply login names exactly its three writes.
+  const std::string apply_side = "[target]\nkind = \"mysql\"\nurl = \"mysql://recon_reader_apply@127.0.0.1:" +
+                                 std::to_string(server_->port()) + "/ap\"\npassword_env = \"E2E_APPLY_PASSWORD\"\n";
+  const json r = doctor_on(apply_side, {{"E2E_APPLY_PASSWORD", "<password>"}});
+  const json* write = find_check(r, "table.write", "target", "t");
+  ASSERT_NE(write, nullptr) << r.dump(1);
+  EXPECT_EQ(write->at("status"), "WARN");
+  EXPECT_EQ(write->at("detail").at("write_rights"), json::parse(R"(["INSERT", "UPDATE", "DELETE"])"));
+  EXPECT_EQ(status_of(r, "table.select", "target", "t"), "OK");
+}
+
 /// The statements MariaDB's general log recorded, first lines only, by session (thread id).
 std::map<std::string, std::vector<std::string>> logged_statements(const std::string& log) {
   std::map<std::string, std::vector<std::string>> by_thread;

@@ -81,22 +81,18 @@ LoginFacts login_facts(Connection& c) {
 std::vector<std::string> least_privilege_sql(const std::vector<TableRef>& tables, const std::string& role,
                                              bool writes, const std::string& url_database) {
   std::vector<std::string> out;
-  auto grant_on_tables = [&](const std::string& privileges, const std::string& user) {
-    for (const TableRef& t : tables)
-      out.push_back("GRANT " + privileges + " ON " + quote_ident(Dialect::Mysql, t.schema.empty() ? url_database : t.schema) +
-                    "." + quote_ident(Dialect::Mysql, t.name) + " TO " + account(user) + ";");
-  };
-  out.push_back("-- recon check: reads the tables; information_schema, which planning reads, needs no grant. "
-                "Replace <password>.");
+  if (writes)
+    out.push_back("-- recon apply: a login of its own. SELECT is there because MySQL checks it on the key columns "
+                  "an UPDATE or DELETE names in its WHERE, and apply locks rows with SELECT ... FOR UPDATE. "
+                  "Replace <password>.");
+  else
+    out.push_back("-- recon check: reads the tables; information_schema, which planning reads, needs no grant. "
+                  "Replace <password>.");
   out.push_back("CREATE USER IF NOT EXISTS " + account(role) + " IDENTIFIED BY '<password>';");
-  grant_on_tables("SELECT", role);
-  if (writes) {
-    const std::string apply = role + "_apply";
-    out.push_back("-- recon apply: a separate login. SELECT is there because MySQL checks it for the key columns "
-                  "an UPDATE or DELETE names in its WHERE.");
-    out.push_back("CREATE USER IF NOT EXISTS " + account(apply) + " IDENTIFIED BY '<password>';");
-    grant_on_tables("SELECT, INSERT, UPDATE, DELETE", apply);
-  }
+  const std::string rights = writes ? "SELECT, INSERT, UPDATE, DELETE" : "SELECT";
+  for (const TableRef& t : tables)
+    out.push_back("GRANT " + rights + " ON " + quote_ident(Dialect::Mysql, t.schema.empty() ? url_database : t.schema) +
+                  "." + quote_ident(Dialect::Mysql, t.name) + " TO " + account(role) + ";");
   return out;
 }
 

@@ -25,8 +25,10 @@ LoginFacts login_facts(Connection& c);
 /// statement of `first_range`. `info` is the table as describe() found it (schema resolved).
 TableFacts table_facts(Connection& c, const RangeQuery& first_range, const TableInfo& info);
 
-/// CREATE USER / GRANT statements for a reading login `role` on `tables` (schema "" is
-/// `url_database`), and with `writes` a separate `<role>_apply` login for recon apply.
+/// CREATE USER / GRANT statements for the login `role` on `tables` (schema "" is
+/// `url_database`): SELECT only, or with `writes` (recon apply's login, which doctor names
+/// `<role>_apply`) SELECT, INSERT, UPDATE and DELETE. Comments start with "--"; every other
+/// element is one statement that runs as written on MySQL 5.7+ and MariaDB 10.1+.
 std::vector<std::string> least_privilege_sql(const std::vector<TableRef>& tables, const std::string& role,
                                              bool writes, const std::string& url_database);
 
