@@ -30,7 +30,8 @@ bool parse_bool(std::string_view t, bool& v) {
 }
 
 bool parse_uuid(std::string_view t, unsigned char out[16]) {
-  if (t.size() == 38 && t.front() == '{' && t.back() == '}') t = t.substr(1, 36);
+  // Braces around either spelling, as PostgreSQL's uuid input takes them.
+  if ((t.size() == 38 || t.size() == 34) && t.front() == '{' && t.back() == '}') t = t.substr(1, t.size() - 2);
   int n = 0;
   for (std::size_t i = 0; i < t.size(); ++i) {
     const char c = t[i];

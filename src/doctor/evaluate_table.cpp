@@ -61,7 +61,8 @@ Check table_write(Side side, const std::string& table, const TableRef& ref, cons
 Check table_statistics(Side side, const std::string& table, const TableRef& ref, const TableFacts& f) {
   if (!f.statistics_present) return skipped("table.statistics", side, table, "the engine keeps no statistics recon uses");
   Check c;
-  const std::string analyze = fmt::format("refresh them (ANALYZE / UPDATE STATISTICS {})", ref.display());
+  const std::string analyze =
+      fmt::format("refresh them: ANALYZE {0} (PostgreSQL, MySQL, SQLite), UPDATE STATISTICS {0} (SQL Server)", ref.display());
   if (!*f.statistics_present)
     c = make("table.statistics", side, table, Status::Warn,
              fmt::format("no statistics on {}: planning estimates rows and key ranges blindly", ref.display()), analyze);
@@ -161,7 +162,7 @@ Check table_range_read(Side side, const std::string& table, const TableRef& ref,
              fmt::format("walks {} in key order{}", r.index.empty() ? "the key" : r.index,
                          r.plan.empty() ? "" : " (" + r.plan + ")"));
   } else {
-    const std::string create = create_index_sql(dialect, ref, key_columns);
+    const std::string create = r.create_index.empty() ? create_index_sql(dialect, ref, key_columns) : r.create_index;
     c = make("table.range_read", side, table, Status::Warn,
              fmt::format("a range read would sort or scan the whole table{}", r.plan.empty() ? "" : " (" + r.plan + ")"),
              fmt::format("create the index on the key: {}", create));

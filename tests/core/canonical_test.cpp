@@ -61,6 +61,9 @@ TEST(CanonicalUuid, CaseAndBracesDoNotMatter) {
   EXPECT_EQ(enc(TypeClass::Uuid, "{6F9619FF-8B86-D011-B42D-00C04FC964FF}"),
             enc(TypeClass::Uuid, "6f9619ff-8b86-d011-b42d-00c04fc964ff"));
   EXPECT_EQ(shown(enc(TypeClass::Uuid, "6F9619FF8B86D011B42D00C04FC964FF")), "6f9619ff-8b86-d011-b42d-00c04fc964ff");
+  // Braces around the spelling without hyphens too, as PostgreSQL's uuid input reads it.
+  EXPECT_EQ(shown(enc(TypeClass::Uuid, "{6f9619ff8b86d011b42d00c04fc964ff}")), "6f9619ff-8b86-d011-b42d-00c04fc964ff");
+  EXPECT_EQ(static_cast<TypeClass>(enc(TypeClass::Uuid, "{6f9619ff8b86d011b42d00c04fc964f}")[0]), TypeClass::Invalid);
 }
 
 // The parsers themselves are tested in time_text_test / json_canon_test / decimal_text_test; this

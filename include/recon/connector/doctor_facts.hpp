@@ -56,6 +56,10 @@ struct RangeReadFacts {
   /// The plan in one line, as the engine states it (PostgreSQL: EXPLAIN's top nodes; SQL Server:
   /// the index found in the catalog), for the person reading doctor's output.
   std::string plan;
+  /// When the read does not walk an index: the statement creating one that would serve it, in the
+  /// engine's dialect, where the engine needs more than the key columns in key order (e.g. SQLite's
+  /// `("k" COLLATE BINARY)` for a NOCASE key). "": doctor names the plain index on the key columns.
+  std::string create_index;
 };
 
 /// One table's facts on one side. `first_range` of Connector::table_facts is the range a run

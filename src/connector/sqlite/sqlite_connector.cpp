@@ -6,6 +6,7 @@
 
 #include "recon/connector/sqlite.hpp"
 #include "recon/generated/sql_text.hpp"
+#include "sqlite_doctor.hpp"
 #include "sqlite_handle.hpp"
 #include "sqlite_query.hpp"
 #include "sqlite_types.hpp"
@@ -223,6 +224,20 @@ class SqliteConnector final : public Connector {
     if (rc != SQLITE_DONE) fail(rc, what);
   }
 
+ public:
+  // ---- recon doctor (sqlite_doctor.hpp): catalog reads and EXPLAIN QUERY PLAN, nothing written ----
+  ServerFacts server_facts() override { return sqlite::server_facts(path_); }
+  TableFacts table_facts(const RangeQuery& first_range, const TableInfo&) override {
+    watch_.start();
+    return sqlite::table_facts(db_.get(), first_range, side_, path_);
+  }
+  std::string self_test_name() const override { return "sqlite"; }
+  std::vector<std::string> read_literals(const std::vector<LiteralProbe>& probes) override {
+    watch_.start();
+    return sqlite::read_literals(db_.get(), probes, side_, path_);
+  }
+
+ private:
   /// Unique, non-partial indexes over plain columns (not expressions), after the primary key.
   void add_unique_indexes(const TableRef& table, const std::string& schema, TableInfo& info) {
     std::vector<std::string> names;

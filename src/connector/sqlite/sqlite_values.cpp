@@ -60,7 +60,14 @@ void append_stored(std::string& out, sqlite3_stmt* stmt, int col, const SelectCo
   const TypeClass cls = sc.compare_as;
   switch (sqlite3_column_type(stmt, col)) {
     case SQLITE_NULL: canon::put_null(out); return;
-    case SQLITE_INTEGER: canon::put_from_integer(out, cls, sqlite3_column_int64(stmt, col)); return;
+    case SQLITE_INTEGER:
+      // A float4 on either side rounds to single precision, an integer stored in it too
+      // (16777217 is 16777216 in a REAL/FLOAT4 pair, docs/canonical-values.md).
+      if (cls == TypeClass::Float && (sc.single_float || sc.native.single_float))
+        canon::put_float(out, static_cast<double>(sqlite3_column_int64(stmt, col)), true);
+      else
+        canon::put_from_integer(out, cls, sqlite3_column_int64(stmt, col));
+      return;
     case SQLITE_FLOAT:
       canon::put_from_double(out, cls, sqlite3_column_double(stmt, col),
                              sc.single_float || sc.native.single_float);
