@@ -126,9 +126,14 @@ void add_range_read(Connection& c, const RangeQuery& q, TableFacts& f, const std
                          "_bin collation (e.g. utf8mb4_bin) for its index to serve the read";
 }
 
+/// InnoDB keeps statistics (TABLE_ROWS is their estimate) and, when persistent, their date in
+/// mysql.innodb_table_stats. Another engine (MyISAM counts its rows exactly) or a view has none
+/// that planning uses: statistics_present stays nullopt.
 void add_statistics(Connection& c, const TableInfo& info, TableFacts& f, const std::string& what) {
-  const Rows found = c.query(catalog_sql(sql::mysql_resolve_table, info.ref.schema, info.ref.name), what);
-  if (!found.empty()) f.estimated_rows = number(found[0][2]);
+  const Rows found = c.query(catalog_sql(sql::mysql_doctor_table, info.ref.schema, info.ref.name), what);
+  if (found.empty()) return;
+  f.estimated_rows = number(found[0][1]);
+  if (found[0][0].value_or("") != "InnoDB") return;
   const std::optional<Rows> stats =
       try_query(c, catalog_sql(sql::mysql_doctor_innodb_stats, info.ref.schema, info.ref.name), what);
   if (stats) {
@@ -137,7 +142,7 @@ void add_statistics(Connection& c, const TableInfo& info, TableFacts& f, const s
   } else {
     // mysql.innodb_table_stats is not readable: InnoDB keeps statistics of every table it opens
     // (TABLE_ROWS comes from them), their age is unknown.
-    f.statistics_present = f.estimated_rows.has_value();
+    f.statistics_present = true;
   }
 }
 
