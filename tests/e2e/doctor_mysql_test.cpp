@@ -197,9 +197,18 @@ TEST_F(DoctorMysql, CaseInsensitiveKeyWithCaseVariantsWarnsOnCollationAndCollisi
   pg.exec("CREATE TABLE t (code text PRIMARY KEY, n int); "
           "INSERT INTO t VALUES ('a', 1), ('A', 2), ('b', 3), ('B', 4), ('e', 5), ('\xC3\xA9', 6), ('c', 7)");
   TempDir dir("doctor-my-ci");
+  // And a primary key under the same collation: the server itself refuses case variants.
+  my.exec("CREATE TABLE ci.p (code varchar(20) COLLATE utf8mb4_general_ci PRIMARY KEY); INSERT INTO ci.p VALUES ('a')");
+  EXPECT_THROW(my.exec("INSERT INTO ci.p VALUES ('A')"), std::runtime_error);
+  pg.exec("CREATE TABLE p (code text PRIMARY KEY); INSERT INTO p VALUES ('a')");
   const json r = doctor(dir, server_->side_toml("source", "ci"), pg,
                         "[[tables]]\nname = \"t\"\nsource = \"t\"\ntarget = \"public.t\"\nkey = [\"code\"]\n"
-                        "trust_key = true\n");
+                        "trust_key = true\n\n[[tables]]\nname = \"p\"\nsource = \"p\"\ntarget = \"public.p\"\n");
+  const json* unique = find_check(r, "table.collisions", "source", "p");
+  ASSERT_NE(unique, nullptr) << r.dump(1);
+  EXPECT_EQ(unique->at("status"), "OK") << unique->dump();
+  EXPECT_EQ(unique->at("detail").at("colliding_keys"), 0);
+  EXPECT_EQ(status_of(r, "table.collation", "source", "p"), "WARN");  // still a case-insensitive key
   // Truth from MariaDB: keys that another, byte-different key equals under the collation.
   const std::int64_t colliding = my.count(
       "SELECT COUNT(*) FROM ci.t a WHERE EXISTS (SELECT 1 FROM ci.t b WHERE b.code = a.code AND "

@@ -1,5 +1,6 @@
 // recon doctor on MySQL/MariaDB: one table's facts. See my_doctor.hpp.
 #include <algorithm>
+#include <set>
 
 #include "my_doctor.hpp"
 #include "my_grants.hpp"
@@ -146,6 +147,16 @@ void add_statistics(Connection& c, const TableInfo& info, TableFacts& f, const s
   }
 }
 
+/// Whether a unique index covers exactly the key columns: the server compares its entries under
+/// the columns' collations, so no two keys of the table are equal under them.
+bool unique_under_collation(const RangeQuery& q, const TableInfo& info) {
+  std::set<std::string> keys;
+  for (const auto& k : q.keys) keys.insert(k.native.name);
+  return q.table.query.empty() && std::any_of(info.unique_keys.begin(), info.unique_keys.end(), [&](const auto& u) {
+           return std::set<std::string>(u.begin(), u.end()) == keys;
+         });
+}
+
 }  // namespace
 
 TableFacts table_facts(Connection& c, const RangeQuery& q, const TableInfo& info) {
@@ -160,7 +171,11 @@ TableFacts table_facts(Connection& c, const RangeQuery& q, const TableInfo& info
   add_key_columns(c, q, info, f, what);
   const bool any_ci = std::any_of(f.key_columns.begin(), f.key_columns.end(),
                                   [](const KeyColumnFacts& k) { return k.case_insensitive; });
-  if (any_ci && f.can_select) count_collisions(c, q, f, what);
+  if (any_ci && unique_under_collation(q, info)) {
+    f.case_colliding_keys = 0;  // the server's unique index already refuses 'A' beside 'a': nothing to read
+  } else if (any_ci && f.can_select) {
+    count_collisions(c, q, f, what);
+  }
   if (f.can_select) add_range_read(c, q, f, what);
   return f;
 }
