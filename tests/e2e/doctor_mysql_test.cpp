@@ -1,5 +1,5 @@
 // `recon doctor` against a private MariaDB server (tests/e2e/mariadb_server.hpp) with PostgreSQL
-// under pg_virtualenv as the other side, and against a folder of DMS files. Truth comes from the
+// under pg_virtualenv as the other side. Truth comes from the
 // engines (grants, information_schema, collation comparisons computed by MariaDB) and from
 // docs/canonical-values.md, parsed here — never from recon's own output.
 #include <gtest/gtest.h>
@@ -10,6 +10,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "doctor_report.hpp"
 #include "mariadb_server.hpp"
 
 namespace e2e {
@@ -63,21 +64,6 @@ std::vector<DocRow> doc_rows(const std::string& name) {
   return out;
 }
 
-/// The check `id` of `side` (nullptr for a pair check) on `table` ("" for a side's check).
-const json* find_check(const json& report, const std::string& id, const char* side, const std::string& table = "") {
-  for (const json& c : report.at("checks")) {
-    const bool side_ok = side ? (c.at("side").is_string() && c.at("side") == side) : c.at("side").is_null();
-    const bool table_ok = table.empty() ? c.at("table").is_null() : (c.at("table").is_string() && c.at("table") == table);
-    if (c.at("check") == id && side_ok && table_ok) return &c;
-  }
-  return nullptr;
-}
-
-std::string status_of(const json& report, const std::string& id, const char* side, const std::string& table = "") {
-  const json* c = find_check(report, id, side, table);
-  return c ? c->at("status").get<std::string>() : "(no such check)";
-}
-
 class DoctorMysql : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -98,11 +84,7 @@ class DoctorMysql : public ::testing::Test {
                      const std::string& tables, ProcResult* result = nullptr, const EnvEdits& env = my_env()) {
     write_file(dir / "job.toml", source_side + "\n[target]\nkind = \"postgres\"\nurl = " + toml_str(pg.conninfo()) +
                                      "\n\n" + tables);
-    const ProcResult r = run_recon({"doctor", "--config", (dir / "job.toml").string(), "--json", "--audit",
-                                    (dir / "audit.db").string()},
-                                   env, 120);
-    if (result) *result = r;
-    return json::parse(r.out.empty() ? "{}" : r.out);
+    return run_doctor_json(dir / "job.toml", env, result);
   }
 
   static MariaDbServer* server_;
@@ -300,9 +282,7 @@ TEST_F(DoctorMysql, MysqlTargetsApplyLoginCanWriteWhatApplyWritesAndTheReaderCan
   auto doctor_on = [&](const std::string& target_side, const EnvEdits& env) {
     write_file(dir / "job.toml", source + "\n" + target_side + "\n[[tables]]\nname = \"t\"\nsource = \"public.t\"\n"
                                  "target = \"t\"\nkey = [\"id\"]\n");
-    const ProcResult r = run_recon({"doctor", "--config", (dir / "job.toml").string(), "--json", "--audit",
-                                    (dir / "audit.db").string()}, env, 120);
-    return json::parse(r.out.empty() ? "{}" : r.out);
+    return run_doctor_json(dir / "job.toml", env);
   };
   const json first = doctor_on(server_->side_toml("target", "ap"), my_env());
   for (const char* block : {"target", "target_apply"})
@@ -382,34 +362,6 @@ TEST_F(DoctorMysql, SendsOnlyReadingStatements) {
     EXPECT_EQ(s.find("FOR UPDATE"), std::string::npos) << s;
     EXPECT_EQ(s.find("ANALYZE"), std::string::npos) << s;
   }
-}
-
-TEST_F(DoctorMysql, DmsCsvFolderIsOkAndAMissingTableFolderFailsTheSelect) {
-  PgDatabase pg("recon_e2e_doctor_dms");
-  pg.exec("CREATE TABLE t (id int PRIMARY KEY, name text); INSERT INTO t VALUES (1, 'a'), (2, 'b');"
-          "CREATE TABLE gone (id int PRIMARY KEY)");
-  TempDir dir("doctor-dms");
-  fs::create_directories(dir / "dms" / "public" / "t");
-  write_file(dir / "dms" / "public" / "t" / "LOAD00000001.csv", "1,a\n2,b\n");
-  const std::string tables = "[[tables]]\nsource = \"public.t\"\ntarget = \"public.t\"\n\n"
-                             "[[tables]]\nsource = \"public.gone\"\ntarget = \"public.gone\"\n";
-  ProcResult run;
-  const json r = doctor(dir, "[source]\nkind = \"dms_csv\"\nurl = \"dms\"\n", pg, tables, &run, {});
-  ASSERT_TRUE(r.contains("checks")) << run.describe();
-  const json& side = r.at("sides").at("source");
-  EXPECT_EQ(side.at("product"), "DMS CSV files");
-  EXPECT_EQ(side.at("protocol"), "file");
-  EXPECT_TRUE(side.at("tls").is_null());
-  EXPECT_EQ(status_of(r, "table.select", "source", "t"), "OK") << r.dump(1);
-  const json* range = find_check(r, "table.range_read", "source", "t");
-  ASSERT_NE(range, nullptr);
-  EXPECT_EQ(range->at("status"), "SKIP");  // recon sorts the files itself
-  const json* gone = find_check(r, "table.select", "source", "gone");
-  ASSERT_NE(gone, nullptr) << r.dump(1);
-  EXPECT_EQ(gone->at("status"), "FAIL");
-  EXPECT_NE(gone->at("summary").get<std::string>().find("folder"), std::string::npos) << gone->dump();
-  EXPECT_EQ(run.exit_code, 1) << run.describe();
-  EXPECT_TRUE(r.at("least_privilege").at("source").empty());  // files: no statements
 }
 
 }  // namespace

@@ -71,6 +71,7 @@ std::string literals_select(const std::vector<LiteralProbe>& probes) {
 }
 
 std::vector<std::string> read_literals(Connection& c, const std::vector<LiteralProbe>& probes) {
+  if (probes.empty()) return {};  // "SELECT" of nothing is not a statement
   std::vector<SelectColumn> columns;
   for (std::size_t i = 0; i < probes.size(); ++i) columns.push_back(probe_column(probes[i], i));
   std::vector<std::string> out;
