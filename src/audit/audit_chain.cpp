@@ -203,8 +203,12 @@ const std::vector<LoggedTable>& logged_tables() {
 }
 
 const std::vector<std::string>& insert_only_tables() {
-  static const std::vector<std::string> tables{"rechecks", "apply_keys", "prunes", "chain_marks"};
+  static const std::vector<std::string> tables{"rechecks", "apply_keys", "prunes", "chain_marks", "doctor_runs"};
   return tables;
+}
+
+void chain_insert_only(sqlite3* db, const ExecSql& exec, const std::string& table) {
+  exec(chain_trigger(table, table_columns(db, table)) + guard_triggers(table));
 }
 
 std::vector<std::string> chained_tables() {
@@ -239,8 +243,9 @@ void migrate_to_chain(sqlite3* db, const ExecSql& exec, std::int64_t from_versio
                 "; records written before it were chained as found at the migration, not as they were written";
   exec("INSERT INTO chain_marks (kind, at, note) VALUES ('start', " + sql_text_literal(iso_utc_now()) + ", " +
        sql_text_literal(note) + ");\n");
-  for (const std::string& t : insert_only_tables())
-    if (t != "chain_marks") convert_insert_only(db, exec, t);
+  // The insert-only tables of version 6; chain_marks is new here, later tables are chained by
+  // their own step (chain_insert_only).
+  for (const char* t : {"rechecks", "apply_keys", "prunes"}) convert_insert_only(db, exec, t);
   for (const LoggedTable& t : logged_tables()) convert_logged(db, exec, t);
 }
 

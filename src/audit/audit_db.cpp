@@ -172,8 +172,12 @@ void AuditDb::migrate_from(std::int64_t version) {
   const std::string_view steps[] = {sql::audit_migrate_v1_v2, sql::audit_migrate_v2_v3, sql::audit_migrate_v3_v4,
                                     sql::audit_migrate_v4_v5, sql::audit_migrate_v5_v6};
   for (std::int64_t v = version == 0 ? 6 : version; v < 6; ++v) exec(std::string(steps[v - 1]).c_str());
-  if (version < 7)
-    audit::migrate_to_chain(db_, [this](const std::string& sql) { exec(sql.c_str()); }, version, RECON_VERSION_STRING);
+  const audit::ExecSql run = [this](const std::string& sql) { exec(sql.c_str()); };
+  if (version < 7) audit::migrate_to_chain(db_, run, version, RECON_VERSION_STRING);
+  if (version < 8) {
+    exec(std::string(sql::audit_migrate_v7_v8).c_str());
+    audit::chain_insert_only(db_, run, "doctor_runs");
+  }
 }
 
 audit::ChainHead AuditDb::chain_head() {

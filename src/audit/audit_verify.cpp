@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "chain_ddl.hpp"
+#include "recon/audit/audit_db.hpp"
 #include "recon/core/errors.hpp"
 #include "sqlite_util.hpp"
 
@@ -95,7 +96,7 @@ void Verifier::open() {
     throw InputError("audit database " + path_.string() + " has schema version " + std::to_string(v) +
                      ", which has no hash chain yet; any recon command that opens it (e.g. recon runs --audit " +
                      path_.string() + ") migrates it in place and starts the chain there, then verify");
-  if (v > kSchemaWithChain)
+  if (v > AuditDb::kSchemaVersion)
     throw InputError("audit database " + path_.string() + " has schema version " + std::to_string(v) +
                      ", newer than this recon understands; verify it with a newer recon");
 }

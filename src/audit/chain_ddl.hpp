@@ -20,6 +20,11 @@ using ExecSql = std::function<void(const std::string& sql)>;
 /// mark's note. Needs register_audit_functions on `db`.
 void migrate_to_chain(sqlite3* db, const ExecSql& exec, std::int64_t from_version, const std::string& recon_version);
 
+/// Chains a table a later version created as insert-only (its AFTER INSERT chain trigger and the
+/// guards that refuse UPDATE and DELETE), inside the caller's transaction. The table must have an
+/// INTEGER PRIMARY KEY (the chain names records by rowid) and no rows yet.
+void chain_insert_only(sqlite3* db, const ExecSql& exec, const std::string& table);
+
 /// The CREATE VIEW statement of `t` as the migration wrote it, from its log's columns (what
 /// sqlite_master.sql holds for the view unless someone replaced it); "" when the log is missing.
 std::string expected_view_sql(sqlite3* db, const LoggedTable& t);

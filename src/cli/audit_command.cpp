@@ -1,6 +1,7 @@
 // `recon audit prune --keep 90d`: retention for the audit DB — old runs removed with all their
 // records, the removal itself on record (and a checkpoint on the chain), the file shrunk.
 // `recon audit verify`: the audit's hash chain walked (recon/audit/verify.hpp does the work).
+// `recon audit doctor`: the newest `recon doctor` runs recorded (table doctor_runs).
 #include <iostream>
 
 #include <fmt/format.h>
@@ -18,10 +19,11 @@ namespace po = boost::program_options;
 
 void describe_audit(po::options_description& desc) {
   desc.add_options()
-      ("action", po::value<std::string>()->required()->value_name("prune|verify"),
-       "what to do with the audit DB: prune (old runs go), verify (walk the hash chain)")
+      ("action", po::value<std::string>()->required()->value_name("prune|verify|doctor"),
+       "what to do with the audit DB: prune (old runs go), verify (walk the hash chain), doctor (list the newest recon doctor runs)")
       ("keep", po::value<std::string>()->value_name("DURATION"), "prune: keep the runs of this long (e.g. 90d, 12h); older ones go")
       ("dry-run", "prune: say what would go; change nothing")
+      ("last", po::value<int>()->default_value(10)->value_name("N"), "doctor: the newest N doctor runs")
       ("audit", po::value<std::string>()->value_name("FILE"), "audit DB; default: the --config job's, else ./recon-audit.db")
       ("config,c", po::value<std::string>()->value_name("JOB.toml"), "job file whose audit DB to use")
       ("json", "print JSON instead of text");
@@ -89,14 +91,45 @@ int run_verify(const po::variables_map& vm) {
   return v.intact() ? kExitConsistent : kExitDivergent;
 }
 
+/// The newest doctor runs, newest first: when, exit code, counts, job; --json gives each run's
+/// full report as recorded.
+int run_doctor_list(const po::variables_map& vm) {
+  const int last = vm["last"].as<int>();
+  if (last <= 0) throw InputError("--last must be at least 1");
+  std::filesystem::path path;
+  const auto audit = open_existing_audit(vm, path);
+  const std::vector<StoredDoctorRun> runs = audit->list_doctor_runs(static_cast<std::size_t>(last));
+  if (vm.count("json")) {
+    nlohmann::ordered_json j = nlohmann::ordered_json::array();
+    for (const StoredDoctorRun& d : runs)
+      j.push_back({{"id", d.id}, {"at", d.run.at}, {"job", d.run.job_file}, {"job_sha256", d.run.job_sha256},
+                   {"exit_code", d.run.exit_code},
+                   {"counts", {{"ok", d.run.ok}, {"warn", d.run.warn}, {"fail", d.run.fail}, {"skip", d.run.skip}}},
+                   {"os_user", d.os_user}, {"host", d.host}, {"recon_version", d.recon_version},
+                   {"report", nlohmann::ordered_json::parse(d.run.report_json, nullptr, false)}});
+    std::cout << j.dump(2) << "\n";
+    return kExitConsistent;
+  }
+  if (runs.empty()) {
+    std::cout << fmt::format("{}: no recon doctor runs recorded\n", path.string());
+    return kExitConsistent;
+  }
+  std::cout << fmt::format("{:<20}  {:>4}  {:>4}  {:>4}  {:>4}  {:>4}  {}\n", "at", "exit", "ok", "warn", "fail", "skip", "job");
+  for (const StoredDoctorRun& d : runs)
+    std::cout << fmt::format("{:<20}  {:>4}  {:>4}  {:>4}  {:>4}  {:>4}  {}\n", d.run.at, d.run.exit_code, d.run.ok,
+                             d.run.warn, d.run.fail, d.run.skip, d.run.job_file);
+  return kExitConsistent;
+}
+
 }  // namespace
 
 int run_audit_command(const po::variables_map& vm) {
   const std::string action = vm["action"].as<std::string>();
   if (action == "prune") return run_prune(vm);
   if (action == "verify") return run_verify(vm);
-  throw InputError(
-      fmt::format("recon audit: unknown action '{}' (recon audit prune --keep 90d, recon audit verify)", action));
+  if (action == "doctor") return run_doctor_list(vm);
+  throw InputError(fmt::format(
+      "recon audit: unknown action '{}' (recon audit prune --keep 90d, recon audit verify, recon audit doctor)", action));
 }
 
 }  // namespace recon

@@ -41,7 +41,7 @@ const Command kCommands[] = {
     {"history", "one key of one table across runs: found, category, rechecked, repaired", describe_history, run_history_command},
     {"report", "a run's report.html: summary, findings by severity, per-column counts, index trends", describe_report, run_report_command, "run"},
     {"drill", "the source (or target) rows behind one group of an [[aggregates]] entry", describe_drill, run_drill_command},
-    {"audit", "the audit DB itself: prune --keep 90d removes old runs (on record), verify walks its hash chain", describe_audit, run_audit_command, "action"},
+    {"audit", "the audit DB itself: prune --keep 90d removes old runs (on record), verify walks its hash chain, doctor lists doctor runs", describe_audit, run_audit_command, "action"},
 };
 
 void print_usage(std::ostream& os) {

@@ -8,8 +8,10 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "recon/audit/audit_db.hpp"
 #include "recon/config/job.hpp"
 #include "recon/core/errors.hpp"
+#include "recon/doctor/audit_entry.hpp"
 #include "recon/doctor/doctor.hpp"
 #include "recon/doctor/render.hpp"
 
@@ -53,6 +55,17 @@ int run_doctor_command(const po::variables_map& vm) {
   const doctor::Report report = doctor::run_doctor(opts, options, flags.config.string());
   if (vm.count("json")) std::cout << doctor::render_json(report).dump(2) << "\n";
   else std::cout << doctor::render_text(report, output_width());
+  std::cout.flush();
+  // The entry is written after the report is out: a person sees the checks even when the audit
+  // file cannot be written, and is told so.
+  try {
+    AuditDb audit;
+    audit.open(opts.audit_db);
+    audit.record_doctor_run(doctor::audit_record(report, opts));
+    if (!vm.count("json")) std::cout << "audit:   " << opts.audit_db.string() << " (recon audit doctor lists doctor runs)\n";
+  } catch (const std::exception& e) {
+    std::cerr << "recon: warning: the doctor run was not recorded in the audit DB: " << redact_secrets(e.what()) << "\n";
+  }
   return report.exit_code();
 }
 

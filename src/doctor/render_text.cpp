@@ -68,7 +68,7 @@ void append_checks(std::string& out, const Report& report, std::size_t width) {
     where_w = std::max(where_w, columns(where_of(c)));
   }
   where_w = std::min<std::size_t>(where_w, 24);
-  const std::size_t fixed = 6 + check_w + 2 + where_w + 2 + 2;
+  const std::size_t fixed = 6 + 2 + check_w + 2 + where_w + 2 + 2;  // the four gaps between five columns
   const std::size_t rest = width > fixed + 30 ? width - fixed : 30;
   const std::size_t what_w = rest * 11 / 20, fix_w = rest - what_w;
   const std::vector<std::size_t> widths{6, check_w, where_w, what_w, fix_w};

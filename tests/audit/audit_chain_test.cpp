@@ -94,7 +94,7 @@ TEST_F(Chained, AFreshAuditVerifiesAndItsHeadIsTheNewestEntry) {
   EXPECT_EQ(query(file, "SELECT prev_sha256 FROM chain WHERE seq = 1")[0], std::string(audit::kChainGenesis));
   EXPECT_EQ(query(file, "SELECT tbl || ' ' || kind FROM chain JOIN chain_marks ON rec = id WHERE seq = 1")[0],
             "chain_marks start");
-  EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"7"});
+  EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"8"});
 }
 
 TEST_F(Chained, WritesThroughTheViewsAppendAndTheGuardsRefuseChanges) {
@@ -249,7 +249,7 @@ TEST(AuditChain, AVersion6FileIsMigratedInPlaceAndTheChainStartsThere) {
   EXPECT_EQ(query(file, "SELECT group_concat(id || key_json) FROM divergences")[0], "1[1],2[2]");
   EXPECT_EQ(query(file, "SELECT count(*) FROM rechecks")[0], "1");
   EXPECT_EQ(query(file, "SELECT rec || ' ' || key_json FROM apply_keys")[0], "1 [1]");
-  EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"7"});
+  EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"8"});
   const auto v = verify(file);
   ASSERT_TRUE(v.intact()) << v.problem->describe();
   EXPECT_THAT(v.start_note, HasSubstr("migrated in place from schema version 6"));

@@ -75,7 +75,7 @@ TEST(AuditDb, RecordsAFakeRun) {
     audit.finish_run(run);
   }
 
-  EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"7"});
+  EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"8"});
   EXPECT_EQ(query(file, "PRAGMA journal_mode"), std::vector<std::string>{"wal"});
   const auto runs = query(file,
                           "SELECT run_id, started_at, finished_at, job_file, job_hash, mode, seed, sample_rate, status,"
@@ -147,13 +147,13 @@ TEST(AuditDb, RefusesNewerSchema) {
   TempDir dir("newer");
   const fs::path file = dir.path / "a.db";
   { AuditDb a; a.open(file); }
-  query(file, "UPDATE schema_version SET version = 8");
+  query(file, "UPDATE schema_version SET version = 9");
   AuditDb b;
   try {
     b.open(file);
     FAIL() << "expected InputError";
   } catch (const InputError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("schema version 8, newer than this recon understands (7)"));
+    EXPECT_THAT(e.what(), HasSubstr("schema version 9, newer than this recon understands (8)"));
     EXPECT_THAT(e.what(), HasSubstr(file.string()));
   }
   EXPECT_FALSE(b.is_open());

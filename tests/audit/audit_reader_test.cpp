@@ -274,7 +274,7 @@ TEST(AuditReader, MigratesAVersion1FileInPlace) {
   {
     AuditDb audit;
     audit.open(file);
-    EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"7"});
+    EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"8"});
     // The old rows are all there, with NULL in the new divergence columns and 0 in the new counts.
     EXPECT_EQ(query(file, "SELECT key_json, category, columns_json, key_canon IS NULL, status IS NULL FROM divergences"),
               std::vector<std::string>{R"([7,"SP"]|changed|["nome"]|1|1)"});

@@ -165,7 +165,7 @@ TEST(AuditRuns, AVersion2FileIsMigratedToTheCurrentVersionInPlace) {
         true);
   AuditDb audit;
   audit.open(file);
-  EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"7"});
+  EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"8"});
   EXPECT_EQ(query(file, "SELECT count(*) FROM prunes"), std::vector<std::string>{"0"}) << "version 6: prunes";
   EXPECT_THAT(query(file, "SELECT note FROM chain_marks").at(0), ::testing::HasSubstr("from schema version 2"));
   EXPECT_EQ(audit.find_run("latest")->run_id, "v2run");
@@ -181,7 +181,7 @@ TEST(AuditRuns, AVersion3FileGainsTheApplyTables) {
   query(file, (std::string(kBackToV4) + kBackToV3 + " UPDATE schema_version SET version = 3;").c_str(), true);
   AuditDb audit;
   audit.open(file);
-  EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"7"});
+  EXPECT_EQ(query(file, "SELECT version FROM schema_version"), std::vector<std::string>{"8"});
   EXPECT_EQ(query(file, "SELECT count(*) FROM applies"), std::vector<std::string>{"0"});
 }
 

@@ -11,6 +11,7 @@
 
 #include "recon/audit/apply_record.hpp"
 #include "recon/audit/chain.hpp"
+#include "recon/audit/doctor_record.hpp"
 #include "recon/audit/history.hpp"
 #include "recon/audit/prune.hpp"
 #include "recon/config/job.hpp"
@@ -128,7 +129,7 @@ struct StoredDivergence {
 ///    (busy timeout), e.g. two scheduled jobs, or a recheck while tonight's check runs.
 class AuditDb : public ResultSink {
  public:
-  static constexpr int kSchemaVersion = 7;
+  static constexpr int kSchemaVersion = 8;
 
   AuditDb() = default;
   ~AuditDb() override;
@@ -259,6 +260,14 @@ class AuditDb : public ResultSink {
   /// successful incremental run.
   std::optional<IncrementalState> incremental_state(const std::string& identity);
 
+  // ---- recon doctor (audit_doctor.cpp) ---------------------------------------------------------
+
+  /// Appends one doctor_runs row (host, OS user and recon version from this process); endpoints
+  /// and the report go through redact_secrets. Creates no `runs` row.
+  void record_doctor_run(const DoctorRunRecord& run);
+  /// The newest `last` doctor runs, newest first.
+  std::vector<StoredDoctorRun> list_doctor_runs(std::size_t last);
+
   // ---- recon apply ----------------------------------------------------------------------------
 
   /// The fix-up file a run recorded for a table (relative to its out_dir) and its SHA-256 hex;
@@ -299,7 +308,7 @@ class AuditDb : public ResultSink {
   /// InputError when the run's divergences were recorded by a version 1 recon.
   void refuse_v1_run(const std::string& run_id, const char* what);
   /// Applies the migrations from `version` to kSchemaVersion, in the open transaction; 0 is a new
-  /// file that schema.sql has just made version 6.
+  /// file that schema.sql has just made version 6 (then the chain makes it 7, doctor_runs 8).
   void migrate_from(std::int64_t version);
   void set_run_end(const std::string& status, const std::string& finished_at, std::optional<double> index,
                    const std::string& error);

@@ -51,7 +51,8 @@ struct LoggedTable {
 };
 /// runs, table_results, divergences, ranges, applies, cluster_plans, watermarks.
 const std::vector<LoggedTable>& logged_tables();
-/// The tables that are only ever inserted into: rechecks, apply_keys, prunes, chain_marks.
+/// The tables that are only ever inserted into: rechecks, apply_keys, prunes, chain_marks and
+/// (version 8) doctor_runs.
 const std::vector<std::string>& insert_only_tables();
 /// Every table whose records are chained: each logged table's log, then the insert-only ones.
 std::vector<std::string> chained_tables();
