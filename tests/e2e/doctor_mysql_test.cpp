@@ -270,6 +270,16 @@ TEST_F(DoctorMysql, SelectOnlyLoginFromTheLeastPrivilegeStatementsIsOkOnTheMysql
   EXPECT_GE(source_checks, 11);
   EXPECT_EQ(r.at("sides").at("source").at("login"), "recon_reader@%");
   EXPECT_EQ(r.at("self_test").at("source").at("failed"), 0);
+
+  // A table the login was granted nothing on: information_schema hides it, SELECT is refused.
+  my.exec("CREATE TABLE lp.other (id int PRIMARY KEY)");
+  pg.exec("CREATE TABLE other (id int PRIMARY KEY)");
+  const json denied = doctor(dir, side, pg, "[[tables]]\nname = \"other\"\nsource = \"other\"\ntarget = \"public.other\"\n",
+                             &run, {{"E2E_READER_PASSWORD", "<password>"}});
+  const json* select = find_check(denied, "table.select", "source", "other");
+  ASSERT_NE(select, nullptr) << run.describe();
+  EXPECT_EQ(select->at("status"), "FAIL") << select->dump();
+  EXPECT_EQ(denied.at("exit_code"), 1) << select->dump();
 }
 
 TEST_F(DoctorMysql, MysqlTargetsApplyLoginCanWriteWhatApplyWritesAndTheReaderCannot) {
