@@ -52,7 +52,9 @@ void print_usage(std::ostream& os) {
         "            or a divergence a rule escalates), 2 bad input (nothing compared), 3 runtime failure\n"
         "            (partial results kept and marked; also a run stopped by SIGINT/SIGTERM). recheck/explain:\n"
         "            0 nothing open, 1 still divergent. apply: 0 every key it ran a statement for now matches,\n"
-        "            1 otherwise (a conflict, a key still divergent, --strict rolled back).\n";
+        "            1 otherwise (a conflict, a key still divergent, --strict rolled back). audit verify:\n"
+        "            0 the hash chain is intact, 1 a record does not verify. doctor: 0 every check OK,\n"
+        "            1 a warning or a failed check, 2 bad job or a table a run would refuse, 3 cannot connect.\n";
 }
 
 }  // namespace

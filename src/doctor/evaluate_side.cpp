@@ -125,7 +125,10 @@ Check clock_check(Side side, const ServerFacts& f, std::int64_t host_before_us, 
   c.detail = {{"server_utc_micros", *f.utc_now_micros}, {"skew_ms", *skew_ms},
               {"round_trip_ms", static_cast<double>(round_trip) / 1000.0},
               {"engine_round_trip_ms", static_cast<double>(f.clock_round_trip_micros) / 1000.0}};
-  if (lag) c.detail["lag_table"] = lag->table, c.detail["lag_ms"] = static_cast<double>(lag->lag_us) / 1000.0;
+  if (lag) {
+    c.detail["lag_table"] = lag->table;
+    c.detail["lag_ms"] = static_cast<double>(lag->lag_us) / 1000.0;
+  }
   return c;
 }
 

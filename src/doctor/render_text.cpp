@@ -37,7 +37,8 @@ std::string side_line(Side side, const SideReport& s) {
   if (!f.protocol.empty()) line += ", " + f.protocol;
   if (f.tls) line += *f.tls ? ", TLS on" : ", TLS off";
   if (!f.login.empty()) line += ", login " + f.login;
-  if (!f.database.empty()) line += ", database " + f.database;
+  // A connector without diagnostics names its endpoint as the database: said once is enough.
+  if (!f.database.empty() && f.database != s.endpoint) line += ", database " + f.database;
   if (s.clock_skew_ms) line += fmt::format(", clock {:+.1f} ms", *s.clock_skew_ms);
   return line;
 }
