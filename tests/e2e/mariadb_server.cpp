@@ -84,7 +84,7 @@ MariaDbServer::MariaDbServer() : dir_("mariadb") {
   while (std::chrono::steady_clock::now() < deadline) {
     if (MYSQL* c = open_session("", 0, "root", "", "", sock.string(), error)) {
       run_all(c, "CREATE USER '" + std::string(kMyUser) + "'@'%' IDENTIFIED BY '" + kMyPassword +
-                     "'; GRANT ALL ON *.* TO '" + kMyUser + "'@'%'");
+                     "'; GRANT ALL ON *.* TO '" + kMyUser + "'@'%' WITH GRANT OPTION");
       mysql_close(c);
       return;
     }

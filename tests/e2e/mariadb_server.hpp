@@ -22,7 +22,8 @@ inline constexpr const char* kMyPasswordEnv = "E2E_MYSQL_PASSWORD";
 bool have_mariadb();
 
 /// A mariadbd child on a free loopback port over a fresh data directory (mariadb-install-db),
-/// with the user kMyUser/kMyPassword allowed everything. Starting takes a few seconds: share one
+/// with the user kMyUser/kMyPassword allowed everything (GRANT OPTION included: the doctor tests
+/// run the least-privilege statements as written). Starting takes a few seconds: share one
 /// per suite (SetUpTestSuite). SIGTERM and reaped on destruction.
 class MariaDbServer {
  public:

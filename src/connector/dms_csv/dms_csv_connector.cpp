@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "dms_doctor.hpp"
 #include "dms_table.hpp"
 #include "recon/connector/dms_csv.hpp"
 #include "sorted_reader.hpp"
@@ -82,6 +83,12 @@ class DmsCsvConnector final : public Connector {
 
   void fetch_keys(const RangeQuery& q, const std::vector<std::string>& keys, RowBatch& out) override {
     reader(q).fetch(q, keys, out);
+  }
+
+  // ---- recon doctor (dms_doctor.hpp): files, no login, no privileges, no self-test ----
+  ServerFacts server_facts() override { return dms_csv::server_facts(endpoint_.url); }
+  TableFacts table_facts(const RangeQuery& first_range, const TableInfo&) override {
+    return dms_csv::table_facts(endpoint_.url, first_range, side_, store_.loaded_rows(first_range.table));
   }
 
  private:

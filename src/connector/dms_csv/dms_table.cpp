@@ -286,6 +286,13 @@ std::shared_ptr<const SortedTable> TableStore::sorted(const TableRef& table, con
   return sorted;
 }
 
+std::optional<std::uint64_t> TableStore::loaded_rows(const TableRef& table) {
+  const std::lock_guard lock(mutex_);
+  for (const auto& x : loaded_)
+    if (x.table == table.display()) return x.sorted->file.rows;
+  return std::nullopt;
+}
+
 std::vector<std::string> TableStore::take_notes(const TableRef& table) {
   const std::lock_guard lock(mutex_);
   return std::exchange(notes_[table.display()], {});

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,8 @@ class TableStore {
   /// The table sorted by `key_columns`, loaded on first use (other callers wait).
   std::shared_ptr<const SortedTable> sorted(const TableRef& table, const std::vector<std::string>& key_columns,
                                             Side side);
+  /// Rows of `table` when some sorted copy of it is already loaded (nothing is read), else nullopt.
+  std::optional<std::uint64_t> loaded_rows(const TableRef& table);
   /// Notes of `table`'s rows left out, once: the first caller gets them.
   std::vector<std::string> take_notes(const TableRef& table);
   ~TableStore();

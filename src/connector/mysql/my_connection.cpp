@@ -83,6 +83,12 @@ Connection::Connection(const Endpoint& endpoint, Side side, Access access) : sid
   if (access == Access::Read) execute("SET SESSION TRANSACTION READ ONLY", what);
 }
 
+std::string Connection::protocol() const {
+  return "MySQL protocol " + std::to_string(conn_ ? mysql_get_proto_info(conn_) : 0);
+}
+
+bool Connection::tls() const { return conn_ && mysql_get_ssl_cipher(conn_) != nullptr; }
+
 Connection::~Connection() {
   if (conn_) mysql_close(conn_);
 }

@@ -52,6 +52,10 @@ class Connection {
   bool mariadb() const { return mariadb_; }
   /// True once a statement failed with the connection gone, or after cancel(): replace it.
   bool broken() const { return broken_ || cancelled_; }
+  /// The negotiated protocol, "MySQL protocol 10" (mysql_get_proto_info).
+  std::string protocol() const;
+  /// Whether the session is encrypted: the client library names a TLS cipher.
+  bool tls() const;
 
   /// Runs a statement: its affected-row count, or for a statement that returns rows (SELECT …
   /// FOR UPDATE) how many it returned (they are read and dropped).

@@ -4,7 +4,9 @@
 #include <set>
 
 #include "my_connection.hpp"
+#include "my_doctor.hpp"
 #include "my_query.hpp"
+#include "my_selftest.hpp"
 #include "my_types.hpp"
 #include "my_values.hpp"
 #include "my_write.hpp"
@@ -110,6 +112,21 @@ class MysqlConnector final : public Connector {
     in_snapshot(c, what, [&] {
       c.stream(range_select(q), what, [&](const RowView& row) { append_row(out, q.keys, q.values, true, row); });
     });
+  }
+
+  // ---- recon doctor (my_doctor.hpp, my_selftest.hpp) ----
+  ServerFacts server_facts() override { return my::server_facts(live()); }
+  LoginFacts login_facts() override { return my::login_facts(live()); }
+  TableFacts table_facts(const RangeQuery& first_range, const TableInfo& info) override {
+    return my::table_facts(live(), first_range, info);
+  }
+  std::vector<std::string> least_privilege_sql(const std::vector<TableRef>& tables, const std::string& role,
+                                               bool writes) const override {
+    return my::least_privilege_sql(tables, role, writes, parse_mysql_url(login_.url, side_).database);
+  }
+  std::string self_test_name() const override { return "mysql"; }
+  std::vector<std::string> read_literals(const std::vector<LiteralProbe>& probes) override {
+    return my::read_literals(live(), probes);
   }
 
   void fetch_keys(const RangeQuery& q, const std::vector<std::string>& keys, RowBatch& out) override {
