@@ -137,7 +137,12 @@ Report run_doctor(const RunOptions& opts, const Options& options, const std::str
   for (Side s : kSides) {
     SideRun& run = runs[s];
     std::vector<Check>& cs = run.checks;
-    if (run.login_known) {
+    if (run.login_known && report.sides[s].server.login.empty()) {
+      // An engine without logins (a file): nothing to grant or to take away.
+      const std::string why = "the engine has no logins (file permissions decide who reads it)";
+      cs.insert(cs.begin() + 1, skipped("login.catalog", s, "", why));
+      cs.insert(cs.begin() + 1, skipped("login.role", s, "", why));
+    } else if (run.login_known) {
       // login.* right after connect, as docs/doctor.md lists them.
       cs.insert(cs.begin() + 1, login_catalog(s, run.login));
       cs.insert(cs.begin() + 1, login_role(s, run.login, writes[s]));

@@ -165,6 +165,9 @@ Check table_range_read(Side side, const std::string& table, const TableRef& ref,
     c = make("table.range_read", side, table, Status::Ok,
              fmt::format("walks {} in key order{}", r.index.empty() ? "the key" : r.index,
                          r.plan.empty() ? "" : " (" + r.plan + ")"));
+  } else if (!r.instead.empty()) {
+    c = make("table.range_read", side, table, Status::Warn,
+             fmt::format("a range read would sort or scan{}", r.plan.empty() ? "" : " (" + r.plan + ")"), r.instead);
   } else {
     const std::string create = r.create_index.empty() ? create_index_sql(dialect, ref, key_columns) : r.create_index;
     c = make("table.range_read", side, table, Status::Warn,

@@ -209,10 +209,12 @@ class Connector {
   /// reads). Never reads the table's rows beyond what counting case-colliding keys needs.
   /// Default: can_select only (describe worked), nothing else known.
   virtual TableFacts table_facts(const RangeQuery& first_range, const TableInfo& info);
-  /// The statements that create a least-privilege role for this engine: read-only on `tables`,
-  /// plus the catalog access planning needs; with `writes`, also what `recon apply` needs on them
-  /// (INSERT, UPDATE, DELETE only). `role` is the role/login name to grant to. Each statement is
-  /// complete SQL in this engine's dialect; comments start with "--". Default: none (files).
+  /// The statements that create a least-privilege role named `role` for this engine: read-only
+  /// on `tables`, plus the catalog access planning needs. With `writes`, the role is `recon
+  /// apply`'s: it may also INSERT, UPDATE and DELETE on `tables` (and read them, which guarded
+  /// writes need), nothing else; doctor asks for it separately, named `<reader>_apply`. Each
+  /// statement is complete SQL in this engine's dialect; comments start with "--". Default: none
+  /// (files).
   virtual std::vector<std::string> least_privilege_sql(const std::vector<TableRef>& tables,
                                                        const std::string& role, bool writes) const;
   /// The section of docs/canonical-values.md ("Self-test: <name>") whose literals this connector

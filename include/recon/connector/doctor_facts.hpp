@@ -60,6 +60,10 @@ struct RangeReadFacts {
   /// engine's dialect, where the engine needs more than the key columns in key order (e.g. SQLite's
   /// `("k" COLLATE BINARY)` for a NOCASE key). "": doctor names the plain index on the key columns.
   std::string create_index;
+  /// When no index the engine can build on the key columns serves the read (the engine orders
+  /// them otherwise than recon bounds them, e.g. a case-insensitive collation): what to do
+  /// instead, shown in place of an index to create. "" when an index would serve it.
+  std::string instead;
 };
 
 /// One table's facts on one side. `first_range` of Connector::table_facts is the range a run

@@ -121,10 +121,13 @@ void add_range_read(Connection& c, const RangeQuery& q, TableFacts& f, const std
   bool ci_bound = false;
   for (const KeyColumnFacts& k : f.key_columns) ci_bound = ci_bound || (k.case_insensitive && k.range_bound != "native order");
   // An index on a _ci column orders by the collation, not by bytes: creating one does not help.
-  if (ci_bound)
+  if (ci_bound) {
     f.range_read.plan += "; the key is ranged and ordered as CAST(… AS BINARY) (byte order), which no index under a "
-                         "case-insensitive collation serves, so each range sorts its rows: give the key column a "
-                         "_bin collation (e.g. utf8mb4_bin) for its index to serve the read";
+                         "case-insensitive collation serves, so each range sorts its rows";
+    f.range_read.instead = "no index under the key's case-insensitive collation serves byte order: give the key column "
+                           "a _bin collation (e.g. utf8mb4_bin) for its index to serve the read, or raise chunk_rows so "
+                           "fewer ranges each sort their rows";
+  }
 }
 
 /// InnoDB keeps statistics (TABLE_ROWS is their estimate) and, when persistent, their date in

@@ -82,6 +82,11 @@ RangeReadFacts range_read_facts(const std::vector<SelectColumn>& keys, const std
                      : " as SQL Server orders uniqueidentifier, while recon bounds and orders it by its text") +
                ": SQL Server cannot seek it, so each range read scans the whole index and sorts the range" +
                (text ? " (a key column under " + std::string(kRangeCollation) + " would let it seek)" : "");
+      f.instead = text ? "no index under " + collation_of(k) + " serves " + kRangeCollation +
+                             " order: give the key column a _BIN2 collation for its index to serve the read, or "
+                             "raise chunk_rows so fewer ranges each scan the index"
+                       : "no index serves a uniqueidentifier key in the text order recon ranges it by: raise "
+                         "chunk_rows so fewer ranges each scan the index";
       return f;
     }
   f.uses_key_index = true;
