@@ -174,6 +174,9 @@ TEST_F(DoctorTds, CaseInsensitiveKeyWithCollidingKeysWarnsOnCollationAndCollisio
   const json range = source_check(report, "table.range_read", "codes");
   EXPECT_EQ(range.at("status"), "WARN") << range.dump(2);
   EXPECT_NE(range.dump().find("cannot seek"), std::string::npos) << range.dump(2);
+  // An index under the CI collation exists and would not help: the fix says what would.
+  EXPECT_NE(range.at("fix").get<std::string>().find("_BIN2 collation"), std::string::npos) << range.dump(2);
+  EXPECT_FALSE(range.at("detail").contains("create_index")) << range.dump(2);
 }
 
 TEST_F(DoctorTds, KeyWithoutAnIndexWarnsOnRangeReadNamingTheIndexToCreate) {
