@@ -23,6 +23,7 @@ void describe_doctor(po::options_description& desc) {
       ("config,c", po::value<std::string>()->required()->value_name("JOB.toml"), "job file (required)")
       ("tables", po::value<std::string>()->value_name("a,b"), "only these [[tables]] (report name, source or target name); default: all")
       ("json", "one JSON object on stdout instead of the table (docs/doctor.md)")
+      ("all", "one row per check; default: a table's OK and SKIP checks share one row")
       ("role", po::value<std::string>()->default_value("recon_reader")->value_name("NAME"), "the role the least-privilege statements create; the apply role is NAME_apply")
       ("audit", po::value<std::string>()->value_name("FILE"), "SQLite audit trail the run is recorded in; default: [check].audit or recon-audit.db beside the job file");
 }
@@ -54,7 +55,7 @@ int run_doctor_command(const po::variables_map& vm) {
   if (!plain) throw InputError("--role '" + options.role + "': give a plain name (letters, digits, _), e.g. recon_reader");
   const doctor::Report report = doctor::run_doctor(opts, options, flags.config.string());
   if (vm.count("json")) std::cout << doctor::render_json(report).dump(2) << "\n";
-  else std::cout << doctor::render_text(report, output_width());
+  else std::cout << doctor::render_text(report, output_width(), vm.count("all") > 0);
   std::cout.flush();
   // The entry is written after the report is out: a person sees the checks even when the audit
   // file cannot be written, and is told so.

@@ -113,7 +113,9 @@ void check_facts(const TableJob& job, const TableContext& ctx, const std::map<Si
                                  key_is_unique(*described.at(Side::Target).info, key_names(ctx.target_keys)),
                                  key_names(ctx.target_keys)));
   for (Check& c : table_columns(job.name, pairs_of(ctx), {})) out.checks.push_back(std::move(c));
-  each([&](Side s, const TableFacts& f) { return table_statistics(s, job.name, ref_of(job, s), f); });
+  each([&](Side s, const TableFacts& f) {
+    return table_statistics(s, job.name, ref_of(job, s), f, sides.get(s)->dialect());
+  });
   if (errors.empty()) out.checks.push_back(table_estimate(job.name, facts[Side::Source], facts[Side::Target]));
   each([&](Side s, const TableFacts& f) { return table_collation(s, job.name, f); });
   each([&](Side s, const TableFacts& f) { return table_collisions(s, job.name, f, *ctx.privacy); });

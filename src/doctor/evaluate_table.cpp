@@ -58,11 +58,20 @@ Check table_write(Side side, const std::string& table, const TableRef& ref, cons
   return c;
 }
 
-Check table_statistics(Side side, const std::string& table, const TableRef& ref, const TableFacts& f) {
+std::string refresh_statistics_sql(Dialect dialect, const TableRef& ref) {
+  switch (dialect) {
+    case Dialect::SqlServer: return "UPDATE STATISTICS " + quote_table(dialect, ref);
+    case Dialect::Mysql: return "ANALYZE TABLE " + quote_table(dialect, ref);
+    case Dialect::Postgres:
+    case Dialect::Sqlite: break;
+  }
+  return "ANALYZE " + quote_table(dialect, ref);
+}
+
+Check table_statistics(Side side, const std::string& table, const TableRef& ref, const TableFacts& f, Dialect dialect) {
   if (!f.statistics_present) return skipped("table.statistics", side, table, "the engine keeps no statistics recon uses");
   Check c;
-  const std::string analyze =
-      fmt::format("refresh them: ANALYZE {0} (PostgreSQL, MySQL, SQLite), UPDATE STATISTICS {0} (SQL Server)", ref.display());
+  const std::string analyze = "refresh them: " + refresh_statistics_sql(dialect, ref);
   if (!*f.statistics_present)
     c = make("table.statistics", side, table, Status::Warn,
              fmt::format("no statistics on {}: planning estimates rows and key ranges blindly", ref.display()), analyze);

@@ -1,5 +1,6 @@
 // The doctor report for a person: one screen, wrapped to the terminal (docs/doctor.md).
 #include <algorithm>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -38,7 +39,10 @@ std::string side_line(Side side, const SideReport& s) {
   if (f.tls) line += *f.tls ? ", TLS on" : ", TLS off";
   if (!f.login.empty()) line += ", login " + f.login;
   // A connector without diagnostics names its endpoint as the database: said once is enough.
-  if (!f.database.empty() && f.database != s.endpoint) line += ", database " + f.database;
+  const bool endpoint_names_it =
+      s.endpoint.size() >= f.database.size() &&
+      s.endpoint.compare(s.endpoint.size() - f.database.size(), f.database.size(), f.database) == 0;
+  if (!f.database.empty() && !endpoint_names_it) line += ", database " + f.database;
   if (s.clock_skew_ms) line += fmt::format(", clock {:+.1f} ms", *s.clock_skew_ms);
   return line;
 }
@@ -62,9 +66,47 @@ void append_row(std::string& out, const std::vector<std::string>& cells, const s
   }
 }
 
-void append_checks(std::string& out, const Report& report, std::size_t width) {
+/// The OK and SKIP checks of one table ("OK  table  orders  OK: select, write, …") or of one side
+/// ("OK  side  source  OK: connect, self_test; SKIP: clock") as one row, placed where the first of
+/// them is; WARN and FAIL rows stay rows of their own, in order.
+std::vector<Check> fold_quiet_checks(const std::vector<Check>& checks) {
+  std::vector<Check> rows;
+  std::map<std::string, std::size_t> folded;  // group -> its row in `rows`
+  std::map<std::string, std::vector<std::string>> ok, skip;
+  for (const Check& c : checks) {
+    if (c.status != Status::Ok && c.status != Status::Skip) {
+      rows.push_back(c);
+      continue;
+    }
+    const std::string group = c.table.empty() ? "side " + std::string(c.side ? side_name(*c.side) : "") : "table " + c.table;
+    if (!folded.count(group)) {
+      folded[group] = rows.size();
+      Check row;
+      row.id = c.table.empty() ? "side" : "table";
+      row.table = c.table;
+      row.side = c.table.empty() ? c.side : std::nullopt;
+      rows.push_back(row);
+    }
+    auto& names = (c.status == Status::Ok ? ok : skip)[group];
+    const std::string name = c.id.rfind("table.", 0) == 0 ? c.id.substr(6) : c.id;
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
+  for (const auto& [group, at] : folded) {
+    Check& row = rows[at];
+    const auto& o = ok[group];
+    const auto& k = skip[group];
+    row.status = o.empty() ? Status::Skip : Status::Ok;
+    if (!o.empty()) row.summary = fmt::format("OK: {}", fmt::join(o, ", "));
+    if (!k.empty()) row.summary += fmt::format("{}SKIP: {}", o.empty() ? "" : "; ", fmt::join(k, ", "));
+    row.summary += " (--all shows each)";
+  }
+  return rows;
+}
+
+void append_checks(std::string& out, const Report& report, std::size_t width, bool every_check) {
+  const std::vector<Check> rows = every_check ? report.checks : fold_quiet_checks(report.checks);
   std::size_t check_w = 5, where_w = 5;
-  for (const Check& c : report.checks) {
+  for (const Check& c : rows) {
     check_w = std::max(check_w, columns(c.id));
     where_w = std::max(where_w, columns(where_of(c)));
   }
@@ -74,7 +116,7 @@ void append_checks(std::string& out, const Report& report, std::size_t width) {
   const std::size_t what_w = rest * 11 / 20, fix_w = rest - what_w;
   const std::vector<std::size_t> widths{6, check_w, where_w, what_w, fix_w};
   append_row(out, {"STATUS", "CHECK", "WHERE", "WHAT", "WHAT TO DO"}, widths);
-  for (const Check& c : report.checks) append_row(out, {status_name(c.status), c.id, where_of(c), c.summary, c.fix}, widths);
+  for (const Check& c : rows) append_row(out, {status_name(c.status), c.id, where_of(c), c.summary, c.fix}, widths);
 }
 
 void append_self_test(std::string& out, const Report& report, std::size_t width) {
@@ -122,12 +164,12 @@ std::string where_of(const Check& c) {
   return c.side ? c.table + "/" + side_name(*c.side) : c.table;
 }
 
-std::string render_text(const Report& report, std::size_t width) {
+std::string render_text(const Report& report, std::size_t width, bool every_check) {
   std::string out = fmt::format("recon doctor: job {}, {}\n", report.job, report.at);
   for (const auto& [side, s] : report.sides)
     for (const std::string& l : wrap(side_line(side, s), width)) out += l + "\n";
   out += "\n";
-  append_checks(out, report, width);
+  append_checks(out, report, width, every_check);
   if (!report.self_test.empty()) out += "\n";
   append_self_test(out, report, width);
   const bool any_statement = !report.least_privilege_source.empty() || !report.least_privilege_target.empty();

@@ -74,16 +74,27 @@ TEST(DoctorLogin, AllPowerfulRoleOrAWriteRightIsAWarning) {
 TEST(DoctorTable, StatisticsAbsentOrStaleWarnUnknownSkips) {
   const TableRef ref{"public", "orders"};
   TableFacts f;
-  EXPECT_EQ(table_statistics(Side::Source, "orders", ref, f).status, Status::Skip);
+  EXPECT_EQ(table_statistics(Side::Source, "orders", ref, f, Dialect::Postgres).status, Status::Skip);
   f.statistics_present = false;
-  EXPECT_EQ(table_statistics(Side::Source, "orders", ref, f).status, Status::Warn);
+  EXPECT_EQ(table_statistics(Side::Source, "orders", ref, f, Dialect::Postgres).status, Status::Warn);
   f.statistics_present = true;
   f.statistics_age_seconds = kStaleStatisticsSeconds + 1;
-  EXPECT_EQ(table_statistics(Side::Source, "orders", ref, f).status, Status::Warn);
+  EXPECT_EQ(table_statistics(Side::Source, "orders", ref, f, Dialect::Postgres).status, Status::Warn);
   f.statistics_age_seconds = 3600;
-  const Check ok = table_statistics(Side::Source, "orders", ref, f);
+  const Check ok = table_statistics(Side::Source, "orders", ref, f, Dialect::Postgres);
   EXPECT_EQ(ok.status, Status::Ok);
   EXPECT_THAT(ok.summary, HasSubstr("1h"));
+}
+
+TEST(DoctorTable, StatisticsFixIsTheSidesOwnStatement) {
+  const TableRef ref{"sales", "orders"};
+  TableFacts f;
+  f.statistics_present = false;
+  EXPECT_EQ(table_statistics(Side::Source, "orders", ref, f, Dialect::Postgres).fix,
+            "refresh them: ANALYZE \"sales\".\"orders\"");
+  EXPECT_EQ(refresh_statistics_sql(Dialect::SqlServer, ref), "UPDATE STATISTICS [sales].[orders]");
+  EXPECT_EQ(refresh_statistics_sql(Dialect::Mysql, ref), "ANALYZE TABLE `sales`.`orders`");
+  EXPECT_EQ(refresh_statistics_sql(Dialect::Sqlite, TableRef{"", "orders"}), "ANALYZE \"orders\"");
 }
 
 TEST(DoctorTable, EstimatesMoreThanTenTimesApartWarn) {

@@ -51,6 +51,34 @@ Report sample() {
   return r;
 }
 
+TEST(DoctorText, QuietChecksOfATableOrASideShareOneRowUnlessAll) {
+  Report r = sample();
+  for (const char* id : {"table.select", "table.key"}) {
+    Check c;
+    c.id = id;
+    c.table = "orders";
+    c.side = std::string(id) == "table.key" ? std::nullopt : std::optional<Side>(Side::Source);
+    c.summary = std::string(id) + " is fine";
+    r.checks.insert(r.checks.begin() + 1, c);
+  }
+  Check clock;
+  clock.id = "clock";
+  clock.side = Side::Source;
+  clock.status = Status::Skip;
+  clock.summary = "no clock";
+  r.checks.insert(r.checks.begin(), clock);
+  const std::string folded = render_text(r, 120);
+  EXPECT_THAT(folded, HasSubstr("OK: key, select (--all shows each)"));
+  EXPECT_THAT(folded, HasSubstr("SKIP: clock (--all shows each)"));
+  EXPECT_THAT(folded, Not(HasSubstr("table.select")));
+  EXPECT_THAT(folded, HasSubstr("table.range_read"));  // a WARN keeps its own row
+  EXPECT_THAT(folded, HasSubstr("connect"));           // so does a FAIL
+  const std::string all = render_text(r, 120, true);
+  EXPECT_THAT(all, HasSubstr("table.select"));
+  EXPECT_THAT(all, HasSubstr("table.key"));
+  EXPECT_THAT(all, Not(HasSubstr("--all shows each")));
+}
+
 TEST(DoctorWrap, CutsAtSpacesAndCutsLongWords) {
   EXPECT_EQ(wrap("aaa bbb ccc", 7), (std::vector<std::string>{"aaa bbb", "ccc"}));
   EXPECT_EQ(wrap("abcdefghij", 4), (std::vector<std::string>{"abcd", "efgh", "ij"}));

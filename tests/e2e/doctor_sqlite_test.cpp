@@ -15,6 +15,7 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
+using ::testing::ContainsRegex;
 
 /// A job over two SQLite files with the given [[tables]] entries.
 std::string sqlite_job(const fs::path& src, const fs::path& tgt, const std::string& tables, const std::string& extra = "") {
@@ -73,8 +74,9 @@ TEST(DoctorSqlite, CleanJobIsExitZeroEveryCheckOkOrSkipAndTextMatchesJson) {
   EXPECT_EQ(j["sides"]["source"]["product"], "SQLite");
   EXPECT_EQ(j["sides"]["target"]["database"], (dir / "b.db").string());
 
-  // The text says the same: one line per JSON check, starting with its status and id, and the counts.
-  const ProcResult text = doctor(dir / "job.toml");
+  // The text says the same: with --all one line per JSON check, starting with its status and id,
+  // and the counts.
+  const ProcResult text = doctor(dir / "job.toml", {"--all"});
   ASSERT_EQ(text.exit_code, 0) << text.describe();
   std::size_t lines = 0;
   std::istringstream in(text.out);
@@ -94,6 +96,13 @@ TEST(DoctorSqlite, CleanJobIsExitZeroEveryCheckOkOrSkipAndTextMatchesJson) {
   const json& n = j["counts"];
   EXPECT_THAT(text.out, HasSubstr(std::to_string(n["ok"].get<int>()) + " OK, 0 WARN, 0 FAIL, " +
                                   std::to_string(n["skip"].get<int>()) + " SKIP: exit 0"));
+
+  // Without --all the table's quiet checks share one row naming each; the counts stay per check.
+  const ProcResult folded = doctor(dir / "job.toml");
+  ASSERT_EQ(folded.exit_code, 0) << folded.describe();
+  EXPECT_THAT(folded.out, Not(HasSubstr("table.select"))) << folded.out;
+  EXPECT_THAT(folded.out, ContainsRegex("OK +table +orders +OK: select, write, key, columns")) << folded.out;
+  EXPECT_THAT(folded.out, HasSubstr(std::to_string(n["ok"].get<int>()) + " OK, 0 WARN")) << folded.out;
 }
 
 TEST(DoctorSqlite, KeyWithoutIndexWarnsNamingTheIndexThatThenMakesItOk) {
@@ -183,7 +192,7 @@ TEST(DoctorSqlite, RefusedColumnIsExitTwoWithTheOtherChecksStillPrinted) {
   EXPECT_THAT(refused[0]["summary"].get<std::string>(), HasSubstr("TIMETZ"));
   EXPECT_EQ(status(j, "connect", "target"), "OK");
   EXPECT_EQ(status(j, "table.range_read", "source", "orders"), "OK");  // the other table is checked
-  const ProcResult text = doctor(dir / "job.toml");
+  const ProcResult text = doctor(dir / "job.toml", {"--all"});
   EXPECT_EQ(text.exit_code, 2) << text.describe();
   EXPECT_THAT(text.out, HasSubstr("table.range_read"));
   EXPECT_THAT(text.out, HasSubstr("exit 2"));

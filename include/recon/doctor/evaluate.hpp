@@ -65,7 +65,11 @@ Check table_select(Side side, const std::string& table, const TableRef& ref, con
 Check table_write(Side side, const std::string& table, const TableRef& ref, const TableFacts& f);
 /// `table.statistics`: SKIP when the engine keeps none recon uses; WARN when absent or older than
 /// kStaleStatisticsSeconds.
-Check table_statistics(Side side, const std::string& table, const TableRef& ref, const TableFacts& f);
+Check table_statistics(Side side, const std::string& table, const TableRef& ref, const TableFacts& f,
+                       Dialect dialect);
+/// The statement that refreshes a table's statistics in `dialect` (ANALYZE, ANALYZE TABLE,
+/// UPDATE STATISTICS).
+std::string refresh_statistics_sql(Dialect dialect, const TableRef& ref);
 /// `table.estimate`: both sides' estimated rows; WARN when they differ more than kEstimateFactor×.
 Check table_estimate(const std::string& table, const TableFacts& source, const TableFacts& target);
 /// `table.collation`: key collations and range-bound strategy; WARN for a text key column under a

@@ -18,7 +18,10 @@ inline constexpr std::size_t kDefaultWidth = 100;
 /// cut), newline-terminated: header with both sides' connect facts, the table STATUS / CHECK /
 /// WHERE / WHAT / WHAT TO DO, a self-test line per side (every failure in full), the
 /// least-privilege statements when Report::wants_least_privilege, the counts and exit code.
-std::string render_text(const Report& report, std::size_t width = kDefaultWidth);
+/// Unless `every_check`, the OK and SKIP checks of a table, or of a side, share one row (the WARN
+/// and FAIL rows stay their own), so that a job of many tables still fits a screen; the counts
+/// count every check.
+std::string render_text(const Report& report, std::size_t width = kDefaultWidth, bool every_check = false);
 
 /// The JSON object of docs/doctor.md: job, at, exit_code, counts, sides, checks, least_privilege
 /// (always), self_test.
