@@ -125,6 +125,17 @@ std::string plain(const ValueView& v) {
 }
 }  // namespace
 
+std::vector<std::string> split_values(std::string_view buf) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos < buf.size()) {
+    const std::size_t start = pos;
+    read_value(buf, pos);
+    out.emplace_back(buf.substr(start, pos - start));
+  }
+  return out;
+}
+
 std::string to_json(const ValueView& v) {
   switch (v.tag) {
     case TypeClass::Null: return "null";

@@ -9,10 +9,8 @@
 
 namespace recon::doctor {
 
-namespace {
-
-Check make(const char* id, std::optional<Side> side, const std::string& table, Status status, std::string summary,
-           std::string fix = "") {
+Check make_check(const std::string& id, std::optional<Side> side, const std::string& table, Status status,
+                 std::string summary, std::string fix) {
   Check c;
   c.id = id;
   c.side = side;
@@ -23,16 +21,8 @@ Check make(const char* id, std::optional<Side> side, const std::string& table, S
   return c;
 }
 
-}  // namespace
-
 Check skipped(const std::string& id, std::optional<Side> side, const std::string& table, const std::string& why) {
-  Check c;
-  c.id = id;
-  c.side = side;
-  c.table = table;
-  c.status = Status::Skip;
-  c.summary = why;
-  return c;
+  return make_check(id, side, table, Status::Skip, why);
 }
 
 Check connect_ok(Side side, const ServerFacts& f) {
@@ -43,7 +33,7 @@ Check connect_ok(Side side, const ServerFacts& f) {
   if (f.tls) s += *f.tls ? ", TLS on" : ", TLS off";
   if (!f.login.empty()) s += ", login " + f.login;
   if (!f.database.empty()) s += ", database " + f.database;
-  Check c = make("connect", side, "", Status::Ok, s);
+  Check c = make_check("connect", side, "", Status::Ok, s);
   c.detail = {{"product", f.product}, {"version", f.version}, {"edition", f.edition}, {"protocol", f.protocol},
               {"tls", f.tls ? nlohmann::ordered_json(*f.tls) : nlohmann::ordered_json()},
               {"login", f.login}, {"database", f.database}};
@@ -51,7 +41,7 @@ Check connect_ok(Side side, const ServerFacts& f) {
 }
 
 Check connect_failed(Side side, const std::string& message) {
-  Check c = make("connect", side, "", Status::Fail, message,
+  Check c = make_check("connect", side, "", Status::Fail, message,
                  fmt::format("fix the [{}] url, login or network as the message says, then run recon doctor again",
                              side_name(side)));
   c.detail = {{"error", message}};
@@ -68,15 +58,15 @@ Check login_role(Side side, const LoginFacts& f, const std::vector<TableWrites>&
   }
   Check c;
   if (!f.all_powerful_role.empty()) {
-    c = make("login.role", side, "", Status::Warn,
+    c = make_check("login.role", side, "", Status::Warn,
              fmt::format("the login has the all-powerful role {}{}", f.all_powerful_role,
                          written.empty() ? "" : "; it can also write to " + written),
              "recon needs only SELECT: run it as a role with the least-privilege statements below");
   } else if (!written.empty()) {
-    c = make("login.role", side, "", Status::Warn, "the login can write to " + written,
+    c = make_check("login.role", side, "", Status::Warn, "the login can write to " + written,
              "recon needs only SELECT: run it as a role with the least-privilege statements below");
   } else {
-    c = make("login.role", side, "", Status::Ok, "no all-powerful role, no write right on a checked table");
+    c = make_check("login.role", side, "", Status::Ok, "no all-powerful role, no write right on a checked table");
   }
   c.detail = {{"all_powerful_role", f.all_powerful_role}, {"write_rights", rights}};
   return c;
@@ -84,8 +74,8 @@ Check login_role(Side side, const LoginFacts& f, const std::vector<TableWrites>&
 
 Check login_catalog(Side side, const LoginFacts& f) {
   Check c = f.catalog_missing.empty()
-                ? make("login.catalog", side, "", Status::Ok, "planning can read the statistics it uses")
-                : make("login.catalog", side, "", Status::Warn,
+                ? make_check("login.catalog", side, "", Status::Ok, "planning can read the statistics it uses")
+                : make_check("login.catalog", side, "", Status::Warn,
                        fmt::format("planning lacks {}", fmt::join(f.catalog_missing, "; ")),
                        "grant the catalog rights named (see the least-privilege statements below)");
   c.detail = {{"catalog_missing", f.catalog_missing}};
@@ -113,12 +103,12 @@ Check clock_check(Side side, const ServerFacts& f, std::int64_t host_before_us, 
                                         static_cast<double>(round_trip) / 1000.0);
   Check c;
   if (lag && beyond > lag->lag_us) {
-    c = make("clock", side, "", Status::Warn,
+    c = make_check("clock", side, "", Status::Warn,
              fmt::format("the server's clock is {} off recon's host, more than table {}'s lag of {}", shown, lag->table,
                          format_duration_us(lag->lag_us)),
              fmt::format("synchronise both hosts' clocks (NTP/chrony), or raise {}'s lag above the skew", lag->table));
   } else {
-    c = make("clock", side, "", Status::Ok,
+    c = make_check("clock", side, "", Status::Ok,
              lag ? fmt::format("skew {}, within the smallest lag ({}, {})", shown, format_duration_us(lag->lag_us), lag->table)
                  : fmt::format("skew {}", shown));
   }
@@ -136,17 +126,17 @@ Check self_test_check(Side side, const SelfTestResult* r) {
   if (!r) return skipped("self_test", side, "", "this engine has no type self-test");
   Check c;
   if (!r->error.empty()) {
-    c = make("self_test", side, "", Status::Fail, fmt::format("self-test {}: {}", r->name, r->error),
+    c = make_check("self_test", side, "", Status::Fail, fmt::format("self-test {}: {}", r->name, r->error),
              "report it with this line and the engine's version");
   } else if (r->failed() > 0) {
     std::string first;
     for (const SelfTestCase& k : r->cases)
       if (!k.ok && first.empty()) first = fmt::format("{} {}: expected {}, got {}", k.type, k.literal, k.expected, k.got);
-    c = make("self_test", side, "", Status::Fail,
+    c = make_check("self_test", side, "", Status::Fail,
              fmt::format("{} of {} literals read differently, first {}", r->failed(), r->cases.size(), first),
              "a recon bug or an engine setting that changes values: paste the self-test lines into a bug report");
   } else {
-    c = make("self_test", side, "", Status::Ok, fmt::format("{} literals of {} read as documented", r->passed(), r->name));
+    c = make_check("self_test", side, "", Status::Ok, fmt::format("{} literals of {} read as documented", r->passed(), r->name));
   }
   c.detail = {{"name", r->name}, {"passed", r->passed()}, {"failed", r->failed()}};
   if (!r->error.empty()) c.detail["error"] = r->error;

@@ -14,18 +14,6 @@ namespace recon::doctor {
 
 namespace {
 
-Check make(const char* id, std::optional<Side> side, const std::string& table, Status status, std::string summary,
-           std::string fix = "") {
-  Check c;
-  c.id = id;
-  c.side = side;
-  c.table = table;
-  c.status = status;
-  c.summary = std::move(summary);
-  c.fix = std::move(fix);
-  return c;
-}
-
 nlohmann::ordered_json opt(const std::optional<std::int64_t>& v) {
   return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json();
 }
@@ -36,22 +24,22 @@ Check table_select(Side side, const std::string& table, const TableRef& ref, con
                    const TableFacts* facts) {
   Check c;
   if (!error.empty())
-    c = make("table.select", side, table, Status::Fail, error,
+    c = make_check("table.select", side, table, Status::Fail, error,
              fmt::format("check the [[tables]] {} name, or GRANT SELECT ON {} to the login", side_name(side), ref.display()));
   else if (facts && !facts->can_select)
-    c = make("table.select", side, table, Status::Fail,
+    c = make_check("table.select", side, table, Status::Fail,
              fmt::format("the login has no SELECT right on {}", ref.display()),
              fmt::format("GRANT SELECT ON {} to the login (least-privilege statements below)", ref.display()));
   else
-    c = make("table.select", side, table, Status::Ok, fmt::format("SELECT on {} works", ref.display()));
+    c = make_check("table.select", side, table, Status::Ok, fmt::format("SELECT on {} works", ref.display()));
   c.detail = {{"table", ref.display()}};
   return c;
 }
 
 Check table_write(Side side, const std::string& table, const TableRef& ref, const TableFacts& f) {
   Check c = f.write_rights.empty()
-                ? make("table.write", side, table, Status::Ok, "no right beyond SELECT")
-                : make("table.write", side, table, Status::Warn,
+                ? make_check("table.write", side, table, Status::Ok, "no right beyond SELECT")
+                : make_check("table.write", side, table, Status::Warn,
                        fmt::format("the login can {} on {}", fmt::join(f.write_rights, ", "), ref.display()),
                        "recon check needs only SELECT: run it as a least-privilege role (statements below)");
   c.detail = {{"write_rights", f.write_rights}};
@@ -73,14 +61,14 @@ Check table_statistics(Side side, const std::string& table, const TableRef& ref,
   Check c;
   const std::string analyze = "refresh them: " + refresh_statistics_sql(dialect, ref);
   if (!*f.statistics_present)
-    c = make("table.statistics", side, table, Status::Warn,
+    c = make_check("table.statistics", side, table, Status::Warn,
              fmt::format("no statistics on {}: planning estimates rows and key ranges blindly", ref.display()), analyze);
   else if (f.statistics_age_seconds && *f.statistics_age_seconds > kStaleStatisticsSeconds)
-    c = make("table.statistics", side, table, Status::Warn,
+    c = make_check("table.statistics", side, table, Status::Warn,
              fmt::format("statistics are {} old (more than 30 days)", format_duration_us(*f.statistics_age_seconds * 1'000'000)),
              analyze);
   else
-    c = make("table.statistics", side, table, Status::Ok,
+    c = make_check("table.statistics", side, table, Status::Ok,
              f.statistics_age_seconds
                  ? fmt::format("statistics present, {} old", format_duration_us(*f.statistics_age_seconds * 1'000'000))
                  : std::string("statistics present"));
@@ -98,9 +86,9 @@ Check table_estimate(const std::string& table, const TableFacts& s, const TableF
   const double b = static_cast<double>(std::max<std::int64_t>(*t.estimated_rows, 1));
   const std::string both = fmt::format("source ~{} rows, target ~{} rows", *s.estimated_rows, *t.estimated_rows);
   Check c = std::max(a, b) / std::min(a, b) > kEstimateFactor
-                ? make("table.estimate", std::nullopt, table, Status::Warn, both + ": more than 10× apart",
+                ? make_check("table.estimate", std::nullopt, table, Status::Warn, both + ": more than 10× apart",
                        "check the table names and where filters; refresh statistics if the tables should match")
-                : make("table.estimate", std::nullopt, table, Status::Ok, both);
+                : make_check("table.estimate", std::nullopt, table, Status::Ok, both);
   c.detail = {{"source", *s.estimated_rows}, {"target", *t.estimated_rows}};
   return c;
 }
@@ -116,8 +104,8 @@ Check table_collation(Side side, const std::string& table, const TableFacts& f) 
     cols.push_back({{"column", k.column}, {"collation", k.collation}, {"case_insensitive", k.case_insensitive},
                     {"range_bound", k.range_bound}});
   }
-  Check c = ci.empty() ? make("table.collation", side, table, Status::Ok, list)
-                       : make("table.collation", side, table, Status::Warn,
+  Check c = ci.empty() ? make_check("table.collation", side, table, Status::Ok, list)
+                       : make_check("table.collation", side, table, Status::Warn,
                               fmt::format("key column {} is case-insensitive: {}", ci, list),
                               "recon compares keys bytewise, so 'a' and 'A' are two keys; see table.collisions, or "
                               "give the key column a binary collation");
@@ -135,12 +123,12 @@ Check table_collisions(Side side, const std::string& table, const TableFacts& f,
   if (!f.case_colliding_keys && any_ci)
     return skipped("table.collisions", side, table, "the engine did not count keys equal under the key's collation");
   if (!f.case_colliding_keys)
-    c = make("table.collisions", side, table, Status::Ok, "no case-insensitive key column: keys cannot collide");
+    c = make_check("table.collisions", side, table, Status::Ok, "no case-insensitive key column: keys cannot collide");
   else if (*f.case_colliding_keys == 0)
-    c = make("table.collisions", side, table, Status::Ok,
+    c = make_check("table.collisions", side, table, Status::Ok,
              fmt::format("no two keys equal under the key's collation ({} keys looked at)", f.collisions_scanned));
   else
-    c = make("table.collisions", side, table, Status::Warn,
+    c = make_check("table.collisions", side, table, Status::Warn,
              fmt::format("{} keys equal another under the key's collation (of {} looked at), e.g. {}",
                          *f.case_colliding_keys, f.collisions_scanned, fmt::join(shown, " ")),
              "the engine treats them as one (a unique index may refuse a repair): make the key column's "
@@ -171,15 +159,15 @@ Check table_range_read(Side side, const std::string& table, const TableRef& ref,
   if (!r.uses_key_index) return skipped("table.range_read", side, table, "the engine cannot say (recon sorts these rows itself)");
   Check c;
   if (*r.uses_key_index) {
-    c = make("table.range_read", side, table, Status::Ok,
+    c = make_check("table.range_read", side, table, Status::Ok,
              fmt::format("walks {} in key order{}", r.index.empty() ? "the key" : r.index,
                          r.plan.empty() ? "" : " (" + r.plan + ")"));
   } else if (!r.instead.empty()) {
-    c = make("table.range_read", side, table, Status::Warn,
+    c = make_check("table.range_read", side, table, Status::Warn,
              fmt::format("a range read would sort or scan{}", r.plan.empty() ? "" : " (" + r.plan + ")"), r.instead);
   } else {
     const std::string create = r.create_index.empty() ? create_index_sql(dialect, ref, key_columns) : r.create_index;
-    c = make("table.range_read", side, table, Status::Warn,
+    c = make_check("table.range_read", side, table, Status::Warn,
              fmt::format("a range read would sort or scan the whole table{}", r.plan.empty() ? "" : " (" + r.plan + ")"),
              fmt::format("create the index on the key: {}", create));
     c.detail["create_index"] = create;
@@ -210,12 +198,12 @@ Check table_key(const TableJob& job, const std::vector<std::string>& key_errors,
   const std::string cols = fmt::format("({})", fmt::join(key, ", "));
   Check c;
   if (!key_errors.empty())
-    c = make("table.key", std::nullopt, job.name, Status::Fail, fmt::format("{}", fmt::join(key_errors, "; ")),
+    c = make_check("table.key", std::nullopt, job.name, Status::Fail, fmt::format("{}", fmt::join(key_errors, "; ")),
              "a run refuses this table (exit 2): fix the [[tables]] key as the message says");
   else if (unique_source && unique_target)
-    c = make("table.key", std::nullopt, job.name, Status::Ok, "key " + cols + " is a primary key or unique index on both sides");
+    c = make_check("table.key", std::nullopt, job.name, Status::Ok, "key " + cols + " is a primary key or unique index on both sides");
   else
-    c = make("table.key", std::nullopt, job.name, Status::Warn,
+    c = make_check("table.key", std::nullopt, job.name, Status::Warn,
              fmt::format("key {} is unique only because trust_key says so ({} has no unique index on it)", cols,
                          !unique_source && !unique_target ? "neither side" : !unique_source ? "the source" : "the target"),
              "create a unique index on the key, or make sure the data is unique: duplicate keys are compared wrongly");
@@ -227,7 +215,7 @@ std::vector<Check> table_columns(const std::string& table, const std::vector<Col
                                  const std::vector<std::string>& column_errors) {
   std::vector<Check> out;
   for (const std::string& e : column_errors) {
-    Check c = make("table.columns", std::nullopt, table, Status::Fail, e,
+    Check c = make_check("table.columns", std::nullopt, table, Status::Fail, e,
                    "a run refuses this table (exit 2): fix the column as the message says");
     c.detail = {{"error", e}};
     out.push_back(std::move(c));
@@ -240,7 +228,7 @@ std::vector<Check> table_columns(const std::string& table, const std::vector<Col
                         p.source != p.target ? " (source " + p.source + ")" : "");
     detail.push_back({{"target", p.target}, {"source", p.source}, {"compare_as", p.compare_as}, {"key", p.key}});
   }
-  Check c = make("table.columns", std::nullopt, table, Status::Ok, list);
+  Check c = make_check("table.columns", std::nullopt, table, Status::Ok, list);
   c.detail = {{"pairs", detail}};
   out.push_back(std::move(c));
   return out;

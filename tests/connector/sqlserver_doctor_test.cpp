@@ -15,6 +15,7 @@
 #include "recon/connector/sqlserver.hpp"
 #include "recon/core/canonical.hpp"
 #include "tds_server_support.hpp"
+#include "../support/selftest_doc.hpp"
 
 namespace recon {
 namespace {
@@ -26,44 +27,10 @@ using tds_test::Fixture;
 using tds_test::server_binary;
 using tds_test::TdsServer;
 
-struct Row {
-  std::string type, literal, canonical;
-};
+using Row = selftest_doc::Row;
 
-/// The cells of a markdown table row, `\|` read as `|` and one pair of backticks removed.
-std::vector<std::string> cells(const std::string& line) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (std::size_t i = 1; i < line.size(); ++i) {
-    if (line[i] == '\\' && i + 1 < line.size() && line[i + 1] == '|') {
-      cur += '|';
-      ++i;
-    } else if (line[i] == '|') {
-      while (!cur.empty() && cur.front() == ' ') cur.erase(0, 1);
-      while (!cur.empty() && cur.back() == ' ') cur.pop_back();
-      if (cur.size() >= 2 && cur.front() == '`' && cur.back() == '`') cur = cur.substr(1, cur.size() - 2);
-      out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += line[i];
-    }
-  }
-  return out;
-}
-
-/// The rows under "### Self-test: <name>" in docs/canonical-values.md.
 std::vector<Row> self_test_rows(const std::string& name) {
-  std::ifstream in(std::string(RECON_SOURCE_DIR) + "/docs/canonical-values.md");
-  std::string line;
-  bool inside = false;
-  std::vector<Row> rows;
-  while (std::getline(in, line)) {
-    if (line.rfind("#", 0) == 0) inside = line == "### Self-test: " + name;
-    if (!inside || line.rfind("| ", 0) != 0 || line.rfind("| type ", 0) == 0) continue;
-    const auto c = cells(line);
-    if (c.size() == 3) rows.push_back({c[0], c[1], c[2]});
-  }
-  return rows;
+  return selftest_doc::read(std::string(RECON_SOURCE_DIR) + "/docs/canonical-values.md", name);
 }
 
 std::string rendered(const std::string& encoding) {

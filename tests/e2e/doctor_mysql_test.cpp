@@ -12,56 +12,16 @@
 
 #include "doctor_report.hpp"
 #include "mariadb_server.hpp"
+#include "../support/selftest_doc.hpp"
 
 namespace e2e {
 namespace {
 
-/// One row of a "### Self-test: <name>" table of docs/canonical-values.md.
-struct DocRow {
-  std::string type, literal, canonical;
-};
+using DocRow = selftest_doc::Row;
 
-std::string trimmed(std::string s) {
-  while (!s.empty() && s.front() == ' ') s.erase(0, 1);
-  while (!s.empty() && s.back() == ' ') s.pop_back();
-  return s;
-}
-
-/// A cell without its code-span backticks.
-std::string cell_text(std::string s) {
-  s = trimmed(s);
-  if (s.size() >= 2 && s.front() == '`' && s.back() == '`') s = s.substr(1, s.size() - 2);
-  return s;
-}
-
-/// The rows of the doc's "### Self-test: `name`" table (cells split on `|` not written `\|`).
+/// The rows of the doc's "### Self-test: `name`" table, read from the doc itself.
 std::vector<DocRow> doc_rows(const std::string& name) {
-  std::vector<DocRow> out;
-  std::istringstream in(read_file(fs::path(RECON_SOURCE_DIR) / "docs" / "canonical-values.md"));
-  bool inside = false;
-  int table_line = 0;
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("#", 0) == 0) {
-      inside = line == "### Self-test: " + name;
-      continue;
-    }
-    if (!inside || line.rfind("|", 0) != 0 || ++table_line <= 2) continue;
-    std::vector<std::string> cells;
-    std::string cur;
-    for (std::size_t i = 1; i < line.size(); ++i) {
-      if (line[i] == '\\' && i + 1 < line.size() && line[i + 1] == '|') {
-        cur += '|';
-        ++i;
-      } else if (line[i] == '|') {
-        cells.push_back(cell_text(cur));
-        cur.clear();
-      } else {
-        cur += line[i];
-      }
-    }
-    if (cells.size() == 3) out.push_back({cells[0], cells[1], cells[2]});
-  }
-  return out;
+  return selftest_doc::read(std::string(RECON_SOURCE_DIR) + "/docs/canonical-values.md", name);
 }
 
 class DoctorMysql : public ::testing::Test {

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "e2e_support.hpp"
+#include "../support/selftest_doc.hpp"
 
 namespace e2e {
 namespace {
@@ -268,35 +269,9 @@ TEST(DoctorSqlite, AuditGainsOneDoctorRunsRowAndNoRunAndTheChainVerifies) {
   EXPECT_THAT(runs.out, Not(HasSubstr("doctor")));
 }
 
-/// The rows of `### Self-test: <name>` in docs/canonical-values.md, read independently of recon:
-/// cells split on unescaped `|`, `\|` undone, backticks around a cell removed.
-std::vector<std::array<std::string, 3>> doc_rows(const std::string& name) {
-  std::ifstream in(std::string(RECON_SOURCE_DIR) + "/docs/canonical-values.md");
-  std::string line;
-  bool inside = false;
-  int table_lines = 0;
-  std::vector<std::array<std::string, 3>> out;
-  while (std::getline(in, line)) {
-    if (line.rfind("#", 0) == 0) {
-      inside = line == "### Self-test: " + name;
-      continue;
-    }
-    if (!inside || line.rfind("|", 0) != 0) continue;
-    if (++table_lines <= 2) continue;
-    std::vector<std::string> cells{""};
-    for (std::size_t i = 1; i < line.size(); ++i) {
-      if (line[i] == '\\' && i + 1 < line.size() && line[i + 1] == '|') cells.back() += '|', ++i;
-      else if (line[i] == '|') cells.emplace_back();
-      else cells.back() += line[i];
-    }
-    cells.pop_back();  // after the closing '|'
-    for (std::string& c : cells) {
-      c = c.substr(c.find_first_not_of(' '), c.find_last_not_of(' ') - c.find_first_not_of(' ') + 1);
-      if (c.size() >= 2 && c.front() == '`' && c.back() == '`') c = c.substr(1, c.size() - 2);
-    }
-    if (cells.size() == 3) out.push_back({cells[0], cells[1], cells[2]});
-  }
-  return out;
+/// The rows of `### Self-test: <name>` in docs/canonical-values.md, read independently of recon.
+std::vector<selftest_doc::Row> doc_rows(const std::string& name) {
+  return selftest_doc::read(std::string(RECON_SOURCE_DIR) + "/docs/canonical-values.md", name);
 }
 
 TEST(DoctorSqlite, SelfTestCasesAreTheDocsRowsOneForOneAndAllPass) {
@@ -312,10 +287,10 @@ TEST(DoctorSqlite, SelfTestCasesAreTheDocsRowsOneForOneAndAllPass) {
     ASSERT_EQ(st["cases"].size(), rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const json& c = st["cases"][i];
-      EXPECT_EQ(c["type"], rows[i][0]);
-      EXPECT_EQ(c["literal"], rows[i][1]);
-      EXPECT_EQ(c["expected"], rows[i][2]);
-      EXPECT_EQ(c["got"], rows[i][2]) << rows[i][0] << " " << rows[i][1];
+      EXPECT_EQ(c["type"], rows[i].type);
+      EXPECT_EQ(c["literal"], rows[i].literal);
+      EXPECT_EQ(c["expected"], rows[i].canonical);
+      EXPECT_EQ(c["got"], rows[i].canonical) << rows[i].type << " " << rows[i].literal;
       EXPECT_EQ(c["ok"], true);
     }
     EXPECT_EQ(st["failed"], 0);

@@ -8,41 +8,16 @@
 #include <fstream>
 
 #include "tds_fixture.hpp"
+#include "../support/selftest_doc.hpp"
 
 namespace e2e {
 namespace {
 
-struct DocRow {
-  std::string type, literal, canonical;
-};
+/// The rows under "### Self-test: sqlserver", read from the doc itself.
+using DocRow = selftest_doc::Row;
 
-/// The rows under "### Self-test: sqlserver": cells split on unescaped |, one pair of backticks off.
 std::vector<DocRow> doc_rows() {
-  std::ifstream in(std::string(RECON_SOURCE_DIR) + "/docs/canonical-values.md");
-  std::vector<DocRow> rows;
-  bool inside = false;
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("#", 0) == 0) inside = line == "### Self-test: sqlserver";
-    if (!inside || line.rfind("| ", 0) != 0 || line.rfind("| type ", 0) == 0) continue;
-    std::vector<std::string> cells;
-    std::string cur;
-    for (std::size_t i = 1; i < line.size(); ++i) {
-      if (line.compare(i, 2, "\\|") == 0) {
-        cur += '|';
-        ++i;
-      } else if (line[i] == '|') {
-        const std::size_t a = cur.find_first_not_of(' '), b = cur.find_last_not_of(' ');
-        std::string c = a == std::string::npos ? "" : cur.substr(a, b - a + 1);
-        if (c.size() >= 2 && c.front() == '`' && c.back() == '`') c = c.substr(1, c.size() - 2);
-        cells.push_back(c);
-        cur.clear();
-      } else {
-        cur += line[i];
-      }
-    }
-    if (cells.size() == 3) rows.push_back({cells[0], cells[1], cells[2]});
-  }
-  return rows;
+  return selftest_doc::read(std::string(RECON_SOURCE_DIR) + "/docs/canonical-values.md", "sqlserver");
 }
 
 /// doctor()'s expected exit when the test does not depend on the PostgreSQL side's checks.

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 
 namespace recon {
@@ -121,6 +122,8 @@ struct ValueView {
 /// Reads the value at `pos` of `buf` and advances `pos`. Precondition: `buf` holds a complete
 /// encoding at `pos` (produced by the writers above).
 ValueView read_value(std::string_view buf, std::size_t& pos);
+/// The encodings concatenated in `buf` (a row's values), each as its own string, in order.
+std::vector<std::string> split_values(std::string_view buf);
 
 /// Total order used to sort and merge keys: by class, then by value (integers and decimals
 /// numerically, text/bytes/uuid by bytes, times chronologically). NULL sorts first.

@@ -106,6 +106,9 @@ std::vector<Check> table_columns(const std::string& table, const std::vector<Col
                                  const std::vector<std::string>& column_errors);
 
 /// A SKIP line: the check does not apply, or `why` an earlier check failed.
+/// A check line with its fields; `fix` "" for OK and SKIP.
+Check make_check(const std::string& id, std::optional<Side> side, const std::string& table, Status status,
+                 std::string summary, std::string fix = "");
 Check skipped(const std::string& id, std::optional<Side> side, const std::string& table, const std::string& why);
 
 }  // namespace recon::doctor

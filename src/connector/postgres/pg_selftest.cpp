@@ -6,8 +6,7 @@
 namespace recon::pg {
 
 std::vector<std::string> PostgresConnector::read_literals(const std::vector<LiteralProbe>& probes) {
-  std::vector<std::string> out;
-  if (probes.empty()) return out;
+  if (probes.empty()) return {};
   std::string select = "SELECT ";
   for (std::size_t i = 0; i < probes.size(); ++i)
     select += (i ? ", (" : "(") + probes[i].expression + ") AS c" + std::to_string(i + 1);
@@ -37,14 +36,7 @@ std::vector<std::string> PostgresConnector::read_literals(const std::vector<Lite
   copy_into(copy_binary(select), decoder, batch, "reading the type self-test's literals");
   if (batch.size() != 1)
     throw ConnectorError(side_, "the type self-test's SELECT returned " + std::to_string(batch.size()) + " rows", false);
-  const std::string_view values = batch.values(0);
-  std::size_t pos = 0;
-  while (pos < values.size()) {
-    const std::size_t start = pos;
-    canon::read_value(values, pos);
-    out.emplace_back(values.substr(start, pos - start));
-  }
-  return out;
+  return canon::split_values(batch.values(0));
 }
 
 }  // namespace recon::pg

@@ -61,18 +61,10 @@ std::vector<std::string> read_literals(Reader& r, const std::vector<LiteralProbe
   }
   RowBatch batch;
   r.read_rows(sql, q, true, "reading the " + r.side() + " self-test literals", batch, nullptr, nullptr);
-  std::vector<std::string> out;
   if (batch.size() != 1)
     throw ConnectorError(r.session().side(), "the self-test SELECT returned " + std::to_string(batch.size()) +
                                                  " rows, expected 1", false);
-  const std::string_view values = batch.values(0);
-  std::size_t pos = 0;
-  while (pos < values.size()) {
-    const std::size_t start = pos;
-    canon::read_value(values, pos);
-    out.emplace_back(values.substr(start, pos - start));
-  }
-  return out;
+  return canon::split_values(batch.values(0));
 }
 
 }  // namespace recon::tds
