@@ -30,10 +30,10 @@ for f in 1 2 3 4; do
   psql -qX -d "$DB" -c "\\copy (SELECT * FROM orders WHERE id % 4 = $f - 1 ORDER BY md5(id::text)) TO '$OUT/dms/public/orders/LOAD0000000$f.csv' WITH (FORMAT csv)"
 done
 conn="host=$PGHOST port=${PGPORT:-5432} user=${PGUSER:-postgres} dbname=$DB"
-cat > "$OUT/pg.toml" <<TOML
+job() {  # file, [source] lines: the two jobs differ only in their source
+  cat > "$OUT/$1" <<TOML
 [source]
-kind = "postgres"
-url = "$conn"
+$2
 [target]
 kind = "postgres"
 url = "$conn"
@@ -43,20 +43,12 @@ threads = 2
 source = "public.orders"
 target = "public.orders_tgt"
 TOML
-cat > "$OUT/csv.toml" <<TOML
-[source]
-kind = "dms_csv"
+}
+job pg.toml "kind = \"postgres\"
+url = \"$conn\""
+job csv.toml 'kind = "dms_csv"
 url = "dms"
-temp_dir = "scratch"
-[target]
-kind = "postgres"
-url = "$conn"
-[check]
-threads = 2
-[[tables]]
-source = "public.orders"
-target = "public.orders_tgt"
-TOML
+temp_dir = "scratch"'
 mkdir -p "$OUT/scratch"
 measure() {  # label job -> "label seconds rows/s peak_kB"
   rm -rf "$OUT/report" "$OUT/audit.db"
