@@ -1,6 +1,7 @@
 // MySQL query text. See my_query.hpp.
 #include "my_query.hpp"
 
+#include "../range_where.hpp"
 #include "my_connection.hpp"
 #include "my_types.hpp"
 
@@ -51,27 +52,7 @@ std::string span_cond(const std::vector<SelectColumn>& keys, const KeySpan& span
 }
 
 std::string range_where(const RangeQuery& q) {
-  std::string cond;
-  auto add = [&cond](const std::string& c) {
-    if (!c.empty()) cond += (cond.empty() ? " WHERE " : " AND ") + c;
-  };
-  const std::vector<KeySpan> spans = spans_of(q);
-  if (spans.size() == 1) {
-    add(span_cond(q.keys, spans[0]));
-  } else {
-    std::string any;
-    for (const KeySpan& s : spans) {
-      const std::string c = span_cond(q.keys, s);
-      if (c.empty()) {  // a span open at both ends: every key
-        any.clear();
-        break;
-      }
-      any += (any.empty() ? "(" : " OR (") + c + ")";
-    }
-    if (!any.empty()) add("(" + any + ")");
-  }
-  if (!q.where.empty()) add("(" + q.where + ")");
-  return cond;
+  return range_where_sql(q, [&](const KeySpan& span) { return span_cond(q.keys, span); });
 }
 
 }  // namespace

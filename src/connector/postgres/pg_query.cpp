@@ -3,6 +3,7 @@
 
 #include <cstdio>
 
+#include "../range_where.hpp"
 #include "pg_types.hpp"
 
 namespace recon::pg {
@@ -69,25 +70,8 @@ std::string span_cond(const std::vector<SelectColumn>& keys, const KeySpan& span
 }  // namespace
 
 std::string range_where(const RangeQuery& range) {
-  std::string cond;
-  auto add = [&cond](const std::string& c) {
-    if (!c.empty()) cond += (cond.empty() ? " WHERE " : " AND ") + c;
-  };
-  const std::vector<KeySpan> spans = spans_of(range);
-  if (spans.size() == 1) {
-    add(span_cond(range.keys, spans[0]));
-  } else {
-    // One OR of key ranges: the planner serves it with a BitmapOr of index range scans.
-    std::string any;
-    for (const KeySpan& s : spans) {
-      const std::string c = span_cond(range.keys, s);
-      if (c.empty()) return range.where.empty() ? "" : " WHERE (" + range.where + ")";  // all keys
-      any += (any.empty() ? "(" : " OR (") + c + ")";
-    }
-    add("(" + any + ")");
-  }
-  if (!range.where.empty()) add("(" + range.where + ")");
-  return cond;
+  // Several spans are one OR of key ranges: the planner serves it with a BitmapOr of index range scans.
+  return range_where_sql(range, [&](const KeySpan& span) { return span_cond(range.keys, span); });
 }
 
 std::string range_select(const RangeQuery& range) {

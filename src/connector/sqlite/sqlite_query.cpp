@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "../range_where.hpp"
 #include "sqlite_handle.hpp"
 #include "sqlite_values.hpp"
 
@@ -45,20 +46,8 @@ std::string span_sql(const RangeQuery& q, const KeySpan& span, std::size_t& next
 }
 
 std::string where_sql(const RangeQuery& q) {
-  std::vector<std::string> parts;
-  std::size_t next = 1;
-  const std::vector<KeySpan> spans = spans_of(q);
-  if (spans.size() == 1) {
-    if (std::string c = span_sql(q, spans[0], next); !c.empty()) parts.push_back(std::move(c));
-  } else {
-    std::string any;
-    for (const KeySpan& span : spans) any += (any.empty() ? "((" : " OR (") + span_sql(q, span, next) + ")";
-    parts.push_back(any + ")");
-  }
-  if (!q.where.empty()) parts.push_back("(" + q.where + ")");
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? " WHERE " : " AND ") + p;
-  return out;
+  std::size_t next = 1;  // bind parameters are numbered in span order
+  return range_where_sql(q, [&](const KeySpan& span) { return span_sql(q, span, next); });
 }
 
 /// A key column as ORDER BY spells it: bytewise for the classes SQLite would otherwise compare

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdio>
 
+#include "../range_where.hpp"
 #include "recon/core/canonical.hpp"
 
 namespace recon::tds {
@@ -190,20 +191,7 @@ std::string select_list(const std::vector<SelectColumn>& keys, const std::vector
 }
 
 std::string range_where(const RangeQuery& q) {
-  std::string cond;
-  auto add = [&cond](const std::string& c) {
-    if (!c.empty()) cond += (cond.empty() ? " WHERE " : " AND ") + c;
-  };
-  const std::vector<KeySpan> spans = spans_of(q);
-  if (spans.size() == 1) {
-    add(span_cond(q.keys, spans[0]));
-  } else {
-    std::string any;
-    for (const KeySpan& span : spans) any += (any.empty() ? "((" : " OR (") + span_cond(q.keys, span) + ")";
-    add(any + ")");
-  }
-  if (!q.where.empty()) add("(" + q.where + ")");
-  return cond;
+  return range_where_sql(q, [&](const KeySpan& span) { return span_cond(q.keys, span); });
 }
 
 std::string range_select(const RangeQuery& q, bool with_values) {
